@@ -1,0 +1,118 @@
+"""Engage: one joint questionnaire and one shared result set for a local partnership."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from engage import config as config_module
+from engage.extensions import csrf, db, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: defaults, instance/config.py, environment, then test_config."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+    )
+    app.config.from_mapping(config_module.DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+        app.instance_path, "engage.sqlite3"
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(config_module.from_environment())
+    else:
+        app.config.from_mapping(test_config)
+    config_module.finalise(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_templates(app: Flask) -> None:
+    """Find templates in templates/, then the GOV.UK Frontend macro packages."""
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(ROOT, "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    WTFormsHelpers(app)
+    from engage.main.context import register_context
+
+    register_context(app)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects created in engage.extensions."""
+    from engage import models  # noqa: F401  (the whole schema, for Alembic)
+    from engage.database import configure_engine_events
+    from engage.questionnaire import immutability
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.session_protection = "strong"
+    configure_engine_events()
+    immutability.install()
+    from engage.accounts import loader  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature package."""
+    from engage.accounts.views import bp as accounts_bp
+    from engage.bank.views import bp as bank_bp
+    from engage.main.views import bp as main_bp
+    from engage.partnership.views import bp as partnership_bp
+    from engage.questionnaire.views import bp as questionnaire_bp
+    from engage.survey.views import bp as survey_bp
+
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        partnership_bp,
+        questionnaire_bp,
+        bank_bp,
+        survey_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for the errors a person can meet."""
+    from engage.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """CLI commands, grouped by feature."""
+    from engage.accounts.cli import create_user
+    from engage.demo.cli import seed_demo
+    from engage.main.cli import stats
+
+    for command in (create_user, seed_demo, stats):
+        app.cli.add_command(command)

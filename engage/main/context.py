@@ -1,0 +1,33 @@
+"""Values every template can use."""
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from engage.accounts.models import ADMIN, ANALYST
+from engage.partnership.services import current_partnership
+
+
+def staff_navigation() -> list[dict]:
+    """The staff menu for the signed-in user's role, marking the current section."""
+    items = [("main.dashboard", "Home"), ("partnership.overview", "Partnership")]
+    if current_user.role in (ADMIN, ANALYST):
+        items.append(("bank.proposals", "Question bank"))
+    if current_user.role == ADMIN:
+        items.append(("questionnaire.overview", "Questionnaire"))
+    current = (request.endpoint or "").split(".")[0]
+    return [
+        {"href": url_for(endpoint), "text": text, "active": endpoint.split(".")[0] == current}
+        for endpoint, text in items
+    ]
+
+
+def register_context(app: Flask) -> None:
+    """Add the partnership name and the staff menu to every template."""
+
+    @app.context_processor
+    def inject() -> dict:
+        partnership = current_partnership()
+        return {
+            "partnership_name": partnership.name if partnership else "Engage",
+            "staff_navigation": staff_navigation,
+        }

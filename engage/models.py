@@ -1,0 +1,14 @@
+"""Imports every model module so that Alembic and the app see the whole schema."""
+
+from engage.accounts.models import User  # noqa: F401
+from engage.bank.models import Proposal  # noqa: F401
+from engage.partnership.models import Agency, Area, Partnership  # noqa: F401
+from engage.questionnaire.models import (  # noqa: F401
+    BankQuestion,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+)
+from engage.survey.models import Answer, Response  # noqa: F401

@@ -1,0 +1,153 @@
+"""The joint questionnaire: numbered versions of sections, questions and options.
+
+A question's ``code`` is stable across versions, so results join by code. The
+agencies that use a question are kept on its ``BankQuestion``, the one entry in
+the partnership's question bank that every version's copy of the question shares.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engage.extensions import db
+from engage.partnership.models import Agency, Partnership
+from engage.timeutil import utcnow
+
+DRAFT = "draft"
+PUBLISHED = "published"
+
+bank_question_agency = sa.Table(
+    "bank_question_agency",
+    db.metadata,
+    sa.Column("bank_question_id", sa.ForeignKey("bank_question.id"), primary_key=True),
+    sa.Column("agency_id", sa.ForeignKey("agency.id"), primary_key=True),
+)
+
+
+class BankQuestion(db.Model):
+    """One question in the partnership's bank, identified by its stable code."""
+
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "code"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnership.id"), index=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    agencies: so.Mapped[list[Agency]] = so.relationship(
+        secondary=bank_question_agency, order_by=Agency.name
+    )
+
+
+class Questionnaire(db.Model):
+    """The partnership's one joint questionnaire."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnership.id"), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+
+    partnership: so.Mapped[Partnership] = so.relationship()
+    versions: so.Mapped[list["QuestionnaireVersion"]] = so.relationship(
+        back_populates="questionnaire", order_by="QuestionnaireVersion.number"
+    )
+
+
+class QuestionnaireVersion(db.Model):
+    """A numbered version: a draft while being edited, immutable once published."""
+
+    __table_args__ = (sa.UniqueConstraint("questionnaire_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    questionnaire_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("questionnaire.id"))
+    number: so.Mapped[int]
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=DRAFT)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    intro: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    questionnaire: so.Mapped[Questionnaire] = so.relationship(back_populates="versions")
+    sections: so.Mapped[list["Section"]] = so.relationship(
+        back_populates="version", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    @property
+    def questions(self) -> list["Question"]:
+        """Every question in questionnaire order."""
+        return [q for section in self.sections for q in section.questions]
+
+
+class Section(db.Model):
+    """A titled group of questions, shown together."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    version_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questionnaire_version.id"), index=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    intro: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    version: so.Mapped[QuestionnaireVersion] = so.relationship(back_populates="sections")
+    questions: so.Mapped[list["Question"]] = so.relationship(
+        back_populates="section", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+
+class Question(db.Model):
+    """One version's copy of a bank question: its wording, type, rules and options."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    section_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("section.id"), index=True)
+    bank_question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("bank_question.id"), index=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    code: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    text: so.Mapped[str] = so.mapped_column(sa.String(500))
+    hint: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    type: so.Mapped[str] = so.mapped_column(sa.String(20))
+    required: so.Mapped[bool] = so.mapped_column(default=False)
+    min_value: so.Mapped[int | None]
+    max_value: so.Mapped[int | None]
+    max_choices: so.Mapped[int | None]
+    max_length: so.Mapped[int | None]
+    # "Show only if <condition_code> is one of <condition_options>".
+    condition_code: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    condition_options: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+
+    section: so.Mapped[Section] = so.relationship(back_populates="questions")
+    bank_question: so.Mapped[BankQuestion] = so.relationship()
+    options: so.Mapped[list["Option"]] = so.relationship(
+        back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def version(self) -> QuestionnaireVersion:
+        return self.section.version
+
+    @property
+    def agencies(self) -> list[Agency]:
+        return self.bank_question.agencies
+
+    def option_by_code(self, code: str) -> "Option | None":
+        return next((o for o in self.options if o.code == code), None)
+
+
+class Option(db.Model):
+    """An answer option with a stable code and a numeric value for statistics packages."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    question_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("question.id"), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    code: so.Mapped[str] = so.mapped_column(sa.String(64))
+    label: so.Mapped[str] = so.mapped_column(sa.String(300))
+    value: so.Mapped[int] = so.mapped_column(default=0)
+    # An exclusive option ("Prefer not to say", "None of these") cannot be combined.
+    exclusive: so.Mapped[bool] = so.mapped_column(default=False)
+
+    question: so.Mapped[Question] = so.relationship(back_populates="options")

@@ -1,0 +1,173 @@
+"""Checking a resident's answers against the questionnaire. No Flask in here.
+
+``check_answers`` takes the questions in order and the raw submitted values
+(a list of strings per question code) and returns the parsed answers plus a
+message per question that needs fixing. Questions hidden by their condition
+are skipped: their answers are dropped and their required flag does not apply.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engage.questionnaire import types
+
+# Control characters other than tab and newline cannot be stored (PostgreSQL refuses NUL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass
+class Answer:
+    """A parsed answer: option codes, a number, a text, or an area code."""
+
+    option_codes: list[str] = field(default_factory=list)
+    number: int | None = None
+    text: str | None = None
+    area_code: str | None = None
+
+
+@dataclass
+class Checked:
+    answers: dict[str, Answer]
+    errors: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def clean_text(value: str) -> str:
+    """Normalise line endings and Unicode form, drop control characters, trim."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = unicodedata.normalize("NFC", _CONTROL.sub("", value))
+    return value.strip()
+
+
+def _values(raw: Sequence[str]) -> list[str]:
+    return [v for v in (clean_text(x) for x in raw) if v]
+
+
+def max_length(question: Any) -> int:
+    return question.max_length or types.DEFAULT_MAX_LENGTH.get(question.type, 200)
+
+
+def number_range_message(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"Enter a whole number from {low} to {high}"
+    if low is not None:
+        return f"Enter a whole number of {low} or more"
+    if high is not None:
+        return f"Enter a whole number of {high} or less"
+    return "Enter a whole number, like 12"
+
+
+def _check_choice(question: Any, values: list[str]) -> tuple[Answer | None, str | None]:
+    by_code = {o.code: o for o in question.options}
+    if any(v not in by_code for v in values):
+        return None, "Select from the options shown"
+    values = list(dict.fromkeys(values))
+    if question.type != types.MULTIPLE:
+        if len(values) > 1:
+            return None, "Select only one option"
+        return Answer(option_codes=values), None
+    if question.max_choices and len(values) > question.max_choices:
+        return None, f"Select no more than {question.max_choices} options"
+    exclusive = [by_code[v] for v in values if by_code[v].exclusive]
+    if exclusive and len(values) > 1:
+        return None, f"‘{exclusive[0].label}’ cannot be combined with other options"
+    return Answer(option_codes=values), None
+
+
+def _check_number(question: Any, values: list[str], low, high) -> tuple[Answer | None, str | None]:
+    if len(values) > 1:
+        return None, "Enter one number"
+    text = values[0].replace(",", "").replace(" ", "")
+    if not re.fullmatch(r"[+-]?\d{1,12}", text):
+        return None, number_range_message(low, high)
+    number = int(text)
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None, number_range_message(low, high)
+    return Answer(number=number), None
+
+
+def _check_text(question: Any, values: list[str]) -> tuple[Answer | None, str | None]:
+    text = "\n".join(values) if len(values) > 1 else values[0]
+    if question.type == types.SHORT_TEXT:
+        text = " ".join(text.split())
+    limit = max_length(question)
+    if len(text) > limit:
+        return None, f"Your answer must be {limit} characters or fewer (it has {len(text)})"
+    return Answer(text=text), None
+
+
+def check_one(
+    question: Any, raw: Sequence[str], area_codes: Iterable[str]
+) -> tuple[Answer | None, str | None]:
+    """Parse one question's raw values: (answer or None if blank, error message or None)."""
+    values = _values(raw)
+    if not values:
+        if question.required:
+            return None, _missing_message(question)
+        return None, None
+    if question.type in types.CHOICE_TYPES:
+        return _check_choice(question, values)
+    if question.type == types.RATING:
+        answer, error = _check_number(question, values, types.RATING_MIN, types.RATING_MAX)
+        return answer, ("Select a number from 0 to 10" if error else None)
+    if question.type == types.NUMBER:
+        return _check_number(question, values, question.min_value, question.max_value)
+    if question.type in types.TEXT_TYPES:
+        return _check_text(question, values)
+    if question.type == types.AREA:
+        if len(values) > 1 or values[0] not in set(area_codes):
+            return None, "Select one of the areas shown"
+        return Answer(area_code=values[0]), None
+    return None, "This question cannot be answered"
+
+
+def _missing_message(question: Any) -> str:
+    if question.type == types.MULTIPLE:
+        return "Select at least one option"
+    if question.type in (types.NUMBER,):
+        return "Enter a number"
+    if question.type in types.TEXT_TYPES:
+        return "Enter your answer"
+    if question.type == types.AREA:
+        return "Select the area you live in"
+    return "Select an option"
+
+
+def is_shown(question: Any, answers: Mapping[str, Answer], shown: set[str]) -> bool:
+    """A question is shown unless its condition names an earlier question not answered so."""
+    if not question.condition_code:
+        return True
+    if question.condition_code not in shown:
+        return False
+    controller = answers.get(question.condition_code)
+    if controller is None:
+        return False
+    return bool(set(controller.option_codes) & set(question.condition_options or []))
+
+
+def check_answers(
+    questions: Sequence[Any],
+    submitted: Mapping[str, Sequence[str]],
+    area_codes: Iterable[str] = (),
+) -> Checked:
+    """Check every shown question; return parsed answers and per-question error messages."""
+    area_codes = list(area_codes)
+    answers: dict[str, Answer] = {}
+    errors: dict[str, str] = {}
+    shown: set[str] = set()
+    for question in questions:
+        if not is_shown(question, answers, shown):
+            continue
+        shown.add(question.code)
+        answer, error = check_one(question, submitted.get(question.code, []), area_codes)
+        if error:
+            errors[question.code] = error
+        elif answer is not None:
+            answers[question.code] = answer
+    return Checked(answers=answers, errors=errors)

@@ -1,0 +1,60 @@
+"""Stored responses. One narrow row per answer keeps per-question counts in SQL.
+
+A multiple-choice answer is one row per chosen option. No IP address or user
+agent is ever stored.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engage.extensions import BigId, db
+from engage.partnership.models import Area
+from engage.questionnaire.models import Option, Question, QuestionnaireVersion
+from engage.timeutil import utcnow
+
+ONLINE = "online"
+CHANNELS = (ONLINE,)
+
+
+class Response(db.Model):
+    """One resident's completed questionnaire, pinned to the version it answered."""
+
+    id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
+    version_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questionnaire_version.id"), index=True
+    )
+    area_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("area.id"), index=True)
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20), default=ONLINE)
+    submitted_at: so.Mapped[datetime] = so.mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+    # One per rendered form: a repeated post of the same form stores nothing new.
+    idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+
+    version: so.Mapped[QuestionnaireVersion] = so.relationship()
+    area: so.Mapped[Area | None] = so.relationship()
+    answers: so.Mapped[list["Answer"]] = so.relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):
+    """One answer value; which column holds it depends on the question type."""
+
+    __table_args__ = (sa.Index("ix_answer_question_option", "question_id", "option_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
+    response_id: so.Mapped[int] = so.mapped_column(
+        BigId, sa.ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    question_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("question.id"))
+    option_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("option.id"))
+    area_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("area.id"))
+    number_value: so.Mapped[int | None]
+    text_value: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    response: so.Mapped[Response] = so.relationship(back_populates="answers")
+    question: so.Mapped[Question] = so.relationship()
+    option: so.Mapped[Option | None] = so.relationship()

@@ -1,0 +1,101 @@
+"""Storing a checked response exactly once per idempotency key."""
+
+import re
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from engage.extensions import db
+from engage.partnership.models import Area
+from engage.questionnaire import types
+from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireVersion
+from engage.survey.answers import Answer as Parsed
+from engage.survey.models import ONLINE, Answer, Response
+
+_KEY = re.compile(r"^[0-9a-f]{32}$")
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a rendered form."""
+    return uuid.uuid4().hex
+
+
+def valid_key(key: str | None) -> bool:
+    return bool(key and _KEY.match(key))
+
+
+def published_version(questionnaire: Questionnaire, version_id: object) -> QuestionnaireVersion | None:
+    """The published version of this questionnaire with that id, if any."""
+    try:
+        vid = int(str(version_id))
+    except ValueError:
+        return None
+    return db.session.scalar(
+        sa.select(QuestionnaireVersion).where(
+            QuestionnaireVersion.id == vid,
+            QuestionnaireVersion.questionnaire_id == questionnaire.id,
+            QuestionnaireVersion.status == PUBLISHED,
+        )
+    )
+
+
+def find_by_key(key: str) -> Response | None:
+    return db.session.scalar(sa.select(Response).where(Response.idempotency_key == key))
+
+
+def _answer_rows(version: QuestionnaireVersion, parsed: dict[str, Parsed], areas: dict[str, Area]):
+    for question in version.questions:
+        answer = parsed.get(question.code)
+        if answer is None:
+            continue
+        if question.type in types.CHOICE_TYPES:
+            for code in answer.option_codes:
+                option = question.option_by_code(code)
+                yield Answer(question_id=question.id, option_id=option.id if option else None)
+        elif question.type == types.AREA:
+            yield Answer(question_id=question.id, area_id=areas[answer.area_code].id)
+        elif answer.text is not None:
+            yield Answer(question_id=question.id, text_value=answer.text)
+        else:
+            yield Answer(question_id=question.id, number_value=answer.number)
+
+
+def _response_area(version: QuestionnaireVersion, parsed: dict[str, Parsed], areas) -> Area | None:
+    for question in version.questions:
+        if question.type == types.AREA and question.code in parsed:
+            return areas[parsed[question.code].area_code]
+    return None
+
+
+def store_response(
+    version: QuestionnaireVersion,
+    parsed: dict[str, Parsed],
+    key: str,
+    areas: dict[str, Area],
+    channel: str = ONLINE,
+) -> tuple[Response, bool]:
+    """Store one response; (response, False) if this key was already stored.
+
+    The insert runs in a savepoint so that a concurrent post with the same key,
+    which loses the race on the unique index, returns the stored response.
+    """
+    existing = find_by_key(key)
+    if existing is not None:
+        return existing, False
+    response = Response(
+        version_id=version.id,
+        area=_response_area(version, parsed, areas),
+        channel=channel,
+        idempotency_key=key,
+    )
+    response.answers.extend(_answer_rows(version, parsed, areas))
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:
+        stored = find_by_key(key)
+        if stored is None:
+            raise
+        return stored, False
+    return response, True

@@ -1,0 +1,8 @@
+"""Time helpers: every stored timestamp is timezone-aware UTC."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Now, in UTC; used as a column default so it is evaluated per row."""
+    return datetime.now(UTC)
