@@ -19,6 +19,7 @@ from engage.questionnaire.models import (
     Section,
 )
 from engage.questionnaire.validation import publish_problems
+from engage.survey.models import Response
 from engage.timeutil import utcnow
 
 
@@ -62,6 +63,37 @@ def draft_version(questionnaire: Questionnaire) -> QuestionnaireVersion | None:
     )
 
 
+def version_by_number(questionnaire: Questionnaire, number: int) -> QuestionnaireVersion | None:
+    return db.session.scalar(
+        sa.select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire.id,
+            QuestionnaireVersion.number == number,
+        )
+    )
+
+
+def earlier_questions(section: Section, question: Question | None = None) -> list[Question]:
+    """The questions before ``question``, or before the end of ``section`` for a new one."""
+    earlier = []
+    for candidate_section in section.version.sections:
+        for candidate in candidate_section.questions:
+            if candidate is question:
+                return earlier
+            earlier.append(candidate)
+        if candidate_section is section and question is None:
+            return earlier
+    return earlier
+
+
+def dependants(item: Section | Question | Option) -> list[Question]:
+    """Other questions whose condition names ``item`` (or, for a section, one of its questions)."""
+    if isinstance(item, Option):
+        return [q for q in dependants(item.question) if item.code in (q.condition_options or [])]
+    inside = item.questions if isinstance(item, Section) else [item]
+    codes = {q.code for q in inside}
+    return [q for q in item.version.questions if q.condition_code in codes and q not in inside]
+
+
 def bank_question(partnership_id: int, code: str) -> BankQuestion:
     """The bank entry for ``code``, created on first use."""
     entry = db.session.scalar(
@@ -82,6 +114,15 @@ def tag_agency(entry: BankQuestion, agency: Agency) -> bool:
         return False
     entry.agencies.append(agency)
     return True
+
+
+def set_agencies(entry: BankQuestion, agencies: list[Agency]) -> None:
+    """Tag exactly ``agencies``; the tags live on the bank entry, so every version shares them."""
+    for agency in list(entry.agencies):
+        if agency not in agencies:
+            entry.agencies.remove(agency)
+    for agency in agencies:
+        tag_agency(entry, agency)
 
 
 def _next_number(questionnaire: Questionnaire) -> int:
@@ -146,6 +187,29 @@ def start_draft(questionnaire: Questionnaire) -> QuestionnaireVersion:
                 new_section.questions.append(_copy_question(question))
     db.session.flush()
     return draft
+
+
+def start_draft_for(partnership: Partnership) -> QuestionnaireVersion:
+    """The open draft, creating the partnership's questionnaire first if there is none."""
+    questionnaire = questionnaire_for(partnership)
+    if questionnaire is None:
+        questionnaire = Questionnaire(
+            partnership=partnership, title=f"{partnership.name} residents’ survey"
+        )
+        db.session.add(questionnaire)
+        db.session.flush()
+    return start_draft(questionnaire)
+
+
+def response_counts(questionnaire: Questionnaire) -> dict[int, int]:
+    """The number of stored responses to each version, by version id."""
+    rows = db.session.execute(
+        sa.select(Response.version_id, sa.func.count(Response.id))
+        .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+        .where(QuestionnaireVersion.questionnaire_id == questionnaire.id)
+        .group_by(Response.version_id)
+    )
+    return {version_id: count for version_id, count in rows}
 
 
 def fixed_options(question_type: str) -> list[Option]:

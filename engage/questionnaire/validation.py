@@ -38,17 +38,27 @@ def _code_problems(questions: list[Question]) -> list[str]:
     problems = []
     for code, count in Counter(q.code for q in questions).items():
         if count > 1:
-            problems.append(f"The code ‘{code}’ is used by {count} questions; codes must be unique.")
+            problems.append(
+                f"The code ‘{code}’ is used by {count} questions; codes must be unique."
+            )
     for question in questions:
         if not valid_code(question.code):
             problems.append(
                 f"The code ‘{question.code}’ must start with a lower-case letter and use only "
                 "lower-case letters, digits and underscores."
             )
+        for option in question.options:
+            if not valid_code(option.code):
+                problems.append(
+                    f"Question ‘{question.code}’ has an option code ‘{option.code}’; option codes "
+                    "follow the same rule as question codes."
+                )
         option_counts = Counter(o.code for o in question.options)
         for code, count in option_counts.items():
             if count > 1:
-                problems.append(f"Question ‘{question.code}’ has {count} options with code ‘{code}’.")
+                problems.append(
+                    f"Question ‘{question.code}’ has {count} options with code ‘{code}’."
+                )
     return problems
 
 
@@ -59,44 +69,62 @@ def _question_problems(question: Question) -> list[str]:
         problems.append(f"{label} has an unknown type ‘{question.type}’.")
     if question.type in types.CHOICE_TYPES and len(question.options) < 2:
         problems.append(f"{label} needs at least two options.")
-    if question.type == types.NUMBER:
-        if (
-            question.min_value is not None
-            and question.max_value is not None
-            and question.min_value > question.max_value
-        ):
-            problems.append(f"{label} has a minimum greater than its maximum.")
-    if question.type == types.MULTIPLE and question.max_choices is not None:
-        if question.max_choices < 1:
-            problems.append(f"{label} must allow at least one pick.")
+    low, high = question.min_value, question.max_value
+    if question.type == types.NUMBER and low is not None and high is not None and low > high:
+        problems.append(f"{label} has a minimum greater than its maximum.")
+    picks = question.max_choices
+    if question.type == types.MULTIPLE and picks is not None and picks < 1:
+        problems.append(f"{label} must allow at least one pick.")
+    length = question.max_length
+    if question.type in types.TEXT_TYPES and length is not None and length < 1:
+        problems.append(f"{label} must allow at least one character.")
     return problems
+
+
+def condition_problem(
+    code: str,
+    condition_code: str,
+    condition_options: list[str],
+    earlier: list[Question],
+    everything: list[Question],
+) -> str | None:
+    """What is wrong with a condition: show ``code`` only if ``condition_code`` is one of
+    ``condition_options``. A clause to finish a sentence, or None when the condition is sound."""
+    if condition_code == code:
+        return "a question cannot depend on its own answer"
+    controller = next((q for q in earlier if q.code == condition_code), None)
+    if controller is None:
+        if any(q.code == condition_code for q in everything):
+            return (
+                f"‘{condition_code}’ comes after it; a question can only depend on an earlier one"
+            )
+        return f"there is no question with the code ‘{condition_code}’"
+    if controller.type not in types.CONDITION_TYPES:
+        return f"‘{condition_code}’ has no options to choose from"
+    if not condition_options:
+        return "no option codes are chosen; choose at least one"
+    known = {o.code for o in controller.options}
+    missing = [c for c in condition_options if c not in known]
+    if missing:
+        listed = ", ".join(f"‘{c}’" for c in missing)
+        options = ", ".join(sorted(known)) or "none"
+        return f"‘{condition_code}’ has no option {listed} (its options are: {options})"
+    return None
 
 
 def _condition_problems(questions: list[Question]) -> list[str]:
     problems = []
-    earlier: dict[str, Question] = {}
-    positions = {q.code: index for index, q in enumerate(questions)}
-    for question in questions:
+    for index, question in enumerate(questions):
         code = question.condition_code
-        if code:
-            label = f"Question ‘{question.code}’ is shown only if ‘{code}’"
-            if code not in positions:
-                problems.append(f"{label}, but there is no question with that code.")
-            elif code not in earlier:
-                problems.append(f"{label}, but that question comes later; it must come earlier.")
-            else:
-                controller = earlier[code]
-                if controller.type not in types.CONDITION_TYPES:
-                    problems.append(f"{label}, but that question has no options to choose from.")
-                known = {o.code for o in controller.options}
-                missing = [c for c in question.condition_options or [] if c not in known]
-                if missing:
-                    problems.append(
-                        f"{label} is {', '.join(missing)}, but ‘{code}’ has no such option."
-                    )
-                if not question.condition_options:
-                    problems.append(f"{label} is one of no options; pick at least one.")
-        earlier.setdefault(question.code, question)
+        if not code:
+            continue
+        problem = condition_problem(
+            question.code, code, question.condition_options or [], questions[:index], questions
+        )
+        if problem:
+            problems.append(
+                f"Question ‘{question.code}’ depends on the answer to ‘{code}’, but {problem}."
+            )
     return problems
 
 
@@ -115,7 +143,9 @@ def _published_usage(version: QuestionnaireVersion) -> tuple[dict[str, set[str]]
         sa.select(published.c.code, Option.code)
         .join(Option, Option.question_id == published.c.id)
         .where(
-            sa.exists().where(Answer.question_id == Option.question_id, Answer.option_id == Option.id)
+            sa.exists().where(
+                Answer.question_id == Option.question_id, Answer.option_id == Option.id
+            )
         )
         .distinct()
     )
