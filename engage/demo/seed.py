@@ -1,0 +1,210 @@
+"""Seeding the demo partnership from engage.demo.content. Functions flush; the CLI commits.
+
+Each step looks for existing rows by slug, code or email and leaves them alone,
+so a second run changes nothing.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from engage.accounts.services import create_user, find_user
+from engage.demo import content
+from engage.extensions import db
+from engage.partnership.models import Agency, Area, Partnership
+from engage.questionnaire import services
+from engage.questionnaire.models import Option, Question, Questionnaire, Section
+
+# Shown instead of the demo password for an account whose password was changed.
+CHANGED = "(changed since seeding)"
+# (singular, plural), in the order the summary lists them.
+KINDS = {
+    "partnership": ("partnership", "partnerships"),
+    "agency": ("agency", "agencies"),
+    "ward": ("ward", "wards"),
+    "questionnaire": ("published questionnaire", "published questionnaires"),
+    "question": ("question", "questions"),
+    "user": ("demo login", "demo logins"),
+}
+
+
+@dataclass
+class Login:
+    email: str
+    role: str
+    agency: str
+    password: str
+
+
+@dataclass
+class SeedReport:
+    """What the seed created, what it found already there, and the demo logins."""
+
+    created: Counter[str] = field(default_factory=Counter)
+    present: Counter[str] = field(default_factory=Counter)
+    logins: list[Login] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def record(self, kind: str, created: bool, count: int = 1) -> None:
+        (self.created if created else self.present)[kind] += count
+
+    def summary(self) -> str:
+        """One line, such as 'Created nothing; already present: 1 partnership, 6 agencies, …'."""
+        return f"Created {_describe(self.created)}; already present: {_describe(self.present)}."
+
+
+def _describe(counts: Counter[str]) -> str:
+    parts = [
+        f"{counts[kind]} {single if counts[kind] == 1 else plural}"
+        for kind, (single, plural) in KINDS.items()
+        if counts[kind]
+    ]
+    return ", ".join(parts) or "nothing"
+
+
+def seed_partnership(report: SeedReport) -> Partnership:
+    """The demo partnership, found by slug or created."""
+    partnership = db.session.scalar(
+        sa.select(Partnership).where(Partnership.slug == content.PARTNERSHIP["slug"])
+    )
+    report.record("partnership", partnership is None)
+    if partnership is None:
+        partnership = Partnership(**content.PARTNERSHIP)
+        db.session.add(partnership)
+        db.session.flush()
+    first = db.session.scalar(sa.select(Partnership).order_by(Partnership.id).limit(1))
+    if first is not None and first.id != partnership.id:
+        # The app serves the first partnership created, so the demo one would stay hidden.
+        report.warnings.append(
+            f"This installation serves ‘{first.name}’, so the demo partnership is not shown."
+        )
+    return partnership
+
+
+def seed_agencies(partnership: Partnership, report: SeedReport) -> dict[str, Agency]:
+    """The six member agencies by slug; existing ones are left as they are."""
+    query = sa.select(Agency).where(Agency.partnership_id == partnership.id)
+    existing = {a.slug: a for a in db.session.scalars(query)}
+    for slug, name, short_name in content.AGENCIES:
+        report.record("agency", slug not in existing)
+        if slug not in existing:
+            existing[slug] = Agency(
+                partnership=partnership, slug=slug, name=name, short_name=short_name
+            )
+            db.session.add(existing[slug])
+    db.session.flush()
+    return existing
+
+
+def seed_wards(partnership: Partnership, report: SeedReport) -> None:
+    """The six wards, found by code or created."""
+    codes = set(
+        db.session.scalars(sa.select(Area.code).where(Area.partnership_id == partnership.id))
+    )
+    for code, name in content.WARDS:
+        report.record("ward", code not in codes)
+        if code not in codes:
+            db.session.add(Area(partnership=partnership, code=code, name=name))
+    db.session.flush()
+
+
+def _option(position: int, spec: tuple) -> Option:
+    code, label, *rest = spec
+    exclusive = bool(rest and rest[0])
+    return Option(
+        position=position, code=code, label=label, value=position + 1, exclusive=exclusive
+    )
+
+
+def build_question(
+    partnership: Partnership, spec: dict[str, Any], position: int, agencies: dict[str, Agency]
+) -> Question:
+    """A new question from its content spec, with its options and agency tags."""
+    entry = services.bank_question(partnership.id, spec["code"])
+    for slug in spec["agencies"]:
+        services.tag_agency(entry, agencies[slug])
+    condition_code, condition_options = spec.get("show_if", (None, []))
+    question = Question(
+        bank_question=entry,
+        position=position,
+        code=spec["code"],
+        text=spec["text"],
+        hint=spec.get("hint", ""),
+        type=spec["type"],
+        required=spec.get("required", False),
+        min_value=spec.get("min_value"),
+        max_value=spec.get("max_value"),
+        max_choices=spec.get("max_choices"),
+        max_length=spec.get("max_length"),
+        condition_code=condition_code,
+        condition_options=list(condition_options),
+    )
+    if "options" in spec:
+        question.options = [_option(i, o) for i, o in enumerate(spec["options"])]
+    else:
+        question.options = services.fixed_options(spec["type"])
+    return question
+
+
+def seed_questionnaire(
+    partnership: Partnership, agencies: dict[str, Agency], report: SeedReport
+) -> None:
+    """Publish version 1 of the joint questionnaire, unless any version exists already.
+
+    Raises PublishRefused if the content fails the publish checks.
+    """
+    questionnaire = services.questionnaire_for(partnership)
+    if questionnaire is not None and questionnaire.versions:
+        current = services.current_version(questionnaire)
+        if current is None:
+            report.warnings.append(
+                "The questionnaire has a draft but no published version; it was left alone."
+            )
+        else:
+            report.record("questionnaire", False)
+            report.record("question", False, len(current.questions))
+        return
+    if questionnaire is None:
+        questionnaire = Questionnaire(partnership=partnership, title=content.QUESTIONNAIRE_TITLE)
+        db.session.add(questionnaire)
+        db.session.flush()
+    draft = services.start_draft(questionnaire)
+    draft.title = content.VERSION_TITLE
+    draft.intro = content.VERSION_INTRO
+    for position, section_spec in enumerate(content.SECTIONS):
+        section = Section(
+            position=position, title=section_spec["title"], intro=section_spec["intro"]
+        )
+        draft.sections.append(section)
+        for index, spec in enumerate(section_spec["questions"]):
+            section.questions.append(build_question(partnership, spec, index, agencies))
+    db.session.flush()
+    services.publish(draft)
+    report.record("questionnaire", True)
+    report.record("question", True, len(draft.questions))
+
+
+def seed_users(agencies: dict[str, Agency], report: SeedReport) -> None:
+    """One demo login per role; an existing account with the same email is left alone."""
+    for email, role, slug, name in content.USERS:
+        user = find_user(email)
+        created = user is None
+        report.record("user", created)
+        if user is None:
+            user = create_user(email, content.DEMO_PASSWORD, role, agencies[slug], name=name)
+        known = created or user.check_password(content.DEMO_PASSWORD)
+        shown = content.DEMO_PASSWORD if known else CHANGED
+        report.logins.append(Login(user.email, user.role, user.agency.name, shown))
+
+
+def seed_demo() -> SeedReport:
+    """Everything the demo needs, in dependency order."""
+    report = SeedReport()
+    partnership = seed_partnership(report)
+    agencies = seed_agencies(partnership, report)
+    seed_wards(partnership, report)
+    seed_questionnaire(partnership, agencies, report)
+    seed_users(agencies, report)
+    return report
