@@ -5,10 +5,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from engage import config as config_module
 from engage.extensions import csrf, db, login_manager, migrate
+from engage.templating import register_templates
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,35 +32,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     config_module.finalise(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    register_templates(app)
+    register_templates(app, os.path.join(ROOT, "templates"))
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
-
-
-def register_templates(app: Flask) -> None:
-    """Find templates in templates/, then the GOV.UK Frontend macro packages."""
-    app.jinja_loader = ChoiceLoader(
-        [
-            FileSystemLoader(os.path.join(ROOT, "templates")),
-            PrefixLoader(
-                {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-                }
-            ),
-        ]
-    )
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    from govuk_frontend_wtf.main import WTFormsHelpers
-
-    WTFormsHelpers(app)
-    from engage.main.context import register_context
-
-    register_context(app)
 
 
 def register_extensions(app: Flask) -> None:

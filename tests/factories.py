@@ -6,7 +6,13 @@ from engage.accounts.services import create_user
 from engage.extensions import db
 from engage.partnership.models import Agency, Area, Partnership
 from engage.questionnaire import services, types
-from engage.questionnaire.models import Option, Question, Questionnaire, QuestionnaireVersion, Section
+from engage.questionnaire.models import (
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+)
 
 PASSWORD = "correct horse battery"  # noqa: S105
 _counter = itertools.count(1)
@@ -26,7 +32,9 @@ def make_partnership(name: str = "Riverside Partnership") -> Partnership:
     partnership = Partnership(slug="riverside", name=name)
     db.session.add(partnership)
     for slug, agency_name, short in AGENCIES:
-        db.session.add(Agency(partnership=partnership, slug=slug, name=agency_name, short_name=short))
+        db.session.add(
+            Agency(partnership=partnership, slug=slug, name=agency_name, short_name=short)
+        )
     for code, ward in WARDS:
         db.session.add(Area(partnership=partnership, code=code, name=ward))
     db.session.flush()
@@ -91,34 +99,70 @@ def make_questionnaire(partnership: Partnership, publish: bool = True) -> Questi
     council, police = agency(partnership, "council"), agency(partnership, "police")
     area = Section(position=0, title="Your area")
     draft.sections.append(area)
-    add_question(area, "ward", types.AREA, "Which ward do you live in?", required=True,
-                 agencies=[council])
     add_question(
-        area, "improve", types.MULTIPLE, "What would most improve your area?",
+        area, "ward", types.AREA, "Which ward do you live in?", required=True, agencies=[council]
+    )
+    add_question(
+        area,
+        "improve",
+        types.MULTIPLE,
+        "What would most improve your area?",
         max_choices=2,
-        options=[("parks", "Parks"), ("lighting", "Street lighting"), ("litter", "Less litter"),
-                 ("none", "None of these", True)],
+        options=[
+            ("parks", "Parks"),
+            ("lighting", "Street lighting"),
+            ("litter", "Less litter"),
+            ("none", "None of these", True),
+        ],
         agencies=[council, police],
     )
-    add_question(area, "satisfied", types.RATING, "How satisfied are you with your area?",
-                 agencies=[council])
+    add_question(
+        area, "satisfied", types.RATING, "How satisfied are you with your area?", agencies=[council]
+    )
     safe = Section(position=1, title="Feeling safe")
     draft.sections.append(safe)
     add_question(
-        safe, "safe_dark", types.SINGLE, "How safe do you feel outside after dark?", required=True,
+        safe,
+        "safe_dark",
+        types.SINGLE,
+        "How safe do you feel outside after dark?",
+        required=True,
         options=[("very", "Very safe"), ("fairly", "Fairly safe"), ("unsafe", "Unsafe")],
         agencies=[police, council],
     )
-    add_question(safe, "why_unsafe", types.LONG_TEXT, "What makes you feel unsafe?",
-                 condition_code="safe_dark", condition_options=["unsafe"], agencies=[police])
-    add_question(safe, "police_agree", types.AGREEMENT, "The police deal with what matters here.",
-                 agencies=[police])
+    add_question(
+        safe,
+        "why_unsafe",
+        types.LONG_TEXT,
+        "What makes you feel unsafe?",
+        condition_code="safe_dark",
+        condition_options=["unsafe"],
+        agencies=[police],
+    )
+    add_question(
+        safe,
+        "police_agree",
+        types.AGREEMENT,
+        "The police deal with what matters here.",
+        agencies=[police],
+    )
     you = Section(position=2, title="About you")
     draft.sections.append(you)
-    add_question(you, "smoke_alarm", types.YES_NO, "Do you have a working smoke alarm?",
-                 agencies=[agency(partnership, "fire")])
-    add_question(you, "household", types.NUMBER, "How many people live in your home?",
-                 min_value=1, max_value=20)
+    add_question(
+        you,
+        "smoke_alarm",
+        types.YES_NO,
+        "Do you have a working smoke alarm?",
+        agencies=[agency(partnership, "fire")],
+    )
+    add_question(
+        you,
+        "household",
+        types.NUMBER,
+        "How many people live in your home?",
+        min_value=1,
+        max_value=20,
+    )
     add_question(you, "street", types.SHORT_TEXT, "Which street do you live on?", max_length=50)
     if publish:
         services.publish(draft)

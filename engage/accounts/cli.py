@@ -5,7 +5,8 @@ import sys
 import click
 
 from engage.accounts.models import ROLES
-from engage.accounts.services import AccountError, create_user as create_account
+from engage.accounts.services import AccountError
+from engage.accounts.services import create_user as create_account
 from engage.extensions import db
 from engage.partnership.services import agencies, agency_by_slug, current_partnership
 

@@ -5,12 +5,18 @@ from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
     400: ("There is a problem with your request", "Go back, check what you entered and try again."),
-    403: ("You do not have permission to see this page", "Ask an administrator if you need access."),
+    403: (
+        "You do not have permission to see this page",
+        "Ask an administrator if you need access.",
+    ),
     404: ("Page not found", "Check the web address, or go to the start page."),
     405: ("That action is not allowed here", "Go back and use the buttons on the page."),
     409: ("That change conflicts with the current state", "Reload the page and try again."),
     413: ("What you sent is too large", "Send less at once, or a smaller file."),
-    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you saved has been lost."),
+    500: (
+        "Sorry, there is a problem with the service",
+        "Try again later. Nothing you saved has been lost.",
+    ),
 }
 
 

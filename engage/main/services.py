@@ -17,7 +17,7 @@ from engage.survey.models import Response
 
 
 def headline_stats() -> dict:
-    """Agencies and questions (shared, single-agency) in the current version; responses to any version."""
+    """Agencies; questions (shared, single-agency) in the current version; all responses."""
     empty = {
         "partnership": None,
         "agencies": 0,

@@ -58,3 +58,4 @@ class Answer(db.Model):
     response: so.Mapped[Response] = so.relationship(back_populates="answers")
     question: so.Mapped[Question] = so.relationship()
     option: so.Mapped[Option | None] = so.relationship()
+    area: so.Mapped[Area | None] = so.relationship()

@@ -61,11 +61,14 @@ def question_params(
     common: dict[str, Any] = {"name": name, "hint": _hint(question, by_code)}
     if error:
         common["errorMessage"] = {"text": error}
-    legend = {"fieldset": {"legend": {"text": _legend(question), "classes": "govuk-fieldset__legend--s"}}}
+    legend = {
+        "fieldset": {"legend": {"text": _legend(question), "classes": "govuk-fieldset__legend--s"}}
+    }
     chosen = set(values)
     if question.type in (types.SINGLE, types.AGREEMENT, types.YES_NO):
         items = [
-            {"value": o.code, "text": o.label, "checked": o.code in chosen} for o in question.options
+            {"value": o.code, "text": o.label, "checked": o.code in chosen}
+            for o in question.options
         ]
         classes = "govuk-radios--inline" if question.type == types.YES_NO else ""
         return "radios", {**common, **legend, "idPrefix": name, "items": items, "classes": classes}
@@ -85,7 +88,10 @@ def question_params(
             for n in range(types.RATING_MIN, types.RATING_MAX + 1)
         ]
         return "radios", {
-            **common, **legend, "idPrefix": name, "items": items,
+            **common,
+            **legend,
+            "idPrefix": name,
+            "items": items,
             "classes": "govuk-radios--inline engage-rating",
         }
     if question.type == types.AREA:
@@ -94,7 +100,9 @@ def question_params(
                 {"value": a.code, "text": a.name, "selected": a.code in chosen} for a in areas
             ]
             return "select", {
-                **common, "id": name, "items": items,
+                **common,
+                "id": name,
+                "items": items,
                 "label": {"text": _legend(question), "classes": "govuk-label--s"},
             }
         items = [{"value": a.code, "text": a.name, "checked": a.code in chosen} for a in areas]
@@ -103,15 +111,25 @@ def question_params(
     value = values[0] if values else ""
     if question.type == types.NUMBER:
         return "input", {
-            **common, **label, "value": value, "inputmode": "numeric",
-            "classes": "govuk-input--width-5", "spellcheck": False,
+            **common,
+            **label,
+            "value": value,
+            "inputmode": "numeric",
+            "classes": "govuk-input--width-5",
+            "spellcheck": False,
         }
     if question.type == types.SHORT_TEXT:
-        return "character_count", {
-            **common, **label, "value": value, "maxlength": max_length(question),
-        }
+        limit = max_length(question)
+        hint_text = " ".join(
+            filter(None, [(common["hint"] or {}).get("text"), f"Up to {limit} characters."])
+        )
+        return "input", {**common, **label, "value": value, "hint": {"text": hint_text}}
     return "character_count", {
-        **common, **label, "value": value, "maxlength": max_length(question), "rows": 5,
+        **common,
+        **label,
+        "value": value,
+        "maxlength": max_length(question),
+        "rows": 5,
     }
 
 

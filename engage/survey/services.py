@@ -25,7 +25,9 @@ def valid_key(key: str | None) -> bool:
     return bool(key and _KEY.match(key))
 
 
-def published_version(questionnaire: Questionnaire, version_id: object) -> QuestionnaireVersion | None:
+def published_version(
+    questionnaire: Questionnaire, version_id: object
+) -> QuestionnaireVersion | None:
     """The published version of this questionnaire with that id, if any."""
     try:
         vid = int(str(version_id))

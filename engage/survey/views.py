@@ -73,7 +73,10 @@ def submit():
     key = request.form.get("_key", "")
     if not services.valid_key(key):
         return render_form(
-            version, values, key=None, status=400,
+            version,
+            values,
+            key=None,
+            status=400,
             notice="Something went wrong with this form. Check your answers and submit again.",
         )
     checked = check_answers(version.questions, values, areas)

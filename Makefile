@@ -1,0 +1,52 @@
+# Engage: `make run` sets everything up and serves the demo; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app engage
+
+.PHONY: run test install assets migrate seed lint format serve clean
+
+run: install assets seed ## Install, migrate, seed the demo and serve at http://127.0.0.1:5000
+	@echo "Serving Engage at http://$(HOST):$(PORT) (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install assets ## Run the whole test suite
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: engage/static/css/engage.css
+
+engage/static/css/engage.css: node_modules/.installed $(wildcard assets/*)
+	npm run --silent build
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+serve: install assets ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first)
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+
+lint: install
+	$(BIN)/ruff check engage tests migrations wsgi.py
+	$(BIN)/mypy engage
+
+format: install
+	$(BIN)/ruff format engage tests wsgi.py
+
+clean:
+	rm -rf $(VENV) node_modules engage/static
