@@ -7,7 +7,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from engage.extensions import db
+from engage.extensions import Model
 from engage.partnership.models import Agency
 from engage.timeutil import utcnow
 
@@ -22,7 +22,7 @@ ROLE_LABELS = {
 }
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A member of staff at one of the partner agencies."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.accounts.models import User
-from engage.extensions import db
+from engage.extensions import Model
 from engage.partnership.models import Agency
 from engage.questionnaire.models import BankQuestion
 from engage.timeutil import utcnow
@@ -24,7 +24,7 @@ STATUS_LABELS = {
 }
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """An agency's request to add a question to the next questionnaire version."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

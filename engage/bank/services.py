@@ -232,7 +232,8 @@ def suggested_code(proposal: Proposal) -> str:
 def _options_for(proposal: Proposal) -> list[Option]:
     if proposal.type not in types.EDITABLE_OPTIONS:
         return questionnaire_services.fixed_options(proposal.type)
-    options, codes = [], set()
+    options: list[Option] = []
+    codes: set[str] = set()
     for index, label in enumerate(proposal.option_labels):
         code = matching.suggest_code(
             label, codes, max_words=5, meaningful_only=False, fallback="option"

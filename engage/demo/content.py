@@ -5,6 +5,8 @@ easily (short sentences, everyday words). Each question lists the agencies that
 would otherwise ask it in a survey of their own.
 """
 
+from typing import Any
+
 PARTNERSHIP = {
     "slug": "brackenford",
     "name": "Brackenford Community Safety and Wellbeing Partnership",
@@ -60,7 +62,7 @@ SAFE = [
     ("dont_know", "Don’t know"),
 ]
 
-SECTIONS = [
+SECTIONS: list[dict[str, Any]] = [
     {
         "title": "Your area",
         "intro": "These questions are about the area where you live.",

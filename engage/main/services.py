@@ -62,6 +62,6 @@ def headline_stats() -> dict:
     stats["responses"] = db.session.scalar(
         sa.select(sa.func.count(Response.id))
         .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
-        .where(QuestionnaireVersion.questionnaire_id == questionnaire.id)
+        .where(QuestionnaireVersion.questionnaire_id == version.questionnaire_id)
     )
     return stats

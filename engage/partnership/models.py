@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from engage.extensions import db
+from engage.extensions import Model
 from engage.timeutil import utcnow
 
 
-class Partnership(db.Model):
+class Partnership(Model):
     """A local partnership that runs one joint questionnaire."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -25,7 +25,7 @@ class Partnership(db.Model):
     )
 
 
-class Agency(db.Model):
+class Agency(Model):
     """A member organisation such as the city council or the police."""
 
     __table_args__ = (sa.UniqueConstraint("partnership_id", "slug"),)
@@ -42,7 +42,7 @@ class Agency(db.Model):
         return f"<Agency {self.slug}>"
 
 
-class Area(db.Model):
+class Area(Model):
     """A ward (or other area) that residents pick and results are broken down by."""
 
     __table_args__ = (sa.UniqueConstraint("partnership_id", "code"),)

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from engage.extensions import db
+from engage.extensions import Model, db
 from engage.partnership.models import Agency, Partnership
 from engage.timeutil import utcnow
 
@@ -25,7 +25,7 @@ bank_question_agency = sa.Table(
 )
 
 
-class BankQuestion(db.Model):
+class BankQuestion(Model):
     """One question in the partnership's bank, identified by its stable code."""
 
     __table_args__ = (sa.UniqueConstraint("partnership_id", "code"),)
@@ -39,7 +39,7 @@ class BankQuestion(db.Model):
     )
 
 
-class Questionnaire(db.Model):
+class Questionnaire(Model):
     """The partnership's one joint questionnaire."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -52,7 +52,7 @@ class Questionnaire(db.Model):
     )
 
 
-class QuestionnaireVersion(db.Model):
+class QuestionnaireVersion(Model):
     """A numbered version: a draft while being edited, immutable once published."""
 
     __table_args__ = (sa.UniqueConstraint("questionnaire_id", "number"),)
@@ -81,7 +81,7 @@ class QuestionnaireVersion(db.Model):
         return [q for section in self.sections for q in section.questions]
 
 
-class Section(db.Model):
+class Section(Model):
     """A titled group of questions, shown together."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -98,7 +98,7 @@ class Section(db.Model):
     )
 
 
-class Question(db.Model):
+class Question(Model):
     """One version's copy of a bank question: its wording, type, rules and options."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -138,7 +138,7 @@ class Question(db.Model):
         return next((o for o in self.options if o.code == code), None)
 
 
-class Option(db.Model):
+class Option(Model):
     """An answer option with a stable code and a numeric value for statistics packages."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -74,7 +74,7 @@ def version_by_number(questionnaire: Questionnaire, number: int) -> Questionnair
 
 def earlier_questions(section: Section, question: Question | None = None) -> list[Question]:
     """The questions before ``question``, or before the end of ``section`` for a new one."""
-    earlier = []
+    earlier: list[Question] = []
     for candidate_section in section.version.sections:
         for candidate in candidate_section.questions:
             if candidate is question:

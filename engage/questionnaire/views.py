@@ -4,6 +4,8 @@ Views parse, call a service in ``editing`` or ``services``, then commit and
 redirect, or render the form again with its errors.
 """
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from engage.accounts.models import ADMIN
@@ -27,7 +29,7 @@ bp = Blueprint("questionnaire", __name__, url_prefix="/admin/questionnaire")
 PREVIEW_VALID = "These answers are valid; nothing was saved."
 KINDS = "<any(sections, questions, options):kind>"
 # What the generic move and delete routes act on, by the kind named in the URL.
-ITEMS = {
+ITEMS: dict[str, tuple[type, Callable[..., object], Callable[..., object]]] = {
     "sections": (Section, editing.move_section, editing.delete_section),
     "questions": (Question, editing.move_question, editing.delete_question),
     "options": (Option, editing.move_option, editing.delete_option),

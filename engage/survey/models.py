@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from engage.extensions import BigId, db
+from engage.extensions import BigId, Model
 from engage.partnership.models import Area
 from engage.questionnaire.models import Option, Question, QuestionnaireVersion
 from engage.timeutil import utcnow
@@ -18,7 +18,7 @@ ONLINE = "online"
 CHANNELS = (ONLINE,)
 
 
-class Response(db.Model):
+class Response(Model):
     """One resident's completed questionnaire, pinned to the version it answered."""
 
     id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
@@ -40,7 +40,7 @@ class Response(db.Model):
     )
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One answer value; which column holds it depends on the question type."""
 
     __table_args__ = (sa.Index("ix_answer_question_option", "question_id", "option_id"),)

@@ -73,7 +73,7 @@ def question_params(
         classes = "govuk-radios--inline" if question.type == types.YES_NO else ""
         return "radios", {**common, **legend, "idPrefix": name, "items": items, "classes": classes}
     if question.type == types.MULTIPLE:
-        items: list[dict] = []
+        items = []
         for option in question.options:
             if option.exclusive and items:
                 items.append({"divider": "or"})
@@ -96,7 +96,8 @@ def question_params(
         }
     if question.type == types.AREA:
         if len(areas) > MAX_AREA_RADIOS:
-            items = [{"value": "", "text": "Choose an area"}] + [
+            items = [{"value": "", "text": "Choose an area"}]
+            items += [
                 {"value": a.code, "text": a.name, "selected": a.code in chosen} for a in areas
             ]
             return "select", {

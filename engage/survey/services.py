@@ -55,7 +55,7 @@ def _answer_rows(version: QuestionnaireVersion, parsed: dict[str, Parsed], areas
             for code in answer.option_codes:
                 option = question.option_by_code(code)
                 yield Answer(question_id=question.id, option_id=option.id if option else None)
-        elif question.type == types.AREA:
+        elif question.type == types.AREA and answer.area_code:
             yield Answer(question_id=question.id, area_id=areas[answer.area_code].id)
         elif answer.text is not None:
             yield Answer(question_id=question.id, text_value=answer.text)
@@ -65,8 +65,9 @@ def _answer_rows(version: QuestionnaireVersion, parsed: dict[str, Parsed], areas
 
 def _response_area(version: QuestionnaireVersion, parsed: dict[str, Parsed], areas) -> Area | None:
     for question in version.questions:
-        if question.type == types.AREA and question.code in parsed:
-            return areas[parsed[question.code].area_code]
+        code = parsed[question.code].area_code if question.code in parsed else None
+        if question.type == types.AREA and code:
+            return areas[code]
     return None
 
 
