@@ -6,13 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app engage
 
-.PHONY: run test install assets migrate seed lint format serve clean
+.PHONY: run test install assets translations extract-messages migrate seed lint format serve clean
 
-run: install assets seed ## Install, migrate, seed the demo and serve at http://127.0.0.1:5000
+run: install assets translations seed ## Install, migrate, seed the demo and serve at http://127.0.0.1:5000
 	@echo "Serving Engage at http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install assets ## Run the whole test suite
+test: install assets translations ## Run the whole test suite
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
@@ -32,13 +32,20 @@ assets: engage/static/css/engage.css
 engage/static/css/engage.css: node_modules/.installed $(wildcard assets/*)
 	npm run --silent build
 
+translations: install ## Compile the interface translations (engage/translations/*/LC_MESSAGES)
+	if ls engage/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d engage/translations -f -q; fi
+
+extract-messages: install ## Update the .po catalogues from the source
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o engage/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i engage/translations/messages.pot -d engage/translations --no-fuzzy-matching
+
 migrate: install
 	$(FLASK) db upgrade
 
 seed: migrate
 	$(FLASK) seed-demo
 
-serve: install assets ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first)
+serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first)
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 lint: install

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from engage import config as config_module
-from engage.extensions import csrf, db, login_manager, migrate
+from engage.extensions import babel, csrf, db, login_manager, migrate
 from engage.templating import register_templates
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,11 +44,13 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects created in engage.extensions."""
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
     from engage.database import configure_engine_events
+    from engage.i18n import select_locale
     from engage.questionnaire import immutability
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
     csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to see that page."

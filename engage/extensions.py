@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -35,6 +36,7 @@ else:
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
 
 # A 64-bit key on PostgreSQL; SQLite only auto-increments a plain INTEGER primary key.
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")

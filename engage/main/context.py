@@ -1,9 +1,11 @@
 """Values every template can use."""
 
 from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from engage.accounts.models import ADMIN, ANALYST
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
 from engage.partnership.services import current_partnership
 
 
@@ -28,6 +30,8 @@ def register_context(app: Flask) -> None:
     def inject() -> dict:
         partnership = current_partnership()
         return {
+            "current_language": language(str(get_locale() or DEFAULT_LANGUAGE)),
+            "languages": LANGUAGES,
             "partnership_name": partnership.name if partnership else "Engage",
             "staff_navigation": staff_navigation,
         }

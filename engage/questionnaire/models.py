@@ -65,6 +65,10 @@ class QuestionnaireVersion(Model):
     intro: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # {language code: {field: text}}; English lives in the columns themselves.
+    translations: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
 
     questionnaire: so.Mapped[Questionnaire] = so.relationship(back_populates="versions")
     sections: so.Mapped[list["Section"]] = so.relationship(
@@ -91,6 +95,10 @@ class Section(Model):
     position: so.Mapped[int] = so.mapped_column(default=0)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     intro: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # {language code: {field: text}}; English lives in the columns themselves.
+    translations: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
 
     version: so.Mapped[QuestionnaireVersion] = so.relationship(back_populates="sections")
     questions: so.Mapped[list["Question"]] = so.relationship(
@@ -119,6 +127,10 @@ class Question(Model):
     # "Show only if <condition_code> is one of <condition_options>".
     condition_code: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     condition_options: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    # {language code: {field: text}}; English lives in the columns themselves.
+    translations: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
 
     section: so.Mapped[Section] = so.relationship(back_populates="questions")
     bank_question: so.Mapped[BankQuestion] = so.relationship()
@@ -149,5 +161,9 @@ class Option(Model):
     value: so.Mapped[int] = so.mapped_column(default=0)
     # An exclusive option ("Prefer not to say", "None of these") cannot be combined.
     exclusive: so.Mapped[bool] = so.mapped_column(default=False)
+    # {language code: {field: text}}; English lives in the columns themselves.
+    translations: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
 
     question: so.Mapped[Question] = so.relationship(back_populates="options")

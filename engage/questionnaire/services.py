@@ -3,6 +3,8 @@
 Services flush; the caller (a view or a CLI command) commits.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from engage.extensions import db
@@ -134,6 +136,11 @@ def _next_number(questionnaire: Questionnaire) -> int:
     return (highest or 0) + 1
 
 
+def copy_translations(obj: Any) -> dict:
+    """A deep copy, so the draft's translations never share a dict with a published row."""
+    return {lang: dict(fields) for lang, fields in (obj.translations or {}).items()}
+
+
 def _copy_question(question: Question) -> Question:
     copy = Question(
         bank_question=question.bank_question,
@@ -149,6 +156,7 @@ def _copy_question(question: Question) -> Question:
         max_length=question.max_length,
         condition_code=question.condition_code,
         condition_options=list(question.condition_options or []),
+        translations=copy_translations(question),
     )
     for option in question.options:
         copy.options.append(
@@ -158,6 +166,7 @@ def _copy_question(question: Question) -> Question:
                 label=option.label,
                 value=option.value,
                 exclusive=option.exclusive,
+                translations=copy_translations(option),
             )
         )
     return copy
@@ -175,12 +184,16 @@ def start_draft(questionnaire: Questionnaire) -> QuestionnaireVersion:
         status=DRAFT,
         title=source.title if source else questionnaire.title,
         intro=source.intro if source else "",
+        translations=copy_translations(source) if source else {},
     )
     db.session.add(draft)
     if source is not None:
         for section in source.sections:
             new_section = Section(
-                position=section.position, title=section.title, intro=section.intro
+                position=section.position,
+                title=section.title,
+                intro=section.intro,
+                translations=copy_translations(section),
             )
             draft.sections.append(new_section)
             for question in section.questions:

@@ -9,13 +9,15 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from engage.events.models import Event
 from engage.extensions import BigId, Model
 from engage.partnership.models import Area
 from engage.questionnaire.models import Option, Question, QuestionnaireVersion
 from engage.timeutil import utcnow
 
 ONLINE = "online"
-CHANNELS = (ONLINE,)
+KIOSK = "kiosk"
+CHANNELS = (ONLINE, KIOSK)
 
 
 class Response(Model):
@@ -27,6 +29,8 @@ class Response(Model):
     )
     area_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("area.id"), index=True)
     channel: so.Mapped[str] = so.mapped_column(sa.String(20), default=ONLINE)
+    event_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("event.id"), index=True)
+    language: so.Mapped[str] = so.mapped_column(sa.String(10), default="en", server_default="en")
     submitted_at: so.Mapped[datetime] = so.mapped_column(
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
@@ -35,6 +39,7 @@ class Response(Model):
 
     version: so.Mapped[QuestionnaireVersion] = so.relationship()
     area: so.Mapped[Area | None] = so.relationship()
+    event: so.Mapped[Event | None] = so.relationship()
     answers: so.Mapped[list["Answer"]] = so.relationship(
         back_populates="response", cascade="all, delete-orphan"
     )

@@ -6,6 +6,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from engage.events.models import Event
 from engage.extensions import db
 from engage.partnership.models import Area
 from engage.questionnaire import types
@@ -77,6 +78,8 @@ def store_response(
     key: str,
     areas: dict[str, Area],
     channel: str = ONLINE,
+    language: str = "en",
+    event: Event | None = None,
 ) -> tuple[Response, bool]:
     """Store one response; (response, False) if this key was already stored.
 
@@ -88,8 +91,10 @@ def store_response(
         return existing, False
     response = Response(
         version_id=version.id,
-        area=_response_area(version, parsed, areas),
+        area=_response_area(version, parsed, areas) or (event.default_area if event else None),
         channel=channel,
+        language=language,
+        event=event,
         idempotency_key=key,
     )
     response.answers.extend(_answer_rows(version, parsed, areas))

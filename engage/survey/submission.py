@@ -1,0 +1,81 @@
+"""One way in for a submitted response, whatever carried it: a kiosk upload, an
+imported queue file, or (through the same checks) the web form.
+
+A payload is a plain mapping::
+
+    {"key": "<32 hex>", "version": <version id>, "lang": "en",
+     "answers": {"<question code>": ["<value>", ...]}}
+
+The same key always stores at most one response, so a payload may arrive any
+number of times by any route.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engage.events.models import Event
+from engage.i18n import LANGUAGES
+from engage.partnership.services import areas as partnership_areas
+from engage.questionnaire.models import Questionnaire
+from engage.survey import services
+from engage.survey.answers import check_answers
+from engage.survey.models import KIOSK, Response
+
+STORED = "stored"
+DUPLICATE = "duplicate"
+INVALID = "invalid"
+
+
+@dataclass
+class Outcome:
+    status: str
+    response: Response | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+def _answers(payload: Mapping[str, Any]) -> dict[str, list[str]] | None:
+    answers = payload.get("answers")
+    if not isinstance(answers, Mapping):
+        return None
+    cleaned: dict[str, list[str]] = {}
+    for code, values in answers.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, str | int) for v in values):
+            return None
+        cleaned[str(code)] = [str(v) for v in values]
+    return cleaned
+
+
+def submit_payload(
+    questionnaire: Questionnaire,
+    payload: Mapping[str, Any],
+    channel: str = KIOSK,
+    event: Event | None = None,
+) -> Outcome:
+    """Check and store one payload; the caller commits. Never stores half a response."""
+    key = payload.get("key")
+    if not isinstance(key, str) or not services.valid_key(key):
+        return Outcome(INVALID, message="The response has no valid key.")
+    existing = services.find_by_key(key)
+    if existing is not None:
+        return Outcome(DUPLICATE, response=existing)
+    version = services.published_version(questionnaire, payload.get("version"))
+    if version is None:
+        return Outcome(
+            INVALID, message="The response names a questionnaire version that is not published."
+        )
+    answers = _answers(payload)
+    if answers is None:
+        return Outcome(INVALID, message="The answers must map question codes to lists of values.")
+    lang = payload.get("lang") if payload.get("lang") in LANGUAGES else "en"
+    areas = {a.code: a for a in partnership_areas(questionnaire.partnership)}
+    checked = check_answers(version.questions, answers, areas)
+    if not checked.ok:
+        return Outcome(INVALID, errors=checked.errors, message="Some answers need fixing.")
+    response, created = services.store_response(
+        version, checked.answers, key, areas, channel=channel, language=str(lang), event=event
+    )
+    return Outcome(STORED if created else DUPLICATE, response=response)
