@@ -43,7 +43,7 @@ def number_counts(questionnaire_id: int, code: str) -> dict[int, int]:
         )
         .group_by(Answer.number_value)
     )
-    return {value: count for value, count in rows}
+    return {value: count for value, count in rows if value is not None}
 
 
 def respondents(questionnaire_id: int, code: str) -> int:
