@@ -2,7 +2,7 @@
 
 from engage.accounts.models import User  # noqa: F401
 from engage.bank.models import Proposal  # noqa: F401
-from engage.events.models import Event  # noqa: F401
+from engage.events.models import Event, RetiredKioskToken  # noqa: F401
 from engage.partnership.models import Agency, Area, Partnership  # noqa: F401
 from engage.questionnaire.models import (  # noqa: F401
     BankQuestion,

@@ -32,3 +32,14 @@ class Event(Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     default_area: so.Mapped[Area | None] = so.relationship()
+
+
+class RetiredKioskToken(Model):
+    """A kiosk token replaced by a new link: tablets can no longer submit with it, but
+    an admin can still import a queue file saved under it, so nothing queued is lost."""
+
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id"), index=True)
+    retired_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    event: so.Mapped[Event] = so.relationship()

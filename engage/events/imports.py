@@ -1,0 +1,125 @@
+"""Importing a kiosk queue file: responses a tablet saved while it could not upload.
+
+The file, as the kiosk writes it::
+
+    {"format": "engage-kiosk-queue", "version": 1, "event_token": "<token>",
+     "exported_at": "<iso>",
+     "responses": [{"key": "<32 hex>", "version": <version id>, "lang": "en",
+                    "answers": {"<code>": ["<value>", ...]}, "queued_at": "<iso>"}]}
+
+Each response goes through ``submit_payload``, the same way in as a kiosk
+upload, so one already stored (by any route) is counted, never stored twice.
+The file is imported whole or not at all.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engage.events.models import Event
+from engage.events.services import event_for_import
+from engage.extensions import db
+from engage.partnership.models import Partnership
+from engage.questionnaire.services import questionnaire_for
+from engage.survey.models import KIOSK
+from engage.survey.submission import DUPLICATE, INVALID, submit_payload
+
+FORMAT = "engage-kiosk-queue"
+FORMAT_VERSION = 1
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    event: Event
+    stored: int = 0
+    already_stored: int = 0
+
+    def describe(self) -> str:
+        """For example: 2 responses stored, 1 already stored."""
+        noun = "response" if self.stored == 1 else "responses"
+        return f"{self.stored} {noun} stored, {self.already_stored} already stored."
+
+
+@dataclass
+class QueueFile:
+    event_token: str
+    responses: list[Any] = field(default_factory=list)
+
+
+def parse_queue_file(raw: bytes | str) -> QueueFile:
+    """The file's token and responses, or ImportRefused when it is not a queue file."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ImportRefused(["The file is not valid JSON."]) from None
+    if not isinstance(data, Mapping) or data.get("format") != FORMAT:
+        raise ImportRefused([f'The file is not a kiosk queue file (no "format": "{FORMAT}").'])
+    if data.get("version") != FORMAT_VERSION:
+        found = data.get("version")
+        raise ImportRefused(
+            [f"The file has format version {found!r}; only {FORMAT_VERSION} can be imported."]
+        )
+    token, responses = data.get("event_token"), data.get("responses")
+    if not isinstance(token, str) or not token:
+        raise ImportRefused(["The file does not name an event (no event_token)."])
+    if not isinstance(responses, list):
+        raise ImportRefused(["The file has no list of responses."])
+    return QueueFile(token, responses)
+
+
+def _label(index: int, item: Any) -> str:
+    key = item.get("key") if isinstance(item, Mapping) else None
+    return f"Response {index + 1}" + (f" (key {key})" if isinstance(key, str) and key else "")
+
+
+def import_queue(partnership: Partnership, queue: QueueFile) -> ImportSummary:
+    """Store every response in ``queue``, or none: raises ImportRefused listing each problem.
+
+    The caller commits on success and rolls back on refusal; the savepoint here
+    already undoes anything a refused file stored.
+    """
+    event = event_for_import(queue.event_token, partnership)
+    if event is None:
+        raise ImportRefused(
+            [
+                "The file’s event token does not match any event of this partnership. "
+                "Check that the file came from one of this partnership’s kiosk tablets."
+            ]
+        )
+    questionnaire = questionnaire_for(partnership)
+    if questionnaire is None:
+        raise ImportRefused(["There is no questionnaire to store responses against."])
+    summary = ImportSummary(event)
+    problems: list[str] = []
+    savepoint = db.session.begin_nested()
+    for index, item in enumerate(queue.responses):
+        if not isinstance(item, Mapping):
+            problems.append(f"{_label(index, item)}: not a response object.")
+            continue
+        outcome = submit_payload(questionnaire, item, channel=KIOSK, event=event)
+        if outcome.status == INVALID:
+            details = [f"{code}: {message}" for code, message in outcome.errors.items()]
+            problems.append(f"{_label(index, item)}: " + " ".join([outcome.message, *details]))
+        elif outcome.status == DUPLICATE:
+            summary.already_stored += 1
+        else:
+            summary.stored += 1
+    if problems:
+        savepoint.rollback()
+        raise ImportRefused(problems)
+    savepoint.commit()
+    return summary
+
+
+def import_file(partnership: Partnership, raw: bytes | str) -> ImportSummary:
+    """Parse and import a queue file; see import_queue."""
+    return import_queue(partnership, parse_queue_file(raw))
