@@ -18,6 +18,10 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "ENGAGE_ENV": "development",
     "ENGAGE_MATCH_THRESHOLD": 60,
+    # Where staff and tablets reach Engage; used for links made outside a request.
+    "ENGAGE_BASE_URL": "http://127.0.0.1:5000",
+    # Where residents report an accessibility problem; set your own in instance/config.py.
+    "ENGAGE_CONTACT_EMAIL": "accessibility@partnership.example",
 }
 
 DEV_SECRET_KEY = "engage-development-key-not-for-production"  # noqa: S105
@@ -31,8 +35,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["SECRET_KEY"] = env["ENGAGE_SECRET_KEY"]
     if env.get("ENGAGE_DATABASE_URL"):
         values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(env["ENGAGE_DATABASE_URL"])
+    if env.get("ENGAGE_CONTACT_EMAIL"):
+        values["ENGAGE_CONTACT_EMAIL"] = env["ENGAGE_CONTACT_EMAIL"]
     if env.get("ENGAGE_ENV"):
         values["ENGAGE_ENV"] = env["ENGAGE_ENV"]
+    if env.get("ENGAGE_BASE_URL"):
+        values["ENGAGE_BASE_URL"] = env["ENGAGE_BASE_URL"]
     return values
 
 

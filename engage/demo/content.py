@@ -42,6 +42,15 @@ USERS = [
     ("facilitator@demo.engage.test", "facilitator", "vcs", "Demo Facilitator"),
 ]
 
+# One upcoming event, so the kiosk can be tried straight away. Found again by name.
+EVENT: dict[str, Any] = {
+    "name": "Hollins Park Community Fun Day",
+    "place": "Hollins Park pavilion",
+    "ward": "hollins_park",  # the default ward
+    "days_ahead": 14,  # from the day of the first seed
+    "idle_seconds": 120,
+}
+
 QUESTIONNAIRE_TITLE = "Living in Brackenford"
 VERSION_TITLE = "Living in Brackenford: residents’ survey"
 VERSION_INTRO = (

@@ -6,16 +6,21 @@ so a second run changes nothing.
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from engage.accounts.services import create_user, find_user
 from engage.demo import content
+from engage.demo import translations as demo_translations
+from engage.events.models import Event
+from engage.events.services import EventFields, create_event
 from engage.extensions import db
 from engage.partnership.models import Agency, Area, Partnership
 from engage.questionnaire import services
 from engage.questionnaire.models import Option, Question, Questionnaire, Section
+from engage.timeutil import utcnow
 
 # Shown instead of the demo password for an account whose password was changed.
 CHANGED = "(changed since seeding)"
@@ -27,6 +32,7 @@ KINDS = {
     "questionnaire": ("published questionnaire", "published questionnaires"),
     "question": ("question", "questions"),
     "user": ("demo login", "demo logins"),
+    "event": ("demo event", "demo events"),
 }
 
 
@@ -181,6 +187,7 @@ def seed_questionnaire(
         for index, spec in enumerate(section_spec["questions"]):
             section.questions.append(build_question(partnership, spec, index, agencies))
     db.session.flush()
+    demo_translations.apply(draft)
     services.publish(draft)
     report.record("questionnaire", True)
     report.record("question", True, len(draft.questions))
@@ -199,6 +206,30 @@ def seed_users(agencies: dict[str, Agency], report: SeedReport) -> None:
         report.logins.append(Login(user.email, user.role, user.agency.name, shown))
 
 
+def seed_event(partnership: Partnership, report: SeedReport) -> None:
+    """The demo event, two weeks after the first seed; left alone once it exists."""
+    spec = content.EVENT
+    existing = db.session.scalar(
+        sa.select(Event.id).where(
+            Event.partnership_id == partnership.id, Event.name == spec["name"]
+        )
+    )
+    report.record("event", existing is None)
+    if existing is not None:
+        return
+    ward = db.session.scalar(
+        sa.select(Area).where(Area.partnership_id == partnership.id, Area.code == spec["ward"])
+    )
+    fields = EventFields(
+        name=spec["name"],
+        starts_on=utcnow().date() + timedelta(days=spec["days_ahead"]),
+        place=spec["place"],
+        default_area=ward,
+        idle_seconds=spec["idle_seconds"],
+    )
+    create_event(partnership, fields)
+
+
 def seed_demo() -> SeedReport:
     """Everything the demo needs, in dependency order."""
     report = SeedReport()
@@ -207,4 +238,5 @@ def seed_demo() -> SeedReport:
     seed_wards(partnership, report)
     seed_questionnaire(partnership, agencies, report)
     seed_users(agencies, report)
+    seed_event(partnership, report)
     return report

@@ -4,8 +4,8 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from engage.accounts.models import ADMIN, ANALYST
-from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
+from engage.accounts.models import ADMIN, ANALYST, FACILITATOR
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, plural_forms
 from engage.partnership.services import current_partnership
 
 
@@ -14,6 +14,8 @@ def staff_navigation() -> list[dict]:
     items = [("main.dashboard", "Home"), ("partnership.overview", "Partnership")]
     if current_user.role in (ADMIN, ANALYST):
         items.append(("bank.proposals", "Question bank"))
+    if current_user.role in (FACILITATOR, ADMIN):
+        items.append(("events.index", "Events"))
     if current_user.role == ADMIN:
         items.append(("questionnaire.overview", "Questionnaire"))
     current = (request.endpoint or "").split(".")[0]
@@ -29,9 +31,13 @@ def register_context(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict:
         partnership = current_partnership()
+        current = language(str(get_locale() or DEFAULT_LANGUAGE))
         return {
-            "current_language": language(str(get_locale() or DEFAULT_LANGUAGE)),
+            "current_language": current,
+            # Links between resident pages keep the chosen language.
+            "lang_args": {} if current.code == DEFAULT_LANGUAGE else {"lang": current.code},
             "languages": LANGUAGES,
+            "plural_forms": plural_forms,
             "partnership_name": partnership.name if partnership else "Engage",
             "staff_navigation": staff_navigation,
         }

@@ -1,17 +1,39 @@
 """The start page and the staff home page."""
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from babel.dates import format_date
+from flask import Blueprint, current_app, render_template
+from flask_babel import get_locale
 from flask_login import login_required
 
 from engage.main.services import headline_stats
 
 bp = Blueprint("main", __name__)
 
+# Change this date whenever the accessibility statement is reviewed.
+STATEMENT_PREPARED = date(2026, 11, 22)
+
 
 @bp.route("/")
 def index():
     """Public start page: residents go to the survey, staff sign in."""
     return render_template("main/index.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement, in the resident's language."""
+    locale = str(get_locale() or "en")
+    return render_template(
+        "main/accessibility.html",
+        contact_email=current_app.config["ENGAGE_CONTACT_EMAIL"],
+        prepared=STATEMENT_PREPARED,
+        # British English dates ("22 November 2026"), as the rest of the service writes them.
+        prepared_text=format_date(
+            STATEMENT_PREPARED, "long", locale="en_GB" if locale == "en" else locale
+        ),
+    )
 
 
 @bp.route("/home")

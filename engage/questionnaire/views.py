@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from engage.accounts.models import ADMIN
 from engage.accounts.permissions import role_required
 from engage.extensions import db
+from engage.i18n import use_language
 from engage.main.errors import render_error
 from engage.partnership.services import agencies as partnership_agencies
 from engage.partnership.services import areas as partnership_areas
@@ -144,7 +145,8 @@ def publish():
 @bp.route("/draft/preview", methods=["GET", "POST"])
 @role_required(ADMIN)
 def preview_draft():
-    """The draft exactly as residents will see it; answers are checked and never stored."""
+    """The draft exactly as residents will see it, in any language; nothing is stored."""
+    use_language(request.args.get("lang") or request.form.get("_lang"))
     version = lookups.draft()
     if version is None:
         return redirect(url_for(".overview"))

@@ -4,6 +4,9 @@
 (a list of strings per question code) and returns the parsed answers plus a
 message per question that needs fixing. Questions hidden by their condition
 are skipped: their answers are dropped and their required flag does not apply.
+
+Messages are ``Problem`` strings: the English text, which also carries its msgid
+and parameters so that a page can show it in the resident's language.
 """
 
 import re
@@ -13,6 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engage.questionnaire import types
+
+
+def N_(msgid: str) -> str:
+    """Mark ``msgid`` for ``pybabel extract`` (-k N_) without translating it here."""
+    return msgid
+
+
+class Problem(str):
+    """A message about an answer: reads as English, translatable as ``msgid % params``."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, **params: Any) -> "Problem":
+        problem = super().__new__(cls, msgid % params if params else msgid)
+        problem.msgid = msgid
+        problem.params = params
+        return problem
+
 
 # Control characters other than tab and newline cannot be stored (PostgreSQL refuses NUL).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -31,7 +53,7 @@ class Answer:
 @dataclass
 class Checked:
     answers: dict[str, Answer]
-    errors: dict[str, str]
+    errors: dict[str, str]  # each message is a Problem
 
     @property
     def ok(self) -> bool:
@@ -53,36 +75,43 @@ def max_length(question: Any) -> int:
     return question.max_length or types.DEFAULT_MAX_LENGTH.get(question.type, 200)
 
 
-def number_range_message(low: int | None, high: int | None) -> str:
+def number_range_message(low: int | None, high: int | None) -> Problem:
     if low is not None and high is not None:
-        return f"Enter a whole number from {low} to {high}"
+        return Problem(N_("Enter a whole number from %(low)s to %(high)s"), low=low, high=high)
     if low is not None:
-        return f"Enter a whole number of {low} or more"
+        return Problem(N_("Enter a whole number of %(low)s or more"), low=low)
     if high is not None:
-        return f"Enter a whole number of {high} or less"
-    return "Enter a whole number, like 12"
+        return Problem(N_("Enter a whole number of %(high)s or less"), high=high)
+    return Problem(N_("Enter a whole number, like 12"))
 
 
-def _check_choice(question: Any, values: list[str]) -> tuple[Answer | None, str | None]:
+def _check_choice(question: Any, values: list[str]) -> tuple[Answer | None, Problem | None]:
     by_code = {o.code: o for o in question.options}
     if any(v not in by_code for v in values):
-        return None, "Select from the options shown"
+        return None, Problem(N_("Select from the options shown"))
     values = list(dict.fromkeys(values))
     if question.type != types.MULTIPLE:
         if len(values) > 1:
-            return None, "Select only one option"
+            return None, Problem(N_("Select only one option"))
         return Answer(option_codes=values), None
     if question.max_choices and len(values) > question.max_choices:
-        return None, f"Select no more than {question.max_choices} options"
+        return None, Problem(N_("Select no more than %(max)s options"), max=question.max_choices)
     exclusive = [by_code[v] for v in values if by_code[v].exclusive]
     if exclusive and len(values) > 1:
-        return None, f"‘{exclusive[0].label}’ cannot be combined with other options"
+        # option_code lets a page put the option's label in the resident's language.
+        return None, Problem(
+            N_("‘%(option)s’ cannot be combined with other options"),
+            option=exclusive[0].label,
+            option_code=exclusive[0].code,
+        )
     return Answer(option_codes=values), None
 
 
-def _check_number(question: Any, values: list[str], low, high) -> tuple[Answer | None, str | None]:
+def _check_number(
+    question: Any, values: list[str], low, high
+) -> tuple[Answer | None, Problem | None]:
     if len(values) > 1:
-        return None, "Enter one number"
+        return None, Problem(N_("Enter one number"))
     text = values[0].replace(",", "").replace(" ", "")
     if not re.fullmatch(r"[+-]?\d{1,12}", text):
         return None, number_range_message(low, high)
@@ -92,19 +121,23 @@ def _check_number(question: Any, values: list[str], low, high) -> tuple[Answer |
     return Answer(number=number), None
 
 
-def _check_text(question: Any, values: list[str]) -> tuple[Answer | None, str | None]:
+def _check_text(question: Any, values: list[str]) -> tuple[Answer | None, Problem | None]:
     text = "\n".join(values) if len(values) > 1 else values[0]
     if question.type == types.SHORT_TEXT:
         text = " ".join(text.split())
     limit = max_length(question)
     if len(text) > limit:
-        return None, f"Your answer must be {limit} characters or fewer (it has {len(text)})"
+        return None, Problem(
+            N_("Your answer must be %(limit)s characters or fewer (it has %(count)s)"),
+            limit=limit,
+            count=len(text),
+        )
     return Answer(text=text), None
 
 
 def check_one(
     question: Any, raw: Sequence[str], area_codes: Iterable[str]
-) -> tuple[Answer | None, str | None]:
+) -> tuple[Answer | None, Problem | None]:
     """Parse one question's raw values: (answer or None if blank, error message or None)."""
     values = _values(raw)
     if not values:
@@ -115,28 +148,28 @@ def check_one(
         return _check_choice(question, values)
     if question.type == types.RATING:
         answer, error = _check_number(question, values, types.RATING_MIN, types.RATING_MAX)
-        return answer, ("Select a number from 0 to 10" if error else None)
+        return answer, (Problem(N_("Select a number from 0 to 10")) if error else None)
     if question.type == types.NUMBER:
         return _check_number(question, values, question.min_value, question.max_value)
     if question.type in types.TEXT_TYPES:
         return _check_text(question, values)
     if question.type == types.AREA:
         if len(values) > 1 or values[0] not in set(area_codes):
-            return None, "Select one of the areas shown"
+            return None, Problem(N_("Select one of the areas shown"))
         return Answer(area_code=values[0]), None
-    return None, "This question cannot be answered"
+    return None, Problem(N_("This question cannot be answered"))
 
 
-def _missing_message(question: Any) -> str:
+def _missing_message(question: Any) -> Problem:
     if question.type == types.MULTIPLE:
-        return "Select at least one option"
+        return Problem(N_("Select at least one option"))
     if question.type in (types.NUMBER,):
-        return "Enter a number"
+        return Problem(N_("Enter a number"))
     if question.type in types.TEXT_TYPES:
-        return "Enter your answer"
+        return Problem(N_("Enter your answer"))
     if question.type == types.AREA:
-        return "Select the area you live in"
-    return "Select an option"
+        return Problem(N_("Select the area you live in"))
+    return Problem(N_("Select an option"))
 
 
 def is_shown(question: Any, answers: Mapping[str, Answer], shown: set[str]) -> bool:

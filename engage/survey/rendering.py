@@ -1,12 +1,20 @@
-"""Turning questions into GOV.UK Frontend macro parameters for the survey page."""
+"""Turning questions into GOV.UK Frontend macro parameters for the survey page.
+
+Every text is in the resident's language ``lang``: questionnaire texts through
+engage.i18n.translated (English where no translation exists), interface strings
+through Flask-Babel, which follows the request's locale.
+"""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext, ngettext
+
+from engage.i18n import DEFAULT_LANGUAGE, translated
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Question, QuestionnaireVersion
-from engage.survey.answers import max_length
+from engage.survey.answers import Problem, max_length
 
 FIELD_PREFIX = "q-"
 # Beyond this many areas a drop-down is easier to use than radios.
@@ -22,31 +30,59 @@ def submitted_values(version: QuestionnaireVersion, form: Any) -> dict[str, list
     return {q.code: form.getlist(field_name(q)) for q in version.questions}
 
 
-def _condition_hint(question: Question, by_code: Mapping[str, Question]) -> str:
+def version_texts(version: QuestionnaireVersion, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The version's title and introduction in ``lang``."""
+    return {
+        "title": translated(version, "title", lang),
+        "intro": translated(version, "intro", lang),
+    }
+
+
+def error_text(error: str, question: Question, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An answer checker message in the request's language (plain strings pass through)."""
+    if not isinstance(error, Problem):
+        return error
+    params = dict(error.params)
+    option = question.option_by_code(params.get("option_code", "")) if params else None
+    if option is not None:
+        params["option"] = translated(option, "label", lang)
+    return gettext(error.msgid, **params) if params else gettext(error.msgid)
+
+
+def _condition_hint(question: Question, by_code: Mapping[str, Question], lang: str) -> str:
     controller = by_code.get(question.condition_code or "")
     if controller is None:
         return ""
     labels = [
-        f"‘{o.label}’" for o in controller.options if o.code in (question.condition_options or [])
+        f"‘{translated(o, 'label', lang)}’"
+        for o in controller.options
+        if o.code in (question.condition_options or [])
     ]
-    choice = " or ".join(labels) if labels else "certain answers"
-    return f"Only answer this if you chose {choice} for ‘{controller.text}’."
+    choice = f" {gettext('or')} ".join(labels) if labels else gettext("certain answers")
+    return gettext(
+        "Only answer this if you chose %(choice)s for ‘%(question)s’.",
+        choice=choice,
+        question=translated(controller, "text", lang),
+    )
 
 
-def _hint(question: Question, by_code: Mapping[str, Question]) -> dict | None:
-    parts = [_condition_hint(question, by_code), question.hint or ""]
+def _hint(question: Question, by_code: Mapping[str, Question], lang: str) -> dict | None:
+    parts = [_condition_hint(question, by_code, lang), translated(question, "hint", lang)]
     if question.type == types.MULTIPLE and question.max_choices:
-        parts.append(f"Select up to {question.max_choices}.")
+        parts.append(
+            ngettext("Select up to %(num)d.", "Select up to %(num)d.", question.max_choices)
+        )
     elif question.type == types.MULTIPLE:
-        parts.append("Select all that apply.")
+        parts.append(gettext("Select all that apply."))
     if question.type == types.RATING:
-        parts.append("0 is the lowest and 10 the highest.")
+        parts.append(gettext("0 is the lowest and 10 the highest."))
     text = " ".join(p for p in parts if p)
     return {"text": text} if text else None
 
 
-def _legend(question: Question) -> str:
-    return question.text if question.required else f"{question.text} (optional)"
+def _legend(question: Question, lang: str) -> str:
+    text = translated(question, "text", lang)
+    return text if question.required else gettext("%(question)s (optional)", question=text)
 
 
 def question_params(
@@ -55,19 +91,19 @@ def question_params(
     error: str | None,
     areas: Sequence[Area],
     by_code: Mapping[str, Question],
+    lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[str, dict]:
     """(macro name, parameters) for one question, with its values and error filled in."""
     name = field_name(question)
-    common: dict[str, Any] = {"name": name, "hint": _hint(question, by_code)}
+    common: dict[str, Any] = {"name": name, "hint": _hint(question, by_code, lang)}
     if error:
-        common["errorMessage"] = {"text": error}
-    legend = {
-        "fieldset": {"legend": {"text": _legend(question), "classes": "govuk-fieldset__legend--s"}}
-    }
+        common["errorMessage"] = {"text": error_text(error, question, lang)}
+    legend_text = _legend(question, lang)
+    legend = {"fieldset": {"legend": {"text": legend_text, "classes": "govuk-fieldset__legend--s"}}}
     chosen = set(values)
     if question.type in (types.SINGLE, types.AGREEMENT, types.YES_NO):
         items = [
-            {"value": o.code, "text": o.label, "checked": o.code in chosen}
+            {"value": o.code, "text": translated(o, "label", lang), "checked": o.code in chosen}
             for o in question.options
         ]
         classes = "govuk-radios--inline" if question.type == types.YES_NO else ""
@@ -76,8 +112,12 @@ def question_params(
         items = []
         for option in question.options:
             if option.exclusive and items:
-                items.append({"divider": "or"})
-            item = {"value": option.code, "text": option.label, "checked": option.code in chosen}
+                items.append({"divider": gettext("or")})
+            item = {
+                "value": option.code,
+                "text": translated(option, "label", lang),
+                "checked": option.code in chosen,
+            }
             if option.exclusive:
                 item["behaviour"] = "exclusive"
             items.append(item)
@@ -96,7 +136,7 @@ def question_params(
         }
     if question.type == types.AREA:
         if len(areas) > MAX_AREA_RADIOS:
-            items = [{"value": "", "text": "Choose an area"}]
+            items = [{"value": "", "text": gettext("Choose an area")}]
             items += [
                 {"value": a.code, "text": a.name, "selected": a.code in chosen} for a in areas
             ]
@@ -104,11 +144,11 @@ def question_params(
                 **common,
                 "id": name,
                 "items": items,
-                "label": {"text": _legend(question), "classes": "govuk-label--s"},
+                "label": {"text": legend_text, "classes": "govuk-label--s"},
             }
         items = [{"value": a.code, "text": a.name, "checked": a.code in chosen} for a in areas]
         return "radios", {**common, **legend, "idPrefix": name, "items": items}
-    label = {"label": {"text": _legend(question), "classes": "govuk-label--s"}, "id": name}
+    label = {"label": {"text": legend_text, "classes": "govuk-label--s"}, "id": name}
     value = values[0] if values else ""
     if question.type == types.NUMBER:
         return "input", {
@@ -121,9 +161,8 @@ def question_params(
         }
     if question.type == types.SHORT_TEXT:
         limit = max_length(question)
-        hint_text = " ".join(
-            filter(None, [(common["hint"] or {}).get("text"), f"Up to {limit} characters."])
-        )
+        up_to = ngettext("Up to %(num)d characters.", "Up to %(num)d characters.", limit)
+        hint_text = " ".join(filter(None, [(common["hint"] or {}).get("text"), up_to]))
         return "input", {**common, **label, "value": value, "hint": {"text": hint_text}}
     return "character_count", {
         **common,
@@ -139,23 +178,39 @@ def page_sections(
     values: Mapping[str, Sequence[str]],
     errors: Mapping[str, str],
     areas: Sequence[Area],
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[dict]:
     """The sections of the survey page, each with its questions' macro parameters."""
     by_code = {q.code: q for q in version.questions}
     sections = []
     for section in version.sections:
         rendered = [
-            question_params(q, values.get(q.code, []), errors.get(q.code), areas, by_code)
+            question_params(q, values.get(q.code, []), errors.get(q.code), areas, by_code, lang)
             for q in section.questions
         ]
-        sections.append({"title": section.title, "intro": section.intro, "questions": rendered})
+        sections.append(
+            {
+                "title": translated(section, "title", lang),
+                "intro": translated(section, "intro", lang),
+                "questions": rendered,
+            }
+        )
     return sections
 
 
-def error_list(version: QuestionnaireVersion, errors: Mapping[str, str]) -> list[dict]:
+def error_list(
+    version: QuestionnaireVersion, errors: Mapping[str, str], lang: str = DEFAULT_LANGUAGE
+) -> list[dict]:
     """Error summary entries in questionnaire order, each linking to its field."""
     return [
-        {"text": f"{q.text} – {errors[q.code]}", "href": "#" + field_name(q)}
+        {
+            "text": gettext(
+                "%(question)s – %(problem)s",
+                question=translated(q, "text", lang),
+                problem=error_text(errors[q.code], q, lang),
+            ),
+            "href": "#" + field_name(q),
+        }
         for q in version.questions
         if q.code in errors
     ]

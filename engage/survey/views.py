@@ -1,8 +1,11 @@
 """The resident survey at /survey: one page, checked on the server, stored once."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE, requested_language, use_language
 from engage.partnership.services import areas as partnership_areas
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import QuestionnaireVersion
@@ -12,7 +15,7 @@ from engage.survey.answers import check_answers
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 
-EXPIRED_MESSAGE = (
+EXPIRED_MESSAGE = _l(
     "This page was open for a long time, so for your security please press "
     "‘Submit your answers’ again. Your answers are still here."
 )
@@ -27,14 +30,16 @@ def render_form(
     preview: bool = False,
     notice: str | None = None,
 ):
-    """The survey page for ``version``, with values and errors filled in."""
+    """The survey page for ``version`` in the request's language, values and errors filled in."""
     values, errors = values or {}, errors or {}
+    lang = g.get("lang") or DEFAULT_LANGUAGE
     areas = partnership_areas(version.questionnaire.partnership)
     html = render_template(
         "survey/form.html",
         version=version,
-        sections=rendering.page_sections(version, values, errors, areas),
-        error_items=rendering.error_list(version, errors),
+        **rendering.version_texts(version, lang),
+        sections=rendering.page_sections(version, values, errors, areas, lang=lang),
+        error_items=rendering.error_list(version, errors, lang=lang),
         error_count=len(errors),
         key=key or services.new_key(),
         preview=preview,
@@ -54,6 +59,7 @@ def _questionnaire():
 @bp.route("/", methods=["GET"])
 def form():
     """Show the current published questionnaire."""
+    use_language(requested_language())
     questionnaire = _questionnaire()
     version = current_version(questionnaire)
     if version is None:
@@ -64,6 +70,7 @@ def form():
 @bp.route("/", methods=["POST"])
 def submit():
     """Check the answers; store them once, or show every problem with the answers kept."""
+    lang = use_language(requested_language()).code
     questionnaire = _questionnaire()
     version = services.published_version(questionnaire, request.form.get("_version", ""))
     if version is None:
@@ -77,23 +84,28 @@ def submit():
             values,
             key=None,
             status=400,
-            notice="Something went wrong with this form. Check your answers and submit again.",
+            notice=gettext(
+                "Something went wrong with this form. Check your answers and submit again."
+            ),
         )
     checked = check_answers(version.questions, values, areas)
     if not checked.ok:
         return render_form(version, values, checked.errors, key=key, status=400)
-    services.store_response(version, checked.answers, key, areas)
+    services.store_response(version, checked.answers, key, areas, language=lang)
     db.session.commit()
-    return redirect(url_for("survey.thanks"), code=303)
+    thanks_args = {} if lang == DEFAULT_LANGUAGE else {"lang": lang}
+    return redirect(url_for("survey.thanks", **thanks_args), code=303)
 
 
 @bp.route("/thanks")
 def thanks():
+    use_language(requested_language())
     return render_template("survey/thanks.html"), 200, {"Cache-Control": "no-store"}
 
 
 def resubmit_after_expired_form():
     """An expired or missing CSRF token: show the form again with the answers kept."""
+    use_language(requested_language())
     questionnaire = _questionnaire()
     version = services.published_version(questionnaire, request.form.get("_version", ""))
     version = version or current_version(questionnaire)
@@ -101,4 +113,4 @@ def resubmit_after_expired_form():
         abort(400)
     values = rendering.submitted_values(version, request.form)
     key = request.form.get("_key") if services.valid_key(request.form.get("_key")) else None
-    return render_form(version, values, key=key, status=400, notice=EXPIRED_MESSAGE)
+    return render_form(version, values, key=key, status=400, notice=str(EXPIRED_MESSAGE))
