@@ -33,11 +33,18 @@ engage/static/css/engage.css: node_modules/.installed $(wildcard assets/*)
 	npm run --silent build
 
 translations: install ## Compile the interface translations (engage/translations/*/LC_MESSAGES)
-	if ls engage/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d engage/translations -f -q; fi
+	if ls engage/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel -q compile -d engage/translations -f; fi
 
-extract-messages: install ## Update the .po catalogues from the source
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o engage/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i engage/translations/messages.pot -d engage/translations --no-fuzzy-matching
+LANGUAGES := pl ur
+
+extract-messages: install ## Update the .po catalogues from the source (new languages are created)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k plural_forms:1,2 -o engage/translations/messages.pot --no-location --omit-header --sort-output .
+	for lang in $(LANGUAGES); do \
+	  if [ ! -f engage/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel init -i engage/translations/messages.pot -d engage/translations -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/pybabel update -i engage/translations/messages.pot -d engage/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate: install
 	$(FLASK) db upgrade

@@ -1,5 +1,5 @@
 // Compile the stylesheet and copy GOV.UK Frontend's script and icons into engage/static.
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -22,6 +22,12 @@ copyFileSync(join(govuk, "govuk-frontend.min.js"), join(out, "js/govuk-frontend.
 for (const script of ["js-enabled.js", "init.mjs"]) {
   copyFileSync(join(root, "assets", script), join(out, "js", script));
 }
+// kiosk.js is the queue and the page logic in one file, to save a request on the tablet.
+writeFileSync(
+  join(out, "js/kiosk.js"),
+  ["kiosk-queue.js", "kiosk.js"].map((name) => readFileSync(join(root, "assets", name), "utf8")).join("\n"),
+);
+copyFileSync(join(root, "assets/kiosk-sw.js"), join(out, "js/kiosk-sw.js"));
 for (const image of ["favicon.ico", "favicon.svg"]) {
   copyFileSync(join(govuk, "assets/images", image), join(out, "assets/images", image));
 }

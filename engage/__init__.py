@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_compression(app)
     register_commands(app)
     return app
 
@@ -64,8 +65,11 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package."""
     from engage.accounts.views import bp as accounts_bp
     from engage.bank.views import bp as bank_bp
+    from engage.events.views import bp as events_bp
+    from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
     from engage.partnership.views import bp as partnership_bp
+    from engage.questionnaire.translation_views import bp as translations_bp
     from engage.questionnaire.views import bp as questionnaire_bp
     from engage.survey.views import bp as survey_bp
 
@@ -74,10 +78,20 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         partnership_bp,
         questionnaire_bp,
+        translations_bp,
         bank_bp,
         survey_bp,
+        events_bp,
+        kiosk_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def register_compression(app: Flask) -> None:
+    """Gzip text responses (pages, CSS, JavaScript) for browsers that accept it."""
+    from engage import compression
+
+    compression.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -91,7 +105,8 @@ def register_commands(app: Flask) -> None:
     """CLI commands, grouped by feature."""
     from engage.accounts.cli import create_user
     from engage.demo.cli import seed_demo
+    from engage.events.cli import kiosk_import
     from engage.main.cli import stats
 
-    for command in (create_user, seed_demo, stats):
+    for command in (create_user, seed_demo, stats, kiosk_import):
         app.cli.add_command(command)

@@ -1,0 +1,163 @@
+"""What the kiosk views need: the event behind a token, the questionnaire it
+takes, the per-question rules the tablet checks before Next, and storing an
+upload through the one submission path (engage.survey.submission).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext
+
+from engage.events.models import Event
+from engage.events.services import event_for_token
+from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from engage.partnership.models import Area, Partnership
+from engage.partnership.services import areas as partnership_areas
+from engage.questionnaire import types
+from engage.questionnaire.models import Question, Questionnaire, QuestionnaireVersion
+from engage.questionnaire.services import current_version, questionnaire_for
+from engage.survey import rendering
+from engage.survey import services as survey_services
+from engage.survey.answers import check_one, max_length, number_range_message
+from engage.survey.models import KIOSK
+from engage.survey.submission import Outcome, submit_payload
+
+# Each start button is written in its own language, whatever the page's language.
+START_LABELS = {
+    "en": "Start in English",
+    "pl": "Rozpocznij po polsku",
+    "ur": "اردو میں شروع کریں",
+}
+
+
+@dataclass
+class Kiosk:
+    """An event whose kiosk link is valid, with the questionnaire residents answer there."""
+
+    event: Event
+    questionnaire: Questionnaire
+    version: QuestionnaireVersion | None
+    areas: list[Area]
+
+
+def kiosk_for(token: str) -> Kiosk | None:
+    """The kiosk behind ``token``; None when the token is unknown or expired."""
+    event = event_for_token(token)
+    if event is None:
+        return None
+    partnership = db.session.get(Partnership, event.partnership_id)
+    questionnaire = questionnaire_for(partnership) if partnership else None
+    if partnership is None or questionnaire is None:
+        return None
+    return Kiosk(
+        event, questionnaire, current_version(questionnaire), partnership_areas(partnership)
+    )
+
+
+def start_choices() -> list[dict[str, str]]:
+    """One start button per language, each labelled in that language."""
+    return [
+        {"code": code, "label": START_LABELS.get(code, lang.name), "dir": lang.direction}
+        for code, lang in LANGUAGES.items()
+    ]
+
+
+def _rules(question: Question) -> dict[str, Any]:
+    """Data attributes for the tablet's own check of a question before Next.
+
+    The server checks everything again; these only save a resident a round trip.
+    """
+    rules: dict[str, Any] = {"code": question.code, "type": question.type}
+    if question.required:
+        _, missing = check_one(question, [], [])
+        rules["required"] = rendering.error_text(missing or "", question)
+    if question.condition_code:
+        rules["condition"] = question.condition_code
+        rules["condition-options"] = " ".join(question.condition_options or [])
+    if question.type == types.NUMBER:
+        rules["min"] = "" if question.min_value is None else question.min_value
+        rules["max"] = "" if question.max_value is None else question.max_value
+        message = number_range_message(question.min_value, question.max_value)
+        rules["number-message"] = rendering.error_text(message, question)
+    if question.type in types.TEXT_TYPES:
+        rules["max-length"] = max_length(question)
+        rules["length-message"] = gettext(
+            "Your answer must be %(limit)s characters or fewer", limit=max_length(question)
+        )
+    if question.type == types.MULTIPLE and question.max_choices:
+        rules["max-choices"] = question.max_choices
+        rules["choices-message"] = gettext(
+            "Select no more than %(max)s options", max=question.max_choices
+        )
+    return rules
+
+
+def kiosk_sections(
+    version: QuestionnaireVersion,
+    values: Mapping[str, list[str]],
+    errors: Mapping[str, str],
+    areas: list[Area],
+    lang: str,
+) -> list[dict]:
+    """The survey sections as rendering.page_sections gives them, each question with rules."""
+    sections = rendering.page_sections(version, values, errors, areas, lang=lang)
+    for section, model in zip(sections, version.sections, strict=True):
+        section["questions"] = [
+            (macro, params, _rules(question))
+            for (macro, params), question in zip(section["questions"], model.questions, strict=True)
+        ]
+    return sections
+
+
+def form_payload(version: QuestionnaireVersion, form: Any, lang: str) -> dict[str, Any]:
+    """A no-JavaScript kiosk post, as the same payload a tablet uploads."""
+    return {
+        "key": form.get("_key", ""),
+        "version": version.id,
+        "lang": lang,
+        "answers": rendering.submitted_values(version, form),
+    }
+
+
+def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
+    """Check and store one kiosk response for the event; the view commits."""
+    return submit_payload(kiosk.questionnaire, payload, channel=KIOSK, event=kiosk.event)
+
+
+def error_messages(
+    kiosk: Kiosk, payload: Mapping[str, Any], errors: Mapping[str, str]
+) -> dict[str, str]:
+    """Each problem in an upload, in the resident's language, keyed by question code."""
+    lang = str(payload.get("lang") or "en")
+    version = survey_services.published_version(kiosk.questionnaire, payload.get("version"))
+    questions = {q.code: q for q in version.questions} if version else {}
+    return {
+        code: rendering.error_text(message, questions[code], lang) if code in questions else message
+        for code, message in errors.items()
+    }
+
+
+# The assets every kiosk page loads, relative to the static folder.
+STATIC_ASSETS = (
+    "css/engage.css",
+    "js/js-enabled.js",
+    "js/govuk-frontend.min.js",
+    "js/init.mjs",
+    "js/kiosk.js",
+    "assets/images/favicon.ico",
+)
+
+
+def precache_urls(token: str) -> list[str]:
+    """What the service worker keeps for an event: its pages in every language and assets."""
+    urls = [url_for("kiosk.start", token=token)]
+    for code in LANGUAGES:
+        if code != DEFAULT_LANGUAGE:
+            urls.append(url_for("kiosk.start", token=token, lang=code))
+        urls.append(url_for("kiosk.survey", token=token, lang=code))
+        urls.append(url_for("kiosk.thanks", token=token, lang=code))
+    urls += [url_for("static", filename=name) for name in STATIC_ASSETS]
+    return urls

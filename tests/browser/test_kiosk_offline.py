@@ -1,0 +1,106 @@
+"""Offline: a response queued on the tablet reaches the database exactly once, whichever
+way it travels (automatic upload, a later page load, export and import), and however
+many of them happen. Also the size and hosts of what a kiosk page loads."""
+
+import json
+from pathlib import Path
+
+from engage.events.imports import import_file
+from engage.extensions import db
+from engage.partnership.services import current_partnership
+from tests.browser.kiosk import complete_survey
+
+WAITING = "[data-kiosk-queue-count]"
+LIMIT = 150 * 1024
+
+
+def wait_for_service_worker(page):
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+
+
+def test_offline_submission_is_stored_exactly_once(live_server, event, context, page):
+    page.goto(live_server.kiosk(event))
+    wait_for_service_worker(page)
+    page.get_by_role("button", name="Start in English").click()
+    context.set_offline(True)
+    complete_survey(page)
+    assert page.locator("[data-kiosk-queued]").is_visible()
+    assert live_server.responses(event) == []
+
+    # The start screen comes from the service worker and tells staff what is waiting.
+    page.locator("[data-kiosk-restart]:visible").click()
+    page.wait_for_url(live_server.kiosk(event))
+    page.locator(WAITING).filter(has_text="1 response waiting to upload").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save waiting responses to a file").click()
+    saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert {k: saved[k] for k in ("format", "version", "event_token")} == {
+        "format": "engage-kiosk-queue",
+        "version": 1,
+        "event_token": event.kiosk_token,
+    }
+    [entry] = saved["responses"]
+    assert set(entry) == {"key", "version", "lang", "answers", "queued_at"}
+    assert entry["lang"] == "en" and entry["answers"]["ward"]
+
+    # An administrator imports the file while the tablet is still offline...
+    with live_server.app.app_context():
+        import_file(current_partnership(), json.dumps(saved))
+        db.session.commit()
+    assert [r.key for r in live_server.responses(event)] == [entry["key"]]
+
+    # ...then the tablet comes back online and uploads by itself: the server says
+    # it already has the response, and the queue empties.
+    context.set_offline(False)
+    page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
+    assert page.get_by_role("button", name="Save waiting responses to a file").is_hidden()
+    page.reload()
+    page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
+    [stored] = live_server.responses(event)
+    assert (stored.key, stored.channel, stored.language) == (entry["key"], "kiosk", "en")
+
+
+def test_queue_uploads_when_the_connection_returns(live_server, event, context, page):
+    page.goto(live_server.kiosk(event, "en/"))
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    complete_survey(page)
+    assert page.locator("[data-kiosk-queued]").is_visible()
+    context.set_offline(False)
+    page.locator("[data-kiosk-restart]:visible").click()
+    page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
+    assert len(live_server.responses(event)) == 1
+    page.reload()
+    page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
+    assert len(live_server.responses(event)) == 1
+
+
+def test_kiosk_page_is_small_and_loads_only_from_its_own_host(live_server, event, browser):
+    # Measure the page and its assets as the browser fetches them: no service worker answers.
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def measure(request):
+        transferred = request.sizes()  # encoded (gzipped) body plus headers
+        sizes[request.url] = transferred["responseBodySize"] + transferred["responseHeadersSize"]
+
+    page.on("requestfinished", measure)
+    page.goto(live_server.kiosk(event, "en/"), wait_until="networkidle")
+    total = sum(sizes.values())
+    print(f"kiosk survey page with its assets: {total} bytes over {len(sizes)} requests")
+    assert total <= LIMIT, sizes
+    assert all(url.startswith(live_server.url + "/") for url in sizes), sizes
+    context.close()
+
+    # With the service worker too (its precache included), nothing leaves the app's host.
+    context = browser.new_context()
+    hosts = set()
+    context.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page = context.new_page()
+    page.goto(live_server.kiosk(event))
+    wait_for_service_worker(page)
+    page.get_by_role("button", name="Start in English").click()
+    page.wait_for_load_state("networkidle")
+    assert hosts == {live_server.url.split("/")[2]}
+    context.close()
