@@ -34,6 +34,8 @@ MISSING = not os.path.exists(CHROMIUM)
 def pytest_collection_modifyitems(config, items):
     if not MISSING:
         return
+    if os.environ.get("ENGAGE_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing and ENGAGE_REQUIRE_BROWSER is set")
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: install Debian's chromium package")
     here = os.path.dirname(__file__)
     for item in items:
