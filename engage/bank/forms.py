@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from engage.bank.services import ProposalData
+from engage.forms import strip
 from engage.questionnaire import types
 from engage.questionnaire.validation import valid_code
 
@@ -23,23 +24,19 @@ def option_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 class ProposalForm(FlaskForm):
     text = StringField(
         "Question text",
         description="Write it as residents will read it.",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter the question text"), Length(max=500)],
     )
     hint = TextAreaField(
         "Hint (optional)",
         description="Extra help shown under the question.",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=1000)],
     )
     type = RadioField(
@@ -58,7 +55,7 @@ class ProposalForm(FlaskForm):
         "Why your agency needs this question",
         description="Say what you will use the answers for. The administrators see this.",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Say why your agency needs this question"), Length(max=2000)],
     )
     check = SubmitField("Check for similar questions", widget=GovSubmitInput())
@@ -95,7 +92,7 @@ class AcceptForm(FlaskForm):
             "digits and underscores, starting with a letter."
         ),
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter a question code"), Length(max=64)],
     )
     section = RadioField(
@@ -130,7 +127,7 @@ class RejectForm(FlaskForm):
         "Reason",
         description="A short explanation the proposing agency will see.",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Give a reason for rejecting the proposal"), Length(max=500)],
     )
     submit = SubmitField("Reject the proposal", widget=GovSubmitInput())

@@ -16,15 +16,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from engage.events.models import DEFAULT_IDLE_SECONDS, MAX_IDLE_SECONDS, MIN_IDLE_SECONDS
 from engage.events.services import EventFields
+from engage.forms import strip
 from engage.partnership.models import Area
 
 IDLE_MESSAGE = (
     f"Idle timeout must be a whole number of seconds from {MIN_IDLE_SECONDS} to {MAX_IDLE_SECONDS}"
 )
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class DayMonthYearField(DateField):
@@ -62,7 +59,7 @@ class EventForm(FlaskForm):
     name = StringField(
         "Event name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the event name"),
             Length(max=200, message="Event name must be 200 characters or fewer"),
@@ -78,7 +75,7 @@ class EventForm(FlaskForm):
         "Place (optional)",
         widget=GovTextInput(),
         description="For example, Hollins Park community centre",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=200, message="Place must be 200 characters or fewer")],
     )
     default_area = SelectField(

@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from engage.forms import strip
 from engage.partnership.models import Agency
 from engage.questionnaire import types
 from engage.questionnaire.editing import QuestionFields
@@ -37,10 +38,6 @@ CODE_HINT = (
 )
 # Whole numbers the database stores on both SQLite and PostgreSQL, with room to spare.
 LIMIT = 1_000_000_000
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _code_rule(form, field) -> None:
@@ -62,7 +59,7 @@ class DetailsForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter a title"),
             Length(max=200, message="Title must be 200 characters or fewer"),
@@ -71,7 +68,7 @@ class DetailsForm(FlaskForm):
     intro = TextAreaField(
         "Introduction (optional)",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=2000, message="Introduction must be 2,000 characters or fewer")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -92,13 +89,13 @@ class QuestionForm(FlaskForm):
         "Code",
         widget=GovTextInput(),
         description=CODE_HINT,
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter a code"), _code_rule],
     )
     text = StringField(
         "Question",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the question"),
             Length(max=500, message="Question must be 500 characters or fewer"),
@@ -108,7 +105,7 @@ class QuestionForm(FlaskForm):
         "Hint (optional)",
         widget=GovTextArea(),
         description="Shown under the question to help residents answer it.",
-        filters=[_strip],
+        filters=[strip],
         validators=[Length(max=2000, message="Hint must be 2,000 characters or fewer")],
     )
     required = BooleanField("Residents must answer this question", widget=GovCheckboxInput())
@@ -157,7 +154,7 @@ class QuestionForm(FlaskForm):
         "is one of these option codes",
         widget=GovTextInput(),
         description="Separate codes with commas, for example: fairly_unsafe, very_unsafe",
-        filters=[_strip],
+        filters=[strip],
     )
     agencies = SelectMultipleField(
         "Agencies that use this question",
@@ -247,7 +244,7 @@ class OptionForm(FlaskForm):
         "Label",
         widget=GovTextInput(),
         description="What residents see.",
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired("Enter the label"),
             Length(max=300, message="Label must be 300 characters or fewer"),
@@ -257,7 +254,7 @@ class OptionForm(FlaskForm):
         "Code",
         widget=GovTextInput(),
         description=CODE_HINT,
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Enter a code"), _code_rule],
     )
     exclusive = BooleanField(
