@@ -1,6 +1,8 @@
 """Imports every model module so that Alembic and the app see the whole schema."""
 
 from engage.accounts.models import User  # noqa: F401
+from engage.api.models import ApiToken  # noqa: F401
+from engage.audit.models import AuditEntry  # noqa: F401
 from engage.bank.models import Proposal  # noqa: F401
 from engage.events.models import Event, RetiredKioskToken  # noqa: F401
 from engage.partnership.models import Agency, Area, Partnership  # noqa: F401

@@ -32,6 +32,8 @@ class User(UserMixin, Model):
     role: so.Mapped[str] = so.mapped_column(sa.String(20))
     agency_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("agency.id"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    # Free-text answers can identify people; only users an admin has trusted see them.
+    free_text_access: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Changes whenever the password changes, so old sessions stop working.
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

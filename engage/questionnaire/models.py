@@ -33,6 +33,8 @@ class BankQuestion(Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnership.id"), index=True)
     code: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # Opted in by an admin: headline results appear on the public "you said" page.
+    public_results: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     agencies: so.Mapped[list[Agency]] = so.relationship(
         secondary=bank_question_agency, order_by=Agency.name

@@ -324,7 +324,6 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_answer_response_id"), ["response_id"], unique=False)
 
 
-
 def downgrade():
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_answer_response_id"))

@@ -93,7 +93,6 @@ def upgrade():
         )
 
 
-
 def downgrade():
     with op.batch_alter_table("section", schema=None) as batch_op:
         batch_op.drop_column("translations")

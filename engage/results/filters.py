@@ -1,0 +1,149 @@
+"""The filters every view of the shared results honours: dashboard, downloads, API.
+
+Filters arrive as query-string arguments:
+
+    since=YYYY-MM-DD  until=YYYY-MM-DD  ward=<area code> (repeatable)
+    event=<event id> (repeatable)  channel=online|kiosk (repeatable)
+    version=<version number> (repeatable)  mine=1 (only my agency's questions)
+
+``parse_filters`` turns them into a ResultFilter plus a message per bad argument;
+``response_conditions`` turns a ResultFilter into SQL conditions on Response.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from engage.partnership.models import Area
+from engage.questionnaire.models import QuestionnaireVersion
+from engage.survey.models import CHANNELS, Response
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    since: date | None = None
+    until: date | None = None
+    wards: tuple[str, ...] = ()
+    events: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+    versions: tuple[int, ...] = ()
+    mine: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters that are set, for links, the audit trail and API echoes."""
+        values: dict[str, Any] = {}
+        if self.since:
+            values["since"] = self.since.isoformat()
+        if self.until:
+            values["until"] = self.until.isoformat()
+        for name in ("wards", "events", "channels", "versions"):
+            if getattr(self, name):
+                values[name] = list(getattr(self, name))
+        if self.mine:
+            values["mine"] = True
+        return values
+
+    def query_args(self) -> dict[str, Any]:
+        """The same filters as query-string arguments (for links and downloads)."""
+        args: dict[str, Any] = {}
+        if self.since:
+            args["since"] = self.since.isoformat()
+        if self.until:
+            args["until"] = self.until.isoformat()
+        args.update(
+            {"ward": list(self.wards), "event": list(self.events), "channel": list(self.channels)}
+        )
+        args["version"] = list(self.versions)
+        if self.mine:
+            args["mine"] = "1"
+        return {k: v for k, v in args.items() if v}
+
+
+def _getlist(args: Mapping[str, Any], name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        values = args.getlist(name)
+    else:
+        value = args.get(name)
+        values = value if isinstance(value, list) else ([value] if value is not None else [])
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _numbers(values: list[str]) -> tuple[int, ...] | None:
+    if not all(v.isdigit() for v in values):
+        return None
+    return tuple(int(v) for v in values)
+
+
+def parse_filters(args: Mapping[str, Any]) -> tuple[ResultFilter, dict[str, str]]:
+    """Read the filters; bad ones are left out and explained in the returned messages."""
+    errors: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    for name in ("since", "until"):
+        text = (_getlist(args, name) or [""])[0]
+        if text:
+            parsed = _date(text)
+            if parsed is None:
+                errors[name] = f"Enter the ‘{name}’ date as YYYY-MM-DD, for example 2026-06-27"
+            else:
+                fields[name] = parsed
+    if fields.get("since") and fields.get("until") and fields["since"] > fields["until"]:
+        errors["until"] = "The ‘until’ date must be the same as or after the ‘since’ date"
+        fields.pop("until")
+    fields["wards"] = tuple(_getlist(args, "ward"))
+    channels = _getlist(args, "channel")
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        errors["channel"] = f"Channel must be one of: {', '.join(CHANNELS)}"
+    fields["channels"] = tuple(c for c in channels if c in CHANNELS)
+    for name, key in (("events", "event"), ("versions", "version")):
+        numbers = _numbers(_getlist(args, key))
+        if numbers is None:
+            errors[key] = f"‘{key}’ must be a whole number"
+        else:
+            fields[name] = numbers
+    fields["mine"] = (_getlist(args, "mine") or [""])[0] in ("1", "true", "yes", "on")
+    return ResultFilter(**fields), errors
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def response_conditions(filters: ResultFilter, questionnaire_id: int) -> list[sa.ColumnElement]:
+    """SQL conditions on Response for the filters (and for this questionnaire)."""
+    conditions: list[sa.ColumnElement] = [
+        Response.version_id.in_(
+            sa.select(QuestionnaireVersion.id).where(
+                QuestionnaireVersion.questionnaire_id == questionnaire_id,
+                *([QuestionnaireVersion.number.in_(filters.versions)] if filters.versions else []),
+            )
+        )
+    ]
+    if filters.since:
+        conditions.append(Response.submitted_at >= _start_of(filters.since))
+    if filters.until:
+        conditions.append(Response.submitted_at < _start_of(filters.until + timedelta(days=1)))
+    if filters.wards:
+        conditions.append(
+            Response.area_id.in_(sa.select(Area.id).where(Area.code.in_(filters.wards)))
+        )
+    if filters.events:
+        conditions.append(Response.event_id.in_(filters.events))
+    if filters.channels:
+        conditions.append(Response.channel.in_(filters.channels))
+    return conditions
+
+
+def filtered_response_ids(filters: ResultFilter, questionnaire_id: int) -> sa.Select:
+    """A sub-select of the ids of the responses that pass the filters."""
+    return sa.select(Response.id).where(*response_conditions(filters, questionnaire_id))
