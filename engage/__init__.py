@@ -64,13 +64,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package."""
     from engage.accounts.views import bp as accounts_bp
+    from engage.api.token_views import bp as tokens_bp
+    from engage.api.views import bp as api_bp
+    from engage.audit.views import bp as audit_bp
     from engage.bank.views import bp as bank_bp
     from engage.events.views import bp as events_bp
+    from engage.exports.views import bp as exports_bp
     from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
     from engage.partnership.views import bp as partnership_bp
     from engage.questionnaire.translation_views import bp as translations_bp
     from engage.questionnaire.views import bp as questionnaire_bp
+    from engage.results.public_views import bp as public_bp
+    from engage.results.views import bp as results_bp
     from engage.survey.views import bp as survey_bp
 
     for blueprint in (
@@ -83,6 +89,12 @@ def register_blueprints(app: Flask) -> None:
         survey_bp,
         events_bp,
         kiosk_bp,
+        results_bp,
+        public_bp,
+        tokens_bp,
+        api_bp,
+        audit_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -96,17 +108,31 @@ def register_compression(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Friendly pages for the errors a person can meet."""
+    from engage.api.errors import register as register_api
     from engage.main.errors import register
 
     register(app)
+    # JSON for any failure under /api/, including routes that do not exist.
+    register_api(app)
 
 
 def register_commands(app: Flask) -> None:
     """CLI commands, grouped by feature."""
-    from engage.accounts.cli import create_user
-    from engage.demo.cli import seed_demo
+    from engage.accounts.cli import create_user, users
+    from engage.api.cli import tokens_group
+    from engage.demo.cli import seed_demo, seed_synthetic
     from engage.events.cli import kiosk_import
+    from engage.exports.cli import export
     from engage.main.cli import stats
 
-    for command in (create_user, seed_demo, stats, kiosk_import):
+    for command in (
+        create_user,
+        users,
+        seed_demo,
+        seed_synthetic,
+        stats,
+        kiosk_import,
+        tokens_group,
+        export,
+    ):
         app.cli.add_command(command)

@@ -18,6 +18,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "ENGAGE_ENV": "development",
     "ENGAGE_MATCH_THRESHOLD": 60,
+    # Results for fewer than this many respondents show as "<k" (the ONS rule uses 10).
+    "ENGAGE_SUPPRESSION_K": 10,
     # Where staff and tablets reach Engage; used for links made outside a request.
     "ENGAGE_BASE_URL": "http://127.0.0.1:5000",
     # Where residents report an accessibility problem; set your own in instance/config.py.

@@ -1,12 +1,15 @@
-"""flask --app engage create-user EMAIL --role ROLE [--agency SLUG]"""
+"""flask --app engage create-user EMAIL --role ROLE [--agency SLUG]
+flask --app engage users grant-free-text EMAIL [--revoke]"""
 
 import sys
 
 import click
 
 from engage.accounts.models import ROLES
-from engage.accounts.services import AccountError
+from engage.accounts.services import AccountError, find_user
 from engage.accounts.services import create_user as create_account
+from engage.audit.services import ADMIN as ADMIN_ACTION
+from engage.audit.services import record
 from engage.extensions import db
 from engage.partnership.services import agencies, agency_by_slug, current_partnership
 
@@ -46,3 +49,24 @@ def create_user(email: str, role: str, agency_slug: str | None, name: str) -> No
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} ({agency.name}).")
+
+
+@click.group("users")
+def users() -> None:
+    """Manage staff accounts."""
+
+
+@users.command("grant-free-text")
+@click.argument("email")
+@click.option("--revoke", is_flag=True, help="Take the access away instead.")
+def grant_free_text(email: str, revoke: bool) -> None:
+    """Let a user see free-text answers in downloads (or, with --revoke, stop them)."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No user has the email address {email}.")
+    user.free_text_access = not revoke
+    action = "users.revoke-free-text" if revoke else "users.grant-free-text"
+    record(ADMIN_ACTION, action, None, detail=f"{user.email} (command line)")
+    db.session.commit()
+    verb = "no longer sees" if revoke else "now sees"
+    click.echo(f"{user.email} {verb} free-text answers in downloads.")

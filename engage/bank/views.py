@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
+from engage.audit import services as audit
 from engage.bank import services
 from engage.bank.forms import AcceptForm, ProposalForm, RejectForm
 from engage.bank.models import PENDING, Proposal
@@ -128,6 +129,12 @@ def accept(proposal_id: int):
             db.session.rollback()
             getattr(form, error.field or "code").errors.append(str(error))
         else:
+            audit.record(
+                audit.ADMIN,
+                "bank.accept",
+                current_user,
+                detail=f"Proposal {proposal.id} accepted as ‘{question.code}’",
+            )
             db.session.commit()
             flash(f"‘{question.text}’ is now in the draft as ‘{question.code}’.", "success")
             return redirect(url_for(".proposals"))
@@ -149,6 +156,9 @@ def reject(proposal_id: int):
     form = RejectForm()
     if form.validate_on_submit():
         services.reject(proposal, current_user, form.reason.data)
+        audit.record(
+            audit.ADMIN, "bank.reject", current_user, detail=f"Proposal {proposal.id} rejected"
+        )
         db.session.commit()
         flash(f"The proposal ‘{proposal.text}’ has been rejected.", "success")
         return redirect(url_for(".proposals"))

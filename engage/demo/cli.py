@@ -1,11 +1,14 @@
-"""flask --app engage seed-demo"""
+"""flask --app engage seed-demo; flask --app engage seed-synthetic --responses N [--seed S]"""
+
+import time
 
 import click
 from flask import current_app
 
-from engage.demo import seed
+from engage.demo import seed, synthetic
 from engage.extensions import db
-from engage.questionnaire.services import PublishRefused
+from engage.partnership.services import current_partnership
+from engage.questionnaire.services import PublishRefused, current_version, questionnaire_for
 
 COLUMNS = ("Email", "Role", "Agency", "Password")
 
@@ -38,3 +41,25 @@ def seed_demo() -> None:
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     click.echo(report.summary())
+
+
+@click.command("seed-synthetic")
+@click.option("--responses", "count", type=click.IntRange(min=1), required=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
+def seed_synthetic(count: int, seed: int) -> None:
+    """Add N synthetic responses to the current published version, for demos and benchmarks."""
+    partnership = current_partnership()
+    questionnaire = questionnaire_for(partnership) if partnership else None
+    version = current_version(questionnaire) if questionnaire else None
+    if version is None:
+        raise click.ClickException(
+            "There is no published questionnaire. Run 'flask --app engage seed-demo' first."
+        )
+    started = time.perf_counter()
+    answers = synthetic.seed_synthetic(version, count, seed)
+    db.session.commit()
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"Added {count:,} synthetic responses ({answers:,} answers) in {seconds:.2f} s: "
+        f"{count / seconds:,.0f} responses per second."
+    )

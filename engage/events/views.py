@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from engage.accounts.models import ADMIN, FACILITATOR
 from engage.accounts.permissions import role_required
+from engage.audit import services as audit
 from engage.events import services
 from engage.events.forms import ConfirmForm, EventForm, ImportForm
 from engage.events.imports import ImportRefused, import_file
@@ -130,6 +131,9 @@ def new_link(event_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.new_kiosk_link(event)
+        audit.record(
+            audit.ADMIN, "events.new_link", current_user, detail=f"Event {event.id} ‘{event.name}’"
+        )
         db.session.commit()
         flash(
             "A new kiosk link was issued. The old link no longer works: open the new one on "

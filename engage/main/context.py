@@ -16,8 +16,15 @@ def staff_navigation() -> list[dict]:
         items.append(("bank.proposals", "Question bank"))
     if current_user.role in (FACILITATOR, ADMIN):
         items.append(("events.index", "Events"))
+    if current_user.role in (ANALYST, FACILITATOR, ADMIN):
+        items.append(("results.index", "Results"))
+    if current_user.role in (ANALYST, ADMIN):
+        items.append(("exports.index", "Downloads"))
     if current_user.role == ADMIN:
         items.append(("questionnaire.overview", "Questionnaire"))
+        items.append(("audit.index", "Audit trail"))
+    if current_user.role in (ADMIN, ANALYST):
+        items.append(("tokens.index", "API tokens"))
     current = (request.endpoint or "").split(".")[0]
     return [
         {"href": url_for(endpoint), "text": text, "active": endpoint.split(".")[0] == current}

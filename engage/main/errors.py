@@ -41,8 +41,16 @@ def render_error(status: int, detail: str | None = None):
 def register(app: Flask) -> None:
     """Attach the handlers; the survey handles an expired form itself, keeping the answers."""
 
+    from engage.api.errors import from_http_exception, is_api_request
+
+    def handler(error, status: int):
+        # Under /api/ every failure answers JSON, even for routes that do not exist.
+        if is_api_request():
+            return from_http_exception(error)
+        return render_error(status)
+
     for status in MESSAGES:
-        app.register_error_handler(status, lambda error, status=status: render_error(status))
+        app.register_error_handler(status, lambda error, status=status: handler(error, status))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -7,9 +7,11 @@ redirect, or render the form again with its errors.
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from engage.accounts.models import ADMIN
 from engage.accounts.permissions import role_required
+from engage.audit import services as audit
 from engage.extensions import db
 from engage.i18n import use_language
 from engage.main.errors import render_error
@@ -137,6 +139,9 @@ def publish():
     except PublishRefused as refusal:
         db.session.rollback()
         return _draft_page(version, refusal.problems, 409)
+    audit.record(
+        audit.ADMIN, "questionnaire.publish", current_user, detail=f"Version {version.number}"
+    )
     db.session.commit()
     flash(f"Version {version.number} is published. Residents now answer it.", "success")
     return redirect(url_for(".overview"))

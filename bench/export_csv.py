@@ -1,0 +1,135 @@
+"""Time a CSV export of many synthetic responses and report its peak memory.
+
+    .venv/bin/python bench/export_csv.py [--responses 100000 1000000] [--seed 1] [--keep DIR]
+
+For each size, a fresh subprocess builds a SQLite database (create_all,
+seed-demo, seed-synthetic N), then another fresh subprocess times the CSV export
+(written to a temporary file) and reads its peak resident memory
+(resource.getrusage ru_maxrss) before and after the export, so the growth the
+export itself causes is plain. --tracemalloc adds a third run that reports the
+peak of Python allocations during the export (it slows the export down, so its
+time is not reported).
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from engage import create_app  # noqa: E402
+from engage.extensions import db  # noqa: E402
+
+
+def _app(path: str):
+    return create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def build(path: str, responses: int, seed: int) -> dict:
+    """A fresh database with the demo questionnaire and ``responses`` synthetic responses."""
+    app = _app(path)
+    with app.app_context():
+        db.create_all()
+        runner = app.test_cli_runner()
+        runner.invoke(args=["seed-demo"], catch_exceptions=False)
+        started = time.perf_counter()
+        result = runner.invoke(
+            args=["seed-synthetic", "--responses", str(responses), "--seed", str(seed)],
+            catch_exceptions=False,
+        )
+        seconds = time.perf_counter() - started
+    return {"seed_seconds": seconds, "seed_output": result.output.strip()}
+
+
+def export(path: str, trace: bool) -> dict:
+    """Time one CSV export of every response; peak memory before and after it."""
+    import tracemalloc
+
+    from engage.exports import services
+    from engage.partnership.services import current_partnership
+    from engage.questionnaire.services import questionnaire_for
+    from engage.results.filters import ResultFilter
+
+    app = _app(path)
+    with app.app_context(), tempfile.TemporaryDirectory() as folder:
+        questionnaire = questionnaire_for(current_partnership())
+        download = services.prepare(questionnaire, ResultFilter(), free_text=True)
+        before = _peak_mb()
+        if trace:
+            tracemalloc.start()
+        started = time.perf_counter()
+        services.write_file(download, services.FORMATS["csv"], os.path.join(folder, "r.csv"))
+        seconds = time.perf_counter() - started
+        size = os.path.getsize(os.path.join(folder, "r.csv"))
+        figures = {
+            "rows": download.rows,
+            "columns": len(download.plan.layout.columns),
+            "seconds": seconds,
+            "csv_mb": size / 2**20,
+            "rss_before_mb": before,
+            "rss_peak_mb": _peak_mb(),
+        }
+        if trace:
+            figures["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    return figures
+
+
+def _child(*args: str) -> dict:
+    output = subprocess.run(  # noqa: S603 (this script, with arguments it built)
+        [sys.executable, os.path.abspath(__file__), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--keep", help="Keep the databases in this folder.")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # mode, path, n/trace
+    args = parser.parse_args()
+    if args.child:
+        mode, path, value = args.child
+        if mode == "build":
+            print(json.dumps(build(path, int(value), args.seed)))
+        else:
+            print(json.dumps(export(path, value == "trace")))
+        return
+    folder = args.keep or tempfile.mkdtemp(prefix="engage-bench-")
+    os.makedirs(folder, exist_ok=True)
+    for responses in args.responses:
+        path = os.path.join(folder, f"export-{responses}.sqlite3")
+        if os.path.exists(path):
+            os.remove(path)
+        built = _child("--seed", str(args.seed), "--child", "build", path, str(responses))
+        print(f"{responses:,} responses: {built['seed_output']}", flush=True)
+        timed = _child("--child", "export", path, "plain")
+        print(
+            f"  CSV export: {timed['rows']:,} rows x {timed['columns']} columns "
+            f"({timed['csv_mb']:.0f} MB) in {timed['seconds']:.1f} s, "
+            f"{timed['rows'] / timed['seconds']:,.0f} rows/s; peak RSS "
+            f"{timed['rss_peak_mb']:.0f} MB ({timed['rss_before_mb']:.0f} MB before the export)",
+            flush=True,
+        )
+        if args.tracemalloc:
+            traced = _child("--child", "export", path, "trace")
+            print(f"  tracemalloc peak during the export: {traced['tracemalloc_peak_mb']:.1f} MB")
+        if not args.keep:
+            os.remove(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Schemas of the API's JSON bodies, for the OpenAPI document."""
+
+from typing import Any
+
+from engage.questionnaire.types import TYPES
+from engage.survey.models import CHANNELS
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+NULLABLE_INT = {"type": ["integer", "null"]}
+NULLABLE_STRING = {"type": ["string", "null"]}
+# A count, or "<k" where it is suppressed.
+COUNT = {"type": ["integer", "string"], "examples": [42, "<10"]}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "code", "message"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "code": {"type": "string", "examples": ["not_found"]},
+                    "message": {"type": "string"},
+                    "fields": {
+                        "type": "object",
+                        "description": "One message per query parameter that is not valid.",
+                        "additionalProperties": {"type": "string"},
+                    },
+                },
+            }
+        },
+    },
+    "Option": {
+        "type": "object",
+        "required": ["code", "label", "value"],
+        "properties": {
+            "code": {"type": "string"},
+            "label": {"type": "string"},
+            "value": {"type": "integer", "description": "Numeric code for statistics packages."},
+            "exclusive": {"type": "boolean"},
+        },
+    },
+    "Agency": {
+        "type": "object",
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "short_name": {"type": "string"},
+        },
+    },
+    "Question": {
+        "type": "object",
+        "required": ["code", "text", "type", "options", "agencies"],
+        "properties": {
+            "code": {"type": "string"},
+            "text": {"type": "string"},
+            "hint": {"type": "string"},
+            "type": {"type": "string", "enum": list(TYPES)},
+            "required": {"type": "boolean"},
+            "min_value": NULLABLE_INT,
+            "max_value": NULLABLE_INT,
+            "max_choices": NULLABLE_INT,
+            "max_length": NULLABLE_INT,
+            "condition": {
+                "type": ["object", "null"],
+                "description": "Asked only if the question `code` has one of `options`.",
+                "properties": {
+                    "code": {"type": "string"},
+                    "options": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "options": {"type": "array", "items": _ref("Option")},
+            "agencies": {"type": "array", "items": _ref("Agency")},
+        },
+    },
+    "Questionnaire": {
+        "type": "object",
+        "required": ["title", "version", "sections"],
+        "properties": {
+            "title": {"type": "string"},
+            "intro": {"type": "string"},
+            "version": {"type": "integer"},
+            "published_at": {"type": ["string", "null"], "format": "date-time"},
+            "language": {"type": "string"},
+            "sections": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "title": {"type": "string"},
+                        "intro": {"type": "string"},
+                        "questions": {"type": "array", "items": _ref("Question")},
+                    },
+                },
+            },
+        },
+    },
+    "Response": {
+        "type": "object",
+        "required": ["id", "submitted_at", "version", "answers"],
+        "properties": {
+            "id": {"type": "integer"},
+            "submitted_at": {"type": "string", "format": "date-time"},
+            "version": {"type": "integer"},
+            "channel": {"type": "string", "enum": list(CHANNELS)},
+            "language": {"type": "string"},
+            "ward": NULLABLE_STRING,
+            "event": NULLABLE_INT,
+            "answers": {
+                "type": "object",
+                "description": (
+                    "Answers by question code: an option code (single choice, agreement, "
+                    "yes/no), a list of option codes (multiple choice), an area code, a number "
+                    "(rating, number) or text. Free-text answers only for accounts with "
+                    "free-text access."
+                ),
+                "additionalProperties": {
+                    "type": ["string", "integer", "array", "null"],
+                    "items": {"type": "string"},
+                },
+            },
+        },
+    },
+    "ResponsePage": {
+        "type": "object",
+        "required": ["data", "count", "next_cursor", "next"],
+        "properties": {
+            "data": {"type": "array", "items": _ref("Response")},
+            "count": {"type": "integer"},
+            "filters": {"type": "object"},
+            "free_text": {"type": "boolean"},
+            "next_cursor": NULLABLE_STRING,
+            "next": {"type": ["string", "null"], "format": "uri"},
+        },
+    },
+    "Results": {
+        "type": "object",
+        "description": (
+            "One question's results across every version that asked it (joined by code), "
+            'with small-number suppression: a count below k is the string "<k" (for '
+            'example "<10"), and one more cell is hidden wherever a hidden one could be '
+            "worked out from the totals. Free-text questions have no results."
+        ),
+        "required": ["code", "type", "respondents", "options", "suppressed", "k"],
+        "properties": {
+            "code": {"type": "string"},
+            "text": {"type": "string"},
+            "type": {"type": "string", "enum": list(TYPES)},
+            "versions": {"type": "array", "items": {"type": "integer"}},
+            "respondents": COUNT,
+            "options": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string"},
+                        "label": {"type": "string"},
+                        "count": COUNT,
+                        "percent": {"type": ["number", "null"]},
+                    },
+                },
+            },
+            "mean": {
+                "type": ["number", "null"],
+                "description": "Rating and number questions, when no cell is hidden.",
+            },
+            "suppressed": {"type": "boolean", "description": "True when any cell is hidden."},
+            "k": {"type": "integer", "description": "The suppression threshold."},
+        },
+    },
+}

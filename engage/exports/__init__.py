@@ -1,0 +1,1 @@
+"""Row-level downloads of the responses: CSV, XLSX, JSON Lines, SPSS, data package, codebook."""

@@ -1,0 +1,308 @@
+"""The streaming row source: one row per response, with question codes as columns.
+
+Copies of a question in different versions share its code, so they share columns.
+Responses are read in keyset-paginated batches (``id > last ORDER BY id LIMIT n``)
+and each batch's answers in one more query, so memory stays flat however many
+rows there are. Rows hold codes; writers turn them into labels where they want.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engage.events.models import Event
+from engage.exports.cells import utc
+from engage.exports.layout import (
+    CHOSEN_LABELS,
+    DATETIME,
+    INTEGER,
+    SEPARATOR,
+    STRING,
+    Column,
+    Layout,
+    OptionInfo,
+    QuestionInfo,
+)
+from engage.extensions import db
+from engage.i18n import LANGUAGES
+from engage.partnership.models import Area
+from engage.questionnaire import types
+from engage.questionnaire.models import (
+    PUBLISHED,
+    BankQuestion,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+)
+from engage.results.filters import ResultFilter, response_conditions
+from engage.survey.models import Answer, Response
+
+BATCH = 2000
+FIXED = 7  # response_id, submitted_at, version, channel, event, ward, language
+CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
+
+
+@dataclass
+class RowPlan:
+    """The layout plus where each stored answer lands in a row."""
+
+    layout: Layout
+    conditions: list[sa.ColumnElement]
+    question_ids: list[int] | None  # None: every question is included
+    choice: dict[int, tuple[int, int]] = field(default_factory=dict)  # option -> (col, value)
+    multiple: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # option -> col, group
+    numbers: dict[int, int] = field(default_factory=dict)  # question -> col
+    texts: dict[int, int] = field(default_factory=dict)
+    areas: dict[int, int] = field(default_factory=dict)
+    area_codes: dict[int, str] = field(default_factory=dict)
+    max_id: int = 0  # rows added after the plan was made are left out, so counts agree
+
+
+def _questions(questionnaire: Questionnaire, filters: ResultFilter) -> list[Question]:
+    """Every published copy of every question, newest version first, in questionnaire order."""
+    query = (
+        sa.select(Question)
+        .join(Section, Question.section_id == Section.id)
+        .join(QuestionnaireVersion, Section.version_id == QuestionnaireVersion.id)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire.id,
+            QuestionnaireVersion.status == PUBLISHED,
+        )
+        .order_by(QuestionnaireVersion.number.desc(), Section.position, Question.position)
+        .options(
+            so.selectinload(Question.options),
+            so.selectinload(Question.bank_question).selectinload(BankQuestion.agencies),
+            so.joinedload(Question.section).joinedload(Section.version),
+        )
+    )
+    if filters.versions:
+        query = query.where(QuestionnaireVersion.number.in_(filters.versions))
+    return list(db.session.scalars(query))
+
+
+def _fixed_columns(questionnaire: Questionnaire) -> list[Column]:
+    areas = _area_labels(questionnaire)
+    events = {
+        event_id: name
+        for event_id, name in db.session.execute(
+            sa.select(Event.id, Event.name).where(
+                Event.partnership_id == questionnaire.partnership_id
+            )
+        )
+    }
+    return [
+        Column("response_id", "Response id"),
+        Column("submitted_at", "Submitted at (UTC)", DATETIME),
+        Column("version", "Questionnaire version"),
+        Column("channel", "Channel", STRING, CHANNEL_LABELS),
+        Column("event", "Event", INTEGER, events),
+        Column("ward", "Ward", STRING, areas),
+        Column("language", "Language", STRING, {c: x.english_name for c, x in LANGUAGES.items()}),
+    ]
+
+
+def _area_labels(questionnaire: Questionnaire) -> dict[str, str]:
+    rows = db.session.execute(
+        sa.select(Area.code, Area.name)
+        .where(Area.partnership_id == questionnaire.partnership_id)
+        .order_by(Area.name)
+    )
+    return {code: name for code, name in rows}
+
+
+def _wanted(question: Question, include_text: bool, agency_id: int | None) -> bool:
+    if question.type in types.TEXT_TYPES and not include_text:
+        return False
+    return agency_id is None or any(a.id == agency_id for a in question.agencies)
+
+
+def build_plan(
+    questionnaire: Questionnaire,
+    filters: ResultFilter,
+    include_text: bool,
+    agency_id: int | None = None,
+) -> RowPlan:
+    """Columns for every question code (newest wording first) and the answer mapping.
+
+    ``agency_id`` keeps only that agency's questions (the "mine" filter).
+    """
+    every = _questions(questionnaire, filters)
+    copies: dict[str, list[Question]] = {}
+    for question in every:
+        if _wanted(question, include_text, agency_id if filters.mine else None):
+            copies.setdefault(question.code, []).append(question)
+    columns = _fixed_columns(questionnaire)
+    area_labels = dict(columns[5].value_labels)
+    plan = RowPlan(Layout((), ()), response_conditions(filters, questionnaire.id), None)
+    questions = []
+    for code, group in copies.items():
+        start = len(columns)
+        fixed = {c.name for c in columns[:FIXED]}
+        name = f"q_{code}" if code in fixed else code
+        columns.extend(_question_columns(plan, group, name, start, area_labels))
+        latest = group[0]
+        questions.append(
+            QuestionInfo(
+                code=code,
+                text=latest.text,
+                type=latest.type,
+                options=tuple(_options(group)),
+                agencies=tuple(a.name for a in latest.agencies),
+                versions=tuple(sorted(q.version.number for q in group)),
+                columns=tuple(c.name for c in columns[start:]),
+            )
+        )
+    plan.layout = Layout(tuple(columns), tuple(questions))
+    included = [q.id for group in copies.values() for q in group]
+    plan.question_ids = None if len(included) == len(every) else included
+    plan.area_codes = {
+        area_id: code
+        for area_id, code in db.session.execute(
+            sa.select(Area.id, Area.code).where(Area.partnership_id == questionnaire.partnership_id)
+        )
+    }
+    return plan
+
+
+def _options(group: list[Question]) -> list[OptionInfo]:
+    """Options by code across versions: the newest label and value, older-only ones after."""
+    seen: dict[str, OptionInfo] = {}
+    for question in group:
+        for option in question.options:
+            seen.setdefault(option.code, OptionInfo(option.code, option.label, option.value))
+    return list(seen.values())
+
+
+def _question_columns(
+    plan: RowPlan, group: list[Question], name: str, start: int, area_labels: dict[str, str]
+) -> list[Column]:
+    """The columns of one question code, recording where each copy's answers go.
+
+    ``name`` is the code, or q_<code> for a code such as "ward" that a fixed column has.
+    """
+    latest = group[0]
+    options = _options(group)
+    if latest.type == types.MULTIPLE:
+        position = {o.code: start + i for i, o in enumerate(options)}
+        for question in group:
+            for option in question.options:
+                plan.multiple[option.id] = (position[option.code], start, len(options))
+        return [
+            Column(
+                f"{name}{SEPARATOR}{o.code}",
+                f"{latest.text}: {o.label}",
+                INTEGER,
+                CHOSEN_LABELS,
+            )
+            for o in options
+        ]
+    if latest.type in types.CHOICE_TYPES:
+        values = {o.code: o.value for o in options}
+        for question in group:
+            for option in question.options:
+                plan.choice[option.id] = (start, values[option.code])
+        labels = {o.value: o.label for o in options}
+        return [Column(name, latest.text, INTEGER, labels)]
+    target = {types.AREA: plan.areas}.get(latest.type)
+    if target is None:
+        target = plan.texts if latest.type in types.TEXT_TYPES else plan.numbers
+    for question in group:
+        target[question.id] = start
+    if latest.type == types.AREA:
+        return [Column(name, latest.text, STRING, area_labels)]
+    if latest.type in types.TEXT_TYPES:
+        return [Column(name, latest.text, STRING, free_text=True)]
+    return [Column(name, latest.text, INTEGER)]
+
+
+def _heads(plan: RowPlan, after: int, size: int) -> list[Any]:
+    return list(
+        db.session.connection().execute(
+            sa.select(
+                Response.id,
+                Response.submitted_at,
+                QuestionnaireVersion.number,
+                Response.channel,
+                Response.event_id,
+                Area.code,
+                Response.language,
+            )
+            .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+            .outerjoin(Area, Response.area_id == Area.id)
+            .where(*plan.conditions, Response.id > after, Response.id <= plan.max_id)
+            .order_by(Response.id)
+            .limit(size)
+        )
+    )
+
+
+def _answers(plan: RowPlan, ids: list[int]) -> Any:
+    if ids[-1] - ids[0] + 1 == len(ids):
+        which = Answer.response_id.between(ids[0], ids[-1])  # a dense run of ids
+    else:
+        which = Answer.response_id.in_(ids)
+    query = sa.select(
+        Answer.response_id,
+        Answer.question_id,
+        Answer.option_id,
+        Answer.area_id,
+        Answer.number_value,
+        Answer.text_value,
+    ).where(which)
+    if plan.question_ids is not None:
+        query = query.where(Answer.question_id.in_(plan.question_ids))
+    # Tens of answers per response: read them as the driver's plain tuples, skipping
+    # SQLAlchemy's per-row work (these integer and text columns need no conversion).
+    result = db.session.connection().execute(query)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
+def prepare_count(plan: RowPlan) -> int:
+    """Fix the newest response the download includes, and count the rows it will have."""
+    plan.max_id = db.session.scalar(sa.select(sa.func.max(Response.id))) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(*plan.conditions, Response.id <= plan.max_id)
+        )
+        or 0
+    )
+
+
+def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
+    """Each response as a list of values in column order, oldest id first."""
+    width = len(plan.layout.columns)
+    choice, multiple, numbers = plan.choice, plan.multiple, plan.numbers
+    texts, areas, area_codes = plan.texts, plan.areas, plan.area_codes
+    after = 0
+    while heads := _heads(plan, after, batch):
+        rows: dict[int, list[Any]] = {}
+        for head in heads:
+            row = [*head, *([None] * (width - len(head)))]
+            row[1] = utc(row[1])
+            rows[head[0]] = row
+        after = heads[-1][0]
+        for answer in _answers(plan, list(rows)):
+            response_id, question_id, option_id, area_id, number, text = answer
+            row = rows[response_id]
+            if option_id in choice:
+                col, value = choice[option_id]
+                row[col] = value
+            elif option_id in multiple:
+                col, first, count = multiple[option_id]
+                if row[first] is None:
+                    row[first : first + count] = [0] * count
+                row[col] = 1
+            elif question_id in numbers:
+                row[numbers[question_id]] = number
+            elif question_id in texts:
+                row[texts[question_id]] = text
+            elif question_id in areas:
+                row[areas[question_id]] = area_codes.get(area_id)
+        yield from rows.values()

@@ -1,0 +1,139 @@
+"""Preparing a download, recording it, and writing it in any format.
+
+Shared by the downloads page and the command line. Services flush; the caller commits.
+"""
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from engage.accounts.models import User
+from engage.audit.services import DOWNLOAD, record
+from engage.exports import rows as row_source
+from engage.exports.codebook import write_codebook_csv
+from engage.exports.csv_writer import BOM, csv_chunks
+from engage.exports.datapackage import write_datapackage
+from engage.exports.jsonl_writer import jsonl_chunks
+from engage.exports.sav_writer import write_sav
+from engage.exports.xlsx_writer import write_xlsx
+from engage.questionnaire.models import Questionnaire
+from engage.results.filters import ResultFilter
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    filename: str
+    mimetype: str
+    text: bool  # streamed as text chunks, rather than written to a file first
+    description: str
+
+
+FORMATS = {
+    f.key: f
+    for f in (
+        Format(
+            "csv", "responses.csv", "text/csv; charset=utf-8", True, "CSV (UTF-8, opens in Excel)"
+        ),
+        Format(
+            "xlsx",
+            "responses.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            False,
+            "Excel workbook with a codebook sheet",
+        ),
+        Format(
+            "jsonl",
+            "responses.jsonl",
+            "application/x-ndjson; charset=utf-8",
+            True,
+            "JSON Lines, one response per line",
+        ),
+        Format(
+            "sav",
+            "responses.sav",
+            "application/x-spss-sav",
+            False,
+            "SPSS data file with variable and value labels",
+        ),
+        Format(
+            "datapackage",
+            "responses-datapackage.zip",
+            "application/zip",
+            False,
+            "Frictionless data package (CSV with a schema)",
+        ),
+        Format(
+            "codebook",
+            "codebook.csv",
+            "text/csv; charset=utf-8",
+            True,
+            "Codebook: every question, its options and numeric codes",
+        ),
+    )
+}
+BY_FILENAME = {f.filename: f for f in FORMATS.values()}
+
+
+@dataclass
+class Download:
+    """What one download will hold: the plan for its rows and how many there are."""
+
+    questionnaire: Questionnaire
+    filters: ResultFilter
+    plan: row_source.RowPlan
+    rows: int
+    free_text: bool
+
+
+def prepare(
+    questionnaire: Questionnaire,
+    filters: ResultFilter,
+    free_text: bool,
+    agency_id: int | None = None,
+) -> Download:
+    plan = row_source.build_plan(questionnaire, filters, free_text, agency_id)
+    return Download(questionnaire, filters, plan, row_source.prepare_count(plan), free_text)
+
+
+def record_download(
+    download: Download, fmt: Format, user: User | None, labelled: bool = False, via: str = "web"
+) -> None:
+    """Add the audit entry: who, which format, which filters, how many rows."""
+    rows = len(download.plan.layout.questions) if fmt.key == "codebook" else download.rows
+    details = [via, "with free text" if download.free_text else "without free text"]
+    if labelled:
+        details.append("labelled values")
+    record(DOWNLOAD, fmt.filename, user, download.filters.as_dict(), rows, "; ".join(details))
+
+
+def text_chunks(download: Download, fmt: Format, labelled: bool = False) -> Iterator[str]:
+    """The download as text, chunk by chunk (CSV, JSON Lines, codebook)."""
+    layout = download.plan.layout
+    if fmt.key == "codebook":
+        out = io.StringIO()
+        write_codebook_csv(layout, out)
+        yield BOM + out.getvalue()
+    elif fmt.key == "csv":
+        yield from csv_chunks(layout, row_source.iter_rows(download.plan), labelled)
+    elif fmt.key == "jsonl":
+        yield from jsonl_chunks(layout, row_source.iter_rows(download.plan))
+    else:
+        raise ValueError(f"{fmt.key} is written to a file, not streamed as text")
+
+
+def write_file(download: Download, fmt: Format, path: str, labelled: bool = False) -> None:
+    """Write the download to ``path`` in any format."""
+    layout, rows = download.plan.layout, row_source.iter_rows(download.plan)
+    if fmt.text:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            for chunk in text_chunks(download, fmt, labelled):
+                out.write(chunk)
+    elif fmt.key == "xlsx":
+        write_xlsx(path, layout, rows)
+    elif fmt.key == "sav":
+        write_sav(path, layout, rows)
+    elif fmt.key == "datapackage":
+        write_datapackage(path, layout, rows, download.questionnaire.title)
+    else:
+        raise ValueError(f"Unknown format {fmt.key}")

@@ -1,0 +1,124 @@
+"""The results dashboard for analysts, facilitators and admins, and the public opt-in."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from engage.accounts.models import ADMIN, ANALYST, FACILITATOR
+from engage.accounts.permissions import role_required
+from engage.audit import services as audit
+from engage.extensions import db
+from engage.partnership.models import Partnership
+from engage.partnership.services import current_partnership
+from engage.questionnaire.models import Questionnaire
+from engage.questionnaire.services import questionnaire_for
+from engage.results import aggregates, crosstabs, services
+from engage.results.catalogue import BREAKDOWN_TYPES, TREND_TYPES, catalogue
+from engage.results.filters import parse_filters
+
+bp = Blueprint("results", __name__, url_prefix="/results")
+STAFF = (ANALYST, FACILITATOR, ADMIN)
+
+
+def _setting() -> tuple[Partnership, Questionnaire]:
+    partnership = current_partnership()
+    questionnaire = questionnaire_for(partnership) if partnership else None
+    if partnership is None or questionnaire is None:
+        abort(404)
+    return partnership, questionnaire
+
+
+def _filtered(template: str, **context):
+    """Render a results page with its filters form; bad filters are listed, not fatal."""
+    partnership, questionnaire = _setting()
+    filters, errors = parse_filters(request.args)
+    html = render_template(
+        template,
+        filters=filters,
+        filter_errors=errors,
+        choices=services.filter_choices(partnership, questionnaire),
+        k=aggregates.configured_k(),
+        **context,
+    )
+    return html
+
+
+@bp.route("/")
+@role_required(*STAFF)
+def index():
+    """Totals, breakdowns and every closed question's results, for the chosen filters."""
+    _partnership, questionnaire = _setting()
+    filters, _errors = parse_filters(request.args)
+    k = aggregates.configured_k()
+    return _filtered(
+        "results/index.html",
+        overview=aggregates.overview(questionnaire, filters, k),
+        results=aggregates.dashboard_results(questionnaire, filters, k, current_user.agency_id),
+    )
+
+
+@bp.route("/crosstab")
+@role_required(*STAFF)
+def crosstab():
+    """One closed question broken down by an area or "about you" question."""
+    _partnership, questionnaire = _setting()
+    filters, _errors = parse_filters(request.args)
+    infos = catalogue(questionnaire, filters, current_user.agency_id)
+    row_code, col_code = request.args.get("row", ""), request.args.get("column", "")
+    table = None
+    if row_code and col_code:
+        table = crosstabs.crosstab(
+            questionnaire, row_code, col_code, filters, aggregates.configured_k()
+        )
+    return _filtered(
+        "results/crosstab.html",
+        row_questions=[i for i in infos if i.type in crosstabs.ROW_TYPES],
+        column_questions=[i for i in infos if i.type in BREAKDOWN_TYPES],
+        row_code=row_code,
+        col_code=col_code,
+        table=table,
+        refused=bool(row_code and col_code and table is None),
+    )
+
+
+@bp.route("/trend")
+@role_required(*STAFF)
+def trend():
+    """Mean rating or percentage agreeing per week or month."""
+    _partnership, questionnaire = _setting()
+    filters, _errors = parse_filters(request.args)
+    infos = [
+        i
+        for i in catalogue(questionnaire, filters, current_user.agency_id)
+        if i.type in TREND_TYPES
+    ]
+    code = request.args.get("code") or (infos[0].code if infos else "")
+    period = request.args.get("period", "month")
+    if period not in crosstabs.TREND_PERIODS:
+        period = "month"
+    series = (
+        crosstabs.trend(questionnaire, code, filters, aggregates.configured_k(), period)
+        if code
+        else None
+    )
+    return _filtered("results/trend.html", questions=infos, code=code, period=period, series=series)
+
+
+@bp.route("/public-questions", methods=["GET", "POST"])
+@role_required(ADMIN)
+def public_questions():
+    """Choose the questions whose headline results appear on the public "you said" page."""
+    _partnership, questionnaire = _setting()
+    if request.method == "POST":
+        chosen = services.set_public_questions(questionnaire, set(request.form.getlist("codes")))
+        audit.record(
+            audit.ADMIN,
+            "public_results",
+            current_user,
+            detail="Public questions: " + (", ".join(chosen) or "none"),
+        )
+        db.session.commit()
+        flash("The questions on the public ‘you said’ page have been saved.", "success")
+        return redirect(url_for(".public_questions"))
+    return render_template(
+        "results/public_questions.html", candidates=services.public_candidates(questionnaire)
+    )

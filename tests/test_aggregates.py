@@ -1,0 +1,186 @@
+"""Aggregates are counted by the database, joined by code, filtered, and always suppressed."""
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+
+from engage.questionnaire import services
+from engage.results import aggregates, crosstabs
+from engage.results.filters import ResultFilter
+from engage.survey.answers import check_answers
+from engage.survey.services import new_key, store_response
+
+
+def answer(db, version, when=None, channel="online", **values):
+    """Store one response with these answers (codes to lists of values)."""
+    areas = {a.code: a for a in version.questionnaire.partnership.areas}
+    checked = check_answers(version.questions, values, areas)
+    assert checked.ok, checked.errors
+    response, _ = store_response(version, checked.answers, new_key(), areas, channel=channel)
+    if when is not None:
+        response.submitted_at = when
+    db.session.flush()
+    return response
+
+
+def many(db, version, n, **values):
+    for _ in range(n):
+        answer(db, version, **values)
+
+
+def option(result, code):
+    return next(o for o in result["options"] if o["code"] == code)
+
+
+def test_question_results_join_versions_by_code_and_count_respondents(db, questionnaire):
+    qn = questionnaire.questionnaire
+    many(db, questionnaire, 12, ward=["north"], safe_dark=["very"], improve=["parks", "litter"])
+    draft = services.start_draft(qn)
+    services.publish(draft)
+    many(db, draft, 11, ward=["south"], safe_dark=["fairly"], improve=["parks"])
+    db.session.commit()
+    result = aggregates.question_results(qn, "improve", ResultFilter(), 10)
+    assert result["respondents"] == 23
+    assert result["versions"] == [1, 2]
+    assert option(result, "parks") == {
+        "code": "parks",
+        "label": "Parks",
+        "count": 23,
+        "percent": 100.0,
+    }
+    assert option(result, "litter")["count"] == 12
+    assert option(result, "lighting")["count"] == 0
+    safe = aggregates.question_results(qn, "safe_dark", ResultFilter(wards=("south",)), 10)
+    assert safe["respondents"] == 11
+    assert option(safe, "fairly")["count"] == 11
+
+
+def test_small_counts_are_suppressed_with_a_complementary_cell(db, questionnaire):
+    qn = questionnaire.questionnaire
+    many(db, questionnaire, 20, ward=["north"], safe_dark=["very"])
+    many(db, questionnaire, 15, ward=["north"], safe_dark=["fairly"])
+    many(db, questionnaire, 3, ward=["north"], safe_dark=["unsafe"])
+    db.session.commit()
+    result = aggregates.question_results(qn, "safe_dark", ResultFilter(), 10)
+    assert result["respondents"] == 38
+    assert [o["count"] for o in result["options"]] == [20, "<10", "<10"]
+    assert option(result, "unsafe")["percent"] is None
+    assert result["suppressed"] is True
+
+
+def test_a_ward_with_nine_respondents_shows_less_than_ten(db, questionnaire):
+    qn = questionnaire.questionnaire
+    many(db, questionnaire, 9, ward=["east"], safe_dark=["very"], satisfied=["8"])
+    many(db, questionnaire, 30, ward=["north"], safe_dark=["very"], satisfied=["6"])
+    many(db, questionnaire, 20, ward=["south"], safe_dark=["very"])
+    db.session.commit()
+    east = aggregates.question_results(qn, "safe_dark", ResultFilter(wards=("east",)), 10)
+    assert east["respondents"] == "<10"
+    assert option(east, "very")["count"] == "<10"
+    overview = aggregates.overview(qn, ResultFilter(), 10)
+    by_ward = {row["key"]: row["count"] for row in overview["by_ward"]}
+    assert by_ward["east"] == "<10"
+    assert by_ward["north"] == 30
+    assert by_ward["south"] == "<10"  # else 59 - 30 gives the east ward away
+    rating = aggregates.question_results(qn, "satisfied", ResultFilter(), 10)
+    assert option(rating, "8")["count"] == "<10"
+    assert rating["mean"] is None  # the mean would reveal the hidden cell
+
+
+def test_rating_distribution_and_mean(db, questionnaire):
+    qn = questionnaire.questionnaire
+    many(db, questionnaire, 10, ward=["north"], safe_dark=["very"], satisfied=["4"])
+    many(db, questionnaire, 10, ward=["north"], safe_dark=["very"], satisfied=["8"])
+    db.session.commit()
+    result = aggregates.question_results(qn, "satisfied", ResultFilter(), 10)
+    assert len(result["options"]) == 11
+    assert result["mean"] == 6.0
+    assert option(result, "4")["percent"] == 50.0
+
+
+def test_free_text_is_never_aggregated(db, questionnaire):
+    qn = questionnaire.questionnaire
+    many(db, questionnaire, 12, ward=["north"], safe_dark=["unsafe"], why_unsafe=["Mill Lane"])
+    db.session.commit()
+    assert aggregates.question_results(qn, "why_unsafe", ResultFilter(), 10) is None
+    assert aggregates.question_results(qn, "street", ResultFilter(), 10) is None
+    codes = [r["code"] for r in aggregates.dashboard_results(qn, ResultFilter(), 10)]
+    assert "why_unsafe" not in codes and "street" not in codes
+    assert "Mill Lane" not in repr(aggregates.dashboard_results(qn, ResultFilter(), 10))
+
+
+def test_overview_breaks_down_by_channel_language_and_day(db, questionnaire):
+    qn = questionnaire.questionnaire
+    day1, day2 = datetime(2026, 5, 1, 9, tzinfo=UTC), datetime(2026, 5, 2, 23, tzinfo=UTC)
+    for _ in range(12):
+        answer(db, questionnaire, when=day1, ward=["north"], safe_dark=["very"])
+    for _ in range(10):
+        answer(db, questionnaire, when=day2, channel="kiosk", ward=["south"], safe_dark=["very"])
+    db.session.commit()
+    overview = aggregates.overview(qn, ResultFilter(), 10)
+    assert overview["total"] == 22
+    assert {r["key"]: r["count"] for r in overview["by_channel"]} == {"online": 12, "kiosk": 10}
+    assert {r["key"]: r["count"] for r in overview["by_date"]} == {
+        "2026-05-01": 12,
+        "2026-05-02": 10,
+    }
+    assert {r["key"]: r["count"] for r in overview["by_language"]} == {"en": 22}
+    since = aggregates.overview(qn, ResultFilter(since=date(2026, 5, 2)), 10)
+    assert since["total"] == 10
+
+
+def test_overview_is_grouped_in_the_database(db, questionnaire, app):
+    many(db, questionnaire, 3, ward=["north"], safe_dark=["very"])
+    db.session.commit()
+    statements = []
+    sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    aggregates.dashboard_results(questionnaire.questionnaire, ResultFilter(), 10)
+    counts = [s for s in statements if "count(" in s.lower()]
+    assert len(counts) == 4
+    assert all("GROUP BY" in s for s in counts)
+
+
+def test_my_agencys_questions(db, questionnaire, partnership):
+    police = next(a for a in partnership.agencies if a.slug == "police")
+    results = aggregates.dashboard_results(
+        questionnaire.questionnaire, ResultFilter(mine=True), 10, agency_id=police.id
+    )
+    assert [r["code"] for r in results] == ["improve", "safe_dark", "police_agree"]
+
+
+def test_crosstab_by_ward_is_suppressed(db, questionnaire):
+    qn = questionnaire.questionnaire
+    many(db, questionnaire, 20, ward=["north"], safe_dark=["very"])
+    many(db, questionnaire, 15, ward=["south"], safe_dark=["very"])
+    many(db, questionnaire, 4, ward=["south"], safe_dark=["unsafe"])
+    db.session.commit()
+    table = crosstabs.crosstab(qn, "safe_dark", "ward", ResultFilter(), 10)
+    assert [c["key"] for c in table["columns"]] == ["east", "north", "south"]
+    counts = [[cell["count"] for cell in row] for row in table["cells"]]
+    assert counts[0][1] == 20  # very, north
+    assert counts[2][2] == "<10"  # unsafe, south
+    assert counts[0][2] == "<10"  # very, south: else 19 - 15 gives it away
+    assert crosstabs.crosstab(qn, "why_unsafe", "ward", ResultFilter(), 10) is None
+    assert crosstabs.crosstab(qn, "safe_dark", "street", ResultFilter(), 10) is None
+
+
+def test_trend_per_month(db, questionnaire):
+    qn = questionnaire.questionnaire
+    may, june = datetime(2026, 5, 10, tzinfo=UTC), datetime(2026, 6, 10, tzinfo=UTC)
+    for _ in range(10):
+        answer(db, questionnaire, when=may, ward=["north"], safe_dark=["very"], satisfied=["6"])
+        answer(db, questionnaire, when=may, ward=["north"], safe_dark=["very"], satisfied=["8"])
+        answer(
+            db, questionnaire, when=may, ward=["north"], safe_dark=["very"], police_agree=["agree"]
+        )
+    for _ in range(3):
+        answer(db, questionnaire, when=june, ward=["north"], safe_dark=["very"], satisfied=["2"])
+    db.session.commit()
+    rating = crosstabs.trend(qn, "satisfied", ResultFilter(), 10, "month")
+    assert rating["points"] == [
+        {"period": "2026-05-01", "respondents": 20, "value": 7.0},
+        {"period": "2026-06-01", "respondents": "<10", "value": None},
+    ]
+    agree = crosstabs.trend(qn, "police_agree", ResultFilter(), 10, "week")
+    assert agree["points"] == [{"period": "2026-05-04", "respondents": 10, "value": 100.0}]
+    assert crosstabs.trend(qn, "safe_dark", ResultFilter(), 10) is None
