@@ -13,7 +13,10 @@ run: install assets translations seed ## Install, migrate, seed the demo and ser
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install assets translations ## Run the whole test suite
-	$(BIN)/pytest
+	# The database tests share both cores; the browser tests then run alone, since
+	# their timings (idle countdowns, offline switches) need an unloaded machine.
+	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
+	$(BIN)/pytest tests/browser
 
 install: $(VENV)/.installed
 
