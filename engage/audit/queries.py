@@ -11,12 +11,11 @@ import sqlalchemy as sa
 from engage.accounts.models import User
 from engage.audit.models import AuditEntry
 from engage.audit.services import ADMIN, API, DOWNLOAD
+from engage.exports.cells import neutralise
 from engage.extensions import db
 
 KINDS = (DOWNLOAD, API, ADMIN)
 CSV_HEADER = ["id", "at", "kind", "user", "action", "filters", "rows", "detail"]
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def conditions(kind: str | None = None, user_id: int | None = None) -> list[sa.ColumnElement]:
@@ -65,8 +64,7 @@ def aware(moment: datetime) -> datetime:
 
 
 def _inert(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise("" if value is None else str(value))
 
 
 def csv_lines(kind: str | None, user_id: int | None, up_to_id: int) -> Iterator[str]:
