@@ -3,8 +3,10 @@
 from collections import defaultdict
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
+from engage.demo import bulk
 from engage.demo.synthetic import seed_synthetic
 from engage.survey.answers import check_answers
 from engage.survey.models import Answer, Response
@@ -98,6 +100,7 @@ def test_same_seed_gives_same_data(db, questionnaire):
     assert _snapshot(db) == first
     db.session.execute(sa.delete(Answer))
     db.session.execute(sa.delete(Response))
+    db.session.commit()
     seed_synthetic(questionnaire, 200, seed=10, now=NOW)
     db.session.commit()
     assert _snapshot(db) != first
@@ -116,3 +119,29 @@ def test_seeding_twice_adds_more_and_the_app_can_still_store(db, questionnaire):
     response, created = store_response(questionnaire, checked.answers, new_key(), areas)
     db.session.commit()
     assert created and response.id == 101
+
+
+def test_a_large_seed_rebuilds_the_answer_indexes_and_keeps_foreign_keys_on(db, questionnaire):
+    answers = seed_synthetic(questionnaire, bulk.REINDEX_FROM, seed=3, now=NOW)
+    db.session.commit()
+    engine = db.engine
+    indexes = {i["name"] for i in sa.inspect(engine).get_indexes("answer")}
+    assert {"ix_answer_response_id", "ix_answer_question_option"} <= indexes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == answers
+    if engine.dialect.name == "sqlite":
+        for _ in range(3):  # every pooled connection checks foreign keys again
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_failed_seed_leaves_nothing_behind(db, questionnaire, monkeypatch):
+    def broken(self, first, areas):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("engage.demo.synthetic._Generator.answers", broken)
+    with pytest.raises(RuntimeError):
+        seed_synthetic(questionnaire, bulk.REINDEX_FROM, seed=3, now=NOW)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("answer")}
+    assert {"ix_answer_response_id", "ix_answer_question_option"} <= indexes
