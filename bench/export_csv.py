@@ -1,9 +1,10 @@
-"""Time a CSV export of many synthetic responses and report its peak memory.
+"""Time exports of many synthetic responses (CSV by default) and report peak memory.
 
-    .venv/bin/python bench/export_csv.py [--responses 100000 1000000] [--seed 1] [--keep DIR]
+    .venv/bin/python bench/export_csv.py [--responses 100000 1000000] [--seed 1]
+        [--formats csv sav xlsx jsonl datapackage] [--tracemalloc] [--keep DIR]
 
 For each size, a fresh subprocess builds a SQLite database (create_all,
-seed-demo, seed-synthetic N), then another fresh subprocess times the CSV export
+seed-demo, seed-synthetic N), then a fresh subprocess per format times the export
 (written to a temporary file) and reads its peak resident memory
 (resource.getrusage ru_maxrss) before and after the export, so the growth the
 export itself causes is plain. --tracemalloc adds a third run that reports the
@@ -50,8 +51,8 @@ def build(path: str, responses: int, seed: int) -> dict:
     return {"seed_seconds": seconds, "seed_output": result.output.strip()}
 
 
-def export(path: str, trace: bool) -> dict:
-    """Time one CSV export of every response; peak memory before and after it."""
+def export(path: str, key: str, trace: bool) -> dict:
+    """Time one export of every response; peak memory before and after it."""
     import tracemalloc
 
     from engage.exports import services
@@ -67,14 +68,15 @@ def export(path: str, trace: bool) -> dict:
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        services.write_file(download, services.FORMATS["csv"], os.path.join(folder, "r.csv"))
+        target = os.path.join(folder, services.FORMATS[key].filename)
+        services.write_file(download, services.FORMATS[key], target)
         seconds = time.perf_counter() - started
-        size = os.path.getsize(os.path.join(folder, "r.csv"))
+        size = os.path.getsize(target)
         figures = {
             "rows": download.rows,
             "columns": len(download.plan.layout.columns),
             "seconds": seconds,
-            "csv_mb": size / 2**20,
+            "file_mb": size / 2**20,
             "rss_before_mb": before,
             "rss_peak_mb": _peak_mb(),
         }
@@ -97,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--formats", nargs="+", default=["csv"])
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--keep", help="Keep the databases in this folder.")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # mode, path, n/trace
@@ -106,7 +109,8 @@ def main() -> None:
         if mode == "build":
             print(json.dumps(build(path, int(value), args.seed)))
         else:
-            print(json.dumps(export(path, value == "trace")))
+            key, _, trace = value.partition(":")
+            print(json.dumps(export(path, key, trace == "trace")))
         return
     folder = args.keep or tempfile.mkdtemp(prefix="engage-bench-")
     os.makedirs(folder, exist_ok=True)
@@ -116,17 +120,23 @@ def main() -> None:
             os.remove(path)
         built = _child("--seed", str(args.seed), "--child", "build", path, str(responses))
         print(f"{responses:,} responses: {built['seed_output']}", flush=True)
-        timed = _child("--child", "export", path, "plain")
-        print(
-            f"  CSV export: {timed['rows']:,} rows x {timed['columns']} columns "
-            f"({timed['csv_mb']:.0f} MB) in {timed['seconds']:.1f} s, "
-            f"{timed['rows'] / timed['seconds']:,.0f} rows/s; peak RSS "
-            f"{timed['rss_peak_mb']:.0f} MB ({timed['rss_before_mb']:.0f} MB before the export)",
-            flush=True,
-        )
-        if args.tracemalloc:
-            traced = _child("--child", "export", path, "trace")
-            print(f"  tracemalloc peak during the export: {traced['tracemalloc_peak_mb']:.1f} MB")
+        for key in args.formats:
+            timed = _child("--child", "export", path, key)
+            print(
+                f"  {key} export: {timed['rows']:,} rows x {timed['columns']} columns "
+                f"({timed['file_mb']:.0f} MB) in {timed['seconds']:.1f} s, "
+                f"{timed['rows'] / timed['seconds']:,.0f} rows/s; peak RSS "
+                f"{timed['rss_peak_mb']:.0f} MB "
+                f"({timed['rss_before_mb']:.0f} MB before the export)",
+                flush=True,
+            )
+            if args.tracemalloc:
+                traced = _child("--child", "export", path, f"{key}:trace")
+                print(
+                    f"  tracemalloc peak during the {key} export: "
+                    f"{traced['tracemalloc_peak_mb']:.1f} MB",
+                    flush=True,
+                )
         if not args.keep:
             os.remove(path)
 

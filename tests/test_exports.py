@@ -184,6 +184,22 @@ def test_sav_has_variable_and_value_labels(analyst_client, responses, tmp_path):
     assert data["submitted_at"][0] == datetime(2026, 3, 1, 9, 30)
 
 
+def test_sav_keeps_long_free_text_whole_for_granted_users(db, analyst_client, questionnaire, tmp_path):
+    grant_free_text(db, analyst_client)
+    # Longer than SPSS's 255-byte short strings, and two bytes a letter in places.
+    long_text = "Zażółć gęślą jaźń, " * 20 + "پارک"
+    answer(db, questionnaire, ward=["north"], safe_dark=["unsafe"], why_unsafe=[long_text])
+    answer(db, questionnaire, ward=["south"], safe_dark=["very"], street=["Mill Lane"])
+    response = analyst_client.get("/exports/responses.sav")
+    assert response.status_code == 200
+    path = tmp_path / "r.sav"
+    path.write_bytes(response.get_data())
+    data, meta = pyreadstat.read_sav(str(path), output_format="dict")
+    assert data["why_unsafe"] == [long_text, ""]  # SPSS has no missing text: blank
+    assert data["street"] == ["", "Mill Lane"]
+    assert meta.number_rows == 2
+
+
 def test_datapackage_passes_frictionless_validate(db, analyst_client, responses, tmp_path):
     grant_free_text(db, analyst_client)
     response = analyst_client.get("/exports/responses-datapackage.zip")

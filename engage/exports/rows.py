@@ -306,3 +306,27 @@ def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
             elif question_id in areas:
                 row[areas[question_id]] = area_codes.get(area_id)
         yield from rows.values()
+
+
+def text_widths(plan: RowPlan) -> dict[int, int]:
+    """The longest answer, in UTF-8 bytes, in each free-text column by index (the
+    .sav header declares every text column's width before the first row)."""
+    if not plan.texts:
+        return {}
+    dialect = db.session.get_bind().dialect.name
+    text = Answer.text_value
+    size = (
+        sa.func.octet_length(text)
+        if dialect == "postgresql"
+        else sa.func.length(sa.cast(text, sa.LargeBinary))
+    )
+    widths: dict[int, int] = {}
+    found = db.session.execute(
+        sa.select(Answer.question_id, sa.func.max(size))
+        .where(Answer.question_id.in_(list(plan.texts)))
+        .group_by(Answer.question_id)
+    )
+    for question_id, width in found:
+        column = plan.texts[question_id]
+        widths[column] = max(widths.get(column, 0), width or 0)
+    return widths

@@ -1,25 +1,27 @@
-"""SPSS .sav with variable labels and value labels, written by pyreadstat.
+"""SPSS .sav with variable labels and value labels, streamed through ReadStat.
 
-pyreadstat cannot append: it writes one whole data frame. To keep that frame
-small, rows are gathered into typed polars columns in batches (0/1 columns as
-Int8, other numbers as Int32, text as Arrow strings), so memory grows by a few
-dozen bytes per response rather than by Python objects per cell.
+readstat-arrow's SavWriter appends Arrow record batches to the file as they come
+(pyreadstat, which wraps the same C library, only writes a whole data frame at
+once), so memory stays flat however many rows there are. It needs the row count and
+each text column's width before the first row: the caller measures both in the
+database.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
-import polars as pl
-import pyreadstat
+import pyarrow as pa
+from readstat_arrow import Metadata, SavWriter
 
 from engage.exports.cells import utc
-from engage.exports.layout import CHOSEN_LABELS, DATETIME, INTEGER, Column, Layout
+from engage.exports.layout import DATETIME, INTEGER, Column, Layout
 
-BATCH = 20_000
+BATCH = 5_000  # rows per record batch
 # Words SPSS keeps for itself, which cannot name a variable.
 RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
 MAX_NAME_BYTES = 64
 MAX_LABEL_BYTES = 120  # SPSS cuts value labels at 120 bytes
+MAX_VARIABLE_LABEL_BYTES = 256
 
 
 def spss_names(names: list[str]) -> list[str]:
@@ -46,52 +48,61 @@ def _cut(text: str, limit: int) -> str:
     return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
 
 
-def _dtype(column: Column, index: int) -> Any:
+def _arrow_type(column: Column) -> pa.DataType:
     if column.kind == DATETIME:
-        return pl.Datetime("us")
-    if column.kind != INTEGER:
-        return pl.String
-    if index == 0:
-        return pl.Int64  # response ids
-    return pl.Int8 if column.value_labels == CHOSEN_LABELS else pl.Int32
+        return pa.timestamp("us")
+    return pa.int64() if column.kind == INTEGER else pa.string()
 
 
-def _frame(batch: list[list[Any]], names: list[str], schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(batch, schema=schema, orient="row")
-
-
-def write_sav(path: str, layout: Layout, rows: Iterable[list[Any]]) -> int:
-    """Write the .sav file; return how many rows it holds."""
-    names = spss_names(layout.names)
-    schema = {n: _dtype(c, i) for i, (n, c) in enumerate(zip(names, layout.columns, strict=True))}
-    times = [i for i, c in enumerate(layout.columns) if c.kind == DATETIME]
-    frames: list[pl.DataFrame] = []
-    batch: list[list[Any]] = []
-    for row in rows:
-        for index in times:
-            if row[index] is not None:
-                row[index] = utc(row[index])
-        batch.append(row)
-        if len(batch) == BATCH:
-            frames.append(_frame(batch, names, schema))
-            batch = []
-    frames.append(_frame(batch, names, schema))
-    frame = pl.concat(frames, rechunk=False)
-    del frames
-    value_labels = {
-        name: {key: _cut(label, MAX_LABEL_BYTES) for key, label in column.value_labels.items()}
-        for name, column in zip(names, layout.columns, strict=True)
-        if column.value_labels
-    }
-    pyreadstat.write_sav(
-        frame,
-        path,
-        column_labels=[c.label for c in layout.columns],
-        variable_value_labels=value_labels,
-        variable_measure={
-            n: "nominal" if c.value_labels else "scale"
-            for n, c in zip(names, layout.columns, strict=True)
-            if c.kind == INTEGER
+def _metadata(names: list[str], layout: Layout, widths: dict[int, int]) -> Metadata:
+    columns = list(zip(names, layout.columns, strict=True))
+    return Metadata(
+        variable_labels={n: _cut(c.label, MAX_VARIABLE_LABEL_BYTES) for n, c in columns},
+        value_labels={
+            n: [{"value": k, "label": _cut(v, MAX_LABEL_BYTES)} for k, v in c.value_labels.items()]
+            for n, c in columns
+            if c.value_labels
+        },
+        measures={
+            n: "nominal" if c.value_labels else "scale" for n, c in columns if c.kind == INTEGER
+        },
+        storage_widths={
+            n: max(1, widths.get(i, 0), *(len(str(k).encode()) for k in c.value_labels))
+            for i, (n, c) in enumerate(columns)
+            if c.kind not in (INTEGER, DATETIME)
         },
     )
-    return frame.height
+
+
+def write_sav(
+    path: str, layout: Layout, rows: Iterable[list[Any]], count: int, widths: dict[int, int]
+) -> int:
+    """Write the .sav file of ``count`` rows; ``widths`` gives the longest value, in
+    bytes, of each text column by index. Return how many rows it holds."""
+    names = spss_names(layout.names)
+    schema = pa.schema(
+        [pa.field(n, _arrow_type(c)) for n, c in zip(names, layout.columns, strict=True)]
+    )
+    times = [i for i, c in enumerate(layout.columns) if c.kind == DATETIME]
+    with SavWriter(
+        path, schema, count, _metadata(names, layout, widths), compression="rows"
+    ) as writer:
+        batch: list[list[Any]] = []
+        for row in rows:
+            for index in times:
+                if row[index] is not None:
+                    row[index] = utc(row[index])
+            batch.append(row)
+            if len(batch) == BATCH:
+                writer.write_batch(_batch(batch, schema))
+                batch = []
+        if batch:
+            writer.write_batch(_batch(batch, schema))
+        return writer.rows_written
+
+
+def _batch(rows: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:
+    columns = [
+        pa.array([row[i] for row in rows], type=field.type) for i, field in enumerate(schema)
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)

@@ -132,7 +132,7 @@ def write_file(download: Download, fmt: Format, path: str, labelled: bool = Fals
     elif fmt.key == "xlsx":
         write_xlsx(path, layout, rows)
     elif fmt.key == "sav":
-        write_sav(path, layout, rows)
+        write_sav(path, layout, rows, download.rows, row_source.text_widths(download.plan))
     elif fmt.key == "datapackage":
         write_datapackage(path, layout, rows, download.questionnaire.title)
     else:
