@@ -87,6 +87,19 @@ def test_a_ward_with_nine_respondents_shows_less_than_ten(db, questionnaire):
     assert rating["mean"] is None  # the mean would reveal the hidden cell
 
 
+def test_many_different_numbers_are_shown_in_bands(db, questionnaire):
+    qn = questionnaire.questionnaire
+    for value in range(1, 21):  # 1 to 20 people at home, 5 answers each
+        many(db, questionnaire, 5, ward=["north"], safe_dark=["very"], household=[str(value)])
+    many(db, questionnaire, 5, ward=["north"], safe_dark=["very"], household=["20"])
+    db.session.commit()
+    result = aggregates.question_results(qn, "household", ResultFilter(), 10)
+    assert [(o["label"], o["count"]) for o in result["options"]] == [
+        (f"{first} to {first + 1}", 10) for first in range(1, 19, 2)
+    ] + [("19 to 20", 15)]
+    assert result["mean"] == round((sum(range(1, 21)) * 5 + 20 * 5) / 105, 2)
+
+
 def test_rating_distribution_and_mean(db, questionnaire):
     qn = questionnaire.questionnaire
     many(db, questionnaire, 10, ward=["north"], safe_dark=["very"], satisfied=["4"])
@@ -124,9 +137,35 @@ def test_overview_breaks_down_by_channel_language_and_day(db, questionnaire):
         "2026-05-01": 12,
         "2026-05-02": 10,
     }
+    assert overview["date_period"] == "day"
+    assert [r["label"] for r in overview["by_date"]] == ["1 May 2026", "2 May 2026"]
     assert {r["key"]: r["count"] for r in overview["by_language"]} == {"en": 22}
     since = aggregates.overview(qn, ResultFilter(since=date(2026, 5, 2)), 10)
     assert since["total"] == 10
+
+
+def test_a_year_of_responses_is_shown_by_month(db, questionnaire):
+    qn = questionnaire.questionnaire
+    for month in (1, 6, 12):
+        for _ in range(10):
+            answer(
+                db,
+                questionnaire,
+                when=datetime(2026, month, 3, tzinfo=UTC),
+                ward=["north"],
+                safe_dark=["very"],
+            )
+    db.session.commit()
+    overview = aggregates.overview(qn, ResultFilter(), 10)
+    assert overview["date_period"] == "month"
+    assert [(r["label"], r["count"]) for r in overview["by_date"]] == [
+        ("January 2026", 10),
+        ("June 2026", 10),
+        ("December 2026", 10),
+    ]
+    spring = aggregates.overview(qn, ResultFilter(until=date(2026, 6, 30)), 10)
+    assert spring["date_period"] == "week"
+    assert spring["by_date"][0]["label"] == "Week of 29 December 2025"
 
 
 def test_overview_is_grouped_in_the_database(db, questionnaire, app):

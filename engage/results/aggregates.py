@@ -7,6 +7,7 @@ Counts never leave this module raw: each public function passes them through
 """
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -78,6 +79,31 @@ def _raw_question_counts(questionnaire_id: int, filters: ResultFilter, infos: li
     return totals, values
 
 
+MAX_NUMBER_ROWS = 12  # more distinct numbers than this are shown in bands
+BAND_WIDTHS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000)
+
+
+def number_bands(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, str]]:
+    """Counts of a number question in about ten equal bands ("10-19"), and their labels.
+
+    A bar per distinct value would make a list of a hundred near-empty rows (years
+    lived here, say), most of them hidden as small numbers.
+    """
+    values = [int(key) for key in counts]
+    low, high = min(values), max(values)
+    width = next((w for w in BAND_WIDTHS if (high - low) // w < 10), BAND_WIDTHS[-1])
+    start = low - low % width if width >= 5 else low  # "10 to 19", but "1 to 2"
+    bands: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for first in range(start, high + 1, width):
+        key = f"{first}-{first + width - 1}"
+        bands[key] = sum(
+            n for v, n in zip(values, counts.values(), strict=True) if first <= v < first + width
+        )
+        labels[key] = f"{first} to {first + width - 1}"
+    return bands, labels
+
+
 def _value_keys(info: QuestionInfo, observed: dict[str, int], areas: list[Area]) -> list[str]:
     if info.type in types.CHOICE_TYPES:
         return list(info.options) + [c for c in observed if c not in info.options]
@@ -98,21 +124,28 @@ def _suppressed_result(
 ) -> dict[str, Any]:
     keys = _value_keys(info, observed, areas)
     counts = {key: observed.get(key, 0) for key in keys}
+    mean = None
+    if info.type in (types.RATING, types.NUMBER) and total:
+        mean = round(sum(int(key) * n for key, n in counts.items()) / total, 2)
+    labels: dict[str, str] = {}
+    if info.type == types.NUMBER and len(keys) > MAX_NUMBER_ROWS:
+        counts, labels = number_bands(counts)
+        keys = list(counts)
     cells, respondents = suppression.suppress_distribution(counts, total, k, not info.multiple)
     area_names = {a.code: a.name for a in areas}
     options = [
         {
             "code": key,
-            "label": area_names.get(key, key) if info.type == types.AREA else info.label(key, lang),
+            "label": labels.get(key)
+            or (area_names.get(key, key) if info.type == types.AREA else info.label(key, lang)),
             "count": cells[key],
             "percent": suppression.share(cells[key], respondents),
         }
         for key in keys
     ]
     hidden = isinstance(respondents, str) or any(isinstance(o["count"], str) for o in options)
-    mean = None
-    if info.type in (types.RATING, types.NUMBER) and not hidden and total:
-        mean = round(sum(int(key) * n for key, n in counts.items()) / total, 2)
+    if hidden:
+        mean = None
     return {
         "code": info.code,
         "text": info.text(lang),
@@ -189,7 +222,8 @@ def _breakdown(rows: list[tuple[Any, str, int]], total: int, k: int) -> list[dic
 
 
 def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dict[str, Any]:
-    """Total responses and responses by ward, event, day, channel and language."""
+    """Total responses and responses by ward, event, date, channel and language. Dates
+    are grouped by day, week or month, whichever keeps the list readable."""
     conditions = response_conditions(filters, questionnaire.id)
     count = sa.func.count(Response.id)
 
@@ -212,7 +246,16 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
             Event.id, Event.name, joins=[(Event, Response.event_id == Event.id)]
         )
     ]
-    days = [(day, str(day), n) for day, n in grouped(period_start(Response.submitted_at, "day"))]
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Response.submitted_at), sa.func.max(Response.submitted_at)).where(
+            *conditions
+        )
+    ).one()
+    period = date_period(first, last)
+    dates = [
+        (start, period_label(str(start), period), n)
+        for start, n in grouped(period_start(Response.submitted_at, period))
+    ]
     channels = [(c, CHANNEL_LABELS.get(c, c), n) for c, n in grouped(Response.channel)]
     languages = [
         (code, LANGUAGES[code].english_name if code in LANGUAGES else code, n)
@@ -224,7 +267,26 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
         "k": k,
         "by_ward": _breakdown(wards, total, k),
         "by_event": _breakdown(sorted(events, key=lambda r: str(r[1])), total, k),
-        "by_date": _breakdown(sorted(days, key=lambda r: str(r[0])), total, k),
+        "by_date": _breakdown(sorted(dates, key=lambda r: str(r[0])), total, k),
+        "date_period": period,
         "by_channel": _breakdown(channels, total, k),
         "by_language": _breakdown(languages, total, k),
     }
+
+
+def date_period(first: datetime | None, last: datetime | None) -> str:
+    """Days for up to a month of responses, weeks for up to half a year, then months."""
+    if first is None or last is None:
+        return "day"
+    days = (last - first).days
+    return "day" if days <= 31 else "week" if days <= 183 else "month"
+
+
+def period_label(start: str, period: str) -> str:
+    """How a period starting on ``start`` (YYYY-MM-DD) is shown."""
+    when = date.fromisoformat(start)
+    if period == "month":
+        return when.strftime("%B %Y")
+    if period == "week":
+        return f"Week of {when.day} {when:%B %Y}"
+    return f"{when.day} {when:%B %Y}"
