@@ -526,3 +526,6 @@ SECTIONS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+# Headline questions the demo shows on the public "you said" page, ward by ward.
+PUBLIC_RESULTS = ("area_rating", "area_improve", "safe_after_dark", "feel_informed")

@@ -20,6 +20,7 @@ from engage.extensions import db
 from engage.partnership.models import Agency, Area, Partnership
 from engage.questionnaire import services
 from engage.questionnaire.models import Option, Question, Questionnaire, Section
+from engage.results.services import set_public_questions
 from engage.timeutil import utcnow
 
 # Shown instead of the demo password for an account whose password was changed.
@@ -189,6 +190,7 @@ def seed_questionnaire(
     db.session.flush()
     demo_translations.apply(draft)
     services.publish(draft)
+    set_public_questions(questionnaire, set(content.PUBLIC_RESULTS))
     report.record("questionnaire", True)
     report.record("question", True, len(draft.questions))
 
