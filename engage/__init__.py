@@ -120,6 +120,7 @@ def register_commands(app: Flask) -> None:
     """CLI commands, grouped by feature."""
     from engage.accounts.cli import create_user, users
     from engage.api.cli import tokens_group
+    from engage.counting.cli import count_command
     from engage.demo.cli import seed_demo, seed_synthetic
     from engage.events.cli import kiosk_import
     from engage.exports.cli import export
@@ -134,5 +135,6 @@ def register_commands(app: Flask) -> None:
         kiosk_import,
         tokens_group,
         export,
+        count_command,
     ):
         app.cli.add_command(command)

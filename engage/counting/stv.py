@@ -1,0 +1,70 @@
+"""STV as the Scottish Local Government Elections Order 2007 counts it (schedule 1, rules 45-52).
+
+- Quota (46): floor(valid ballot papers / (seats + 1)) + 1, a whole number of votes.
+- Election (47): a candidate whose votes equal or exceed the quota at the end of a
+  stage is elected then, and receives no further transfers.
+- Surpluses (48, 49): one per stage, the largest first; every ballot paper the
+  elected candidate holds passes on at value * surplus / total, truncated to five
+  decimal places (weighted inclusive Gregory). Level surpluses: the candidate with
+  more votes at the latest stage where they differed goes first, else by lot.
+- Exclusion (50, 51): when no surplus is waiting, the candidate with the fewest
+  votes is excluded and all their papers pass on at their current value, in one
+  stage. Ties: fewest at the latest stage where they differed, else by lot.
+- Last vacancies (52): when the continuing candidates are no more than the seats
+  left, they are all elected and no further transfer is made; a surplus still
+  waiting is then never transferred.
+"""
+
+from engage.counting.ballots import UNIT, Election
+from engage.counting.result import CountResult
+from engage.counting.stages import Count
+
+
+def droop_quota(valid_ballots: int, seats: int) -> int:
+    """The Scottish quota (rule 46) in units of 1e-5: whole votes, decimals ignored."""
+    return (valid_ballots // (seats + 1) + 1) * UNIT
+
+
+def count_stv(election: Election, seed: str) -> CountResult:
+    """Fill ``election.seats`` seats; every stage is recorded in the result."""
+    seats = election.seats
+    state = Count(election, "stv", seats, seed)
+    quota = droop_quota(state.tally.valid, seats)
+    state.result.quota = quota
+    waiting: list[int] = []  # elected candidates whose surplus has not been transferred
+
+    while True:
+        reached = [c for c in state.hopeful if state.votes(c) >= quota]
+        for candidate in state.by_votes(reached):
+            state.elect(candidate)
+            if state.votes(candidate) > quota:
+                waiting.append(candidate)
+        left = seats - len(state.result.elected)
+        if left <= 0 or len(state.hopeful) <= left:
+            break
+        if waiting:
+            candidate, tie = state.pick(waiting, lowest=False, purpose="surplus")
+            waiting.remove(candidate)
+            surplus = state.votes(candidate) - quota
+            state.transfer(candidate, "surplus", surplus, tie)
+            continue
+        candidate, tie = state.pick(state.hopeful, lowest=True, purpose="exclusion")
+        state.transfer(candidate, "exclusion", None, tie)
+
+    if len(state.hopeful) <= seats - len(state.result.elected):
+        for candidate in state.hopeful[:]:
+            state.elect(candidate)
+    _ballot_order_at_the_close(state)
+    return state.result
+
+
+def _ballot_order_at_the_close(state: Count) -> None:
+    """Everyone elected at the close of the count (on reaching the quota in the last
+    stage, or filling the last vacancies) is elected together: list them in
+    ballot-paper order, as the declaration and the reference counts do."""
+    last = state.stage.elected
+    if len(last) < 2:
+        return
+    order = {name: index for index, name in enumerate(state.names)}
+    last.sort(key=order.__getitem__)
+    state.result.elected[-len(last) :] = last
