@@ -184,7 +184,9 @@ def test_sav_has_variable_and_value_labels(analyst_client, responses, tmp_path):
     assert data["submitted_at"][0] == datetime(2026, 3, 1, 9, 30)
 
 
-def test_sav_keeps_long_free_text_whole_for_granted_users(db, analyst_client, questionnaire, tmp_path):
+def test_sav_keeps_long_free_text_whole_for_granted_users(
+    db, analyst_client, questionnaire, tmp_path
+):
     grant_free_text(db, analyst_client)
     # Longer than SPSS's 255-byte short strings, and two bytes a letter in places.
     long_text = "Zażółć gęślą jaźń, " * 20 + "پارک"
