@@ -5,6 +5,15 @@ from engage.api.models import ApiToken  # noqa: F401
 from engage.audit.models import AuditEntry  # noqa: F401
 from engage.bank.models import Proposal  # noqa: F401
 from engage.events.models import Event, RetiredKioskToken  # noqa: F401
+from engage.panels.models import (  # noqa: F401
+    Ballot,
+    BallotRanking,
+    OptionComment,
+    Panel,
+    PriorityVote,
+    VoteOption,
+    VoterCode,
+)
 from engage.partnership.models import Agency, Area, Partnership  # noqa: F401
 from engage.questionnaire.models import (  # noqa: F401
     BankQuestion,

@@ -1,0 +1,1 @@
+"""Citizens' panels: priority votes with proposals, deliberation and secret ranked ballots."""

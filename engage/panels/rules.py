@@ -1,0 +1,75 @@
+"""Checks every panel service shares: who may manage, which phase allows what, the trail."""
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from engage.accounts.models import ADMIN, FACILITATOR, User
+from engage.audit import services as audit
+from engage.panels.errors import PanelError, PhaseError
+from engage.panels.models import (
+    CLOSED,
+    DELIBERATION,
+    DRAFT,
+    PROPOSALS,
+    PUBLISHED,
+    VOTING,
+    PriorityVote,
+)
+
+# The roles that run panels; the web layer's role_required uses the same tuple.
+MANAGERS = (ADMIN, FACILITATOR)
+# How each phase reads in a sentence: "while the vote is in deliberation".
+STATES = {
+    DRAFT: "in draft",
+    PROPOSALS: "taking proposals",
+    DELIBERATION: "in deliberation",
+    VOTING: "open for voting",
+    CLOSED: "closed",
+    PUBLISHED: "published",
+}
+
+
+def require_manager(user: User | None) -> User:
+    """The facilitator or admin making a change; anyone else is refused."""
+    if user is None or user.role not in MANAGERS:
+        raise PanelError("Only facilitators and administrators can manage panels.")
+    return user
+
+
+def require_phase(vote: PriorityVote, phases: Iterable[str], doing: str) -> None:
+    """Refuse ``doing`` (e.g. "Options can be added") outside the given phases."""
+    allowed = tuple(phases)
+    if vote.phase in allowed:
+        return
+    names = " or ".join(STATES[p] for p in allowed)
+    raise PhaseError(f"{doing} only while the vote is {names}; it is now {STATES[vote.phase]}.")
+
+
+def clean(text: str | None, what: str, limit: int, required: bool = True) -> str:
+    """Trimmed text within its length limit, or a message naming the field."""
+    value = (text or "").strip()
+    if required and not value:
+        raise PanelError(f"Enter {what}.")
+    if len(value) > limit:
+        raise PanelError(f"{what[0].upper()}{what[1:]} must be {limit} characters or fewer.")
+    return value
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored time as UTC (SQLite hands timezone-aware columns back without their zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def when(moment: datetime) -> str:
+    """A time as members read it in messages: "18:00 on 3 March 2026 (UTC)"."""
+    moment = aware(moment).astimezone(UTC)
+    return f"{moment:%H:%M} on {moment.day} {moment:%B %Y} (UTC)"
+
+
+def note(
+    action: str, user: User | None, vote: PriorityVote | None = None, detail: str = ""
+) -> None:
+    """Add a facilitator's change to the audit trail (never anything about a ballot)."""
+    if vote is not None:
+        detail = f"Vote {vote.id} ‘{vote.title}’" + (f": {detail}" if detail else "")
+    audit.record(audit.ADMIN, f"panels.{action}", user, detail=detail)
