@@ -1,0 +1,50 @@
+"""Counting a closed vote with the counting engine, and rechecking it with pyrankvote.
+
+The count runs once the facilitator asks for it, with the seed fixed when voting
+closed, and its JSON is kept on the vote: what is published is that snapshot, and
+anyone can recount the published ballots with the published seed and get it again.
+"""
+
+from typing import Any
+
+from engage.accounts.models import User
+from engage.counting import Ballot, Election, count
+from engage.counting.recount import recount_irv
+from engage.panels.models import IRV, PriorityVote
+from engage.panels.phases import save_result
+from engage.panels.results import count_input
+
+
+def election_for(vote: PriorityVote) -> Election:
+    """The vote's options and stored ballots as the engine takes them."""
+    given = count_input(vote)
+    return Election(
+        candidates=given.candidates,
+        ballots=[Ballot(ranking, weight, receipt) for ranking, weight, receipt in given.ballots],
+        seats=given.seats,
+        withdrawn=tuple(given.withdrawn),
+        title=given.title,
+    )
+
+
+def run_count(vote: PriorityVote, user: User | None) -> dict[str, Any]:
+    """Count the closed vote, keep the result on it (the caller commits) and return it.
+
+    For IRV the result carries ``recount``: pyrankvote's winner on the same ballots
+    and whether it agrees. pyrankvote breaks ties its own way, so after a tie-break
+    the two are not comparable, and the result says so.
+    """
+    election = election_for(vote)
+    result = count(election, vote.method, seed=str(vote.count_seed))
+    data = result.to_dict()
+    if vote.method == IRV:
+        recount = recount_irv(election, result)
+        data["recount"] = {
+            "by": "pyrankvote",
+            "winner": recount.winner,
+            "agrees": recount.agrees,
+            "comparable": recount.comparable,
+            "problem": recount.problem,
+        }
+    save_result(vote, data, user)
+    return data
