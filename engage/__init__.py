@@ -72,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
     from engage.exports.views import bp as exports_bp
     from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
+    from engage.panels.manage_views import bp as panels_bp
+    from engage.panels.member_views import bp as vote_bp
+    from engage.panels.outcome_views import bp as priorities_bp
     from engage.partnership.views import bp as partnership_bp
     from engage.questionnaire.translation_views import bp as translations_bp
     from engage.questionnaire.views import bp as questionnaire_bp
@@ -95,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         audit_bp,
         exports_bp,
+        panels_bp,
+        vote_bp,
+        priorities_bp,
     ):
         app.register_blueprint(blueprint)
 

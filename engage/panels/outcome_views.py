@@ -1,0 +1,5 @@
+"""Priority vote results: for facilitators, members and, once published, anyone."""
+
+from flask import Blueprint
+
+bp = Blueprint("priorities", __name__)
