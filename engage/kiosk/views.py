@@ -20,7 +20,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from markupsafe import Markup
 
+from engage.events.qr import qr_svg
 from engage.extensions import csrf, db
 from engage.i18n import LANGUAGES, use_language
 from engage.kiosk import services
@@ -55,6 +57,12 @@ def _language(lang: str) -> str:
     if lang not in LANGUAGES:
         abort(404)
     return use_language(lang).code
+
+
+@bp.app_template_global()
+def you_said_qr(url: str, label: str) -> Markup:
+    """A QR code of the public results page, for the kiosk's thank-you screen."""
+    return qr_svg(url, label, scale=3, svg_class="engage-qr engage-qr--small")
 
 
 @bp.route("/<token>/")
