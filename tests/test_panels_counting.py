@@ -77,3 +77,11 @@ def test_votes_cannot_be_counted_while_voting_is_open(db, partnership, user):
     with pytest.raises(PhaseError):
         counting.run_count(vote, user)
     assert vote.phase == VOTING and vote.result is None
+
+
+def test_a_vote_nobody_voted_in_is_not_counted(db, partnership, user):
+    vote = make_vote(partnership, user, VOTING)
+    phases.close_voting(vote, user, early=True)
+    with pytest.raises(PhaseError, match="no ballots to count"):
+        counting.run_count(vote, user)
+    assert vote.result is None

@@ -10,6 +10,7 @@ from typing import Any
 from engage.accounts.models import User
 from engage.counting import Ballot, Election, count
 from engage.counting.recount import recount_irv
+from engage.panels.errors import PhaseError
 from engage.panels.models import IRV, PriorityVote
 from engage.panels.phases import save_result
 from engage.panels.results import count_input
@@ -35,6 +36,9 @@ def run_count(vote: PriorityVote, user: User | None) -> dict[str, Any]:
     the two are not comparable, and the result says so.
     """
     election = election_for(vote)
+    if not election.ballots:
+        # The engine would still name a winner, by lot; nobody chose anything.
+        raise PhaseError("There are no ballots to count. Enter or import the paper ballots first.")
     result = count(election, vote.method, seed=str(vote.count_seed))
     data = result.to_dict()
     if vote.method == IRV:
