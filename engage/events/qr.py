@@ -6,13 +6,17 @@ import segno
 from markupsafe import Markup, escape
 
 
-def qr_svg(url: str, label: str, scale: int = 4, svg_class: str = "engage-qr") -> Markup:
+def qr_svg(
+    url: str, label: str, scale: int = 4, svg_class: str = "engage-qr", mask: int | None = None
+) -> Markup:
     """An inline SVG QR code for ``url``; ``label`` is its text alternative.
 
     The SVG is an image to assistive technology, named by ``label``; the link
-    itself should also be shown as text next to it.
+    itself should also be shown as text next to it. A fixed ``mask`` skips the
+    search for the best one: five times quicker, for pages of many codes, and any
+    mask scans.
     """
-    code = segno.make(url, error="m", micro=False)
+    code = segno.make(url, error="m", micro=False, mask=mask)
     buffer = io.BytesIO()
     code.save(
         buffer,

@@ -16,6 +16,7 @@ def staff_navigation() -> list[dict]:
         items.append(("bank.proposals", "Question bank"))
     if current_user.role in (FACILITATOR, ADMIN):
         items.append(("events.index", "Events"))
+        items.append(("panels.index", "Panels"))
     if current_user.role in (ANALYST, FACILITATOR, ADMIN):
         items.append(("results.index", "Results"))
     if current_user.role in (ANALYST, ADMIN):

@@ -1,0 +1,134 @@
+"""Facilitators' forms for a vote's options: add, edit, merge, reject, and take from the survey."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+
+from engage.forms import strip
+from engage.panels.models import VoteOption
+from engage.partnership.models import Area
+
+MAX_EVIDENCE = 10
+
+
+class OptionForm(FlaskForm):
+    title = StringField(
+        "Option",
+        widget=GovTextInput(),
+        description="What members will rank, in a few words, for example ‘Better street lighting’.",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the option"),
+            Length(max=200, message="The option must be 200 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovTextArea(),
+        filters=[strip],
+        validators=[Length(max=2000, message="The description must be 2000 characters or fewer")],
+    )
+    submit = SubmitField("Save option", widget=GovSubmitInput())
+
+
+class MergeForm(FlaskForm):
+    target = RadioField(
+        "Which option should it be merged into?",
+        widget=GovRadioInput(),
+        description="Its supporters and comments move to the option you choose.",
+        coerce=int,
+        validators=[InputRequired("Choose the option to merge into")],
+    )
+    submit = SubmitField("Merge the options", widget=GovSubmitInput())
+
+    def offer_targets(self, options: list[VoteOption]) -> None:
+        self.target.choices = [SelectChoice(o.id, o.title) for o in options]
+
+
+class RejectOptionForm(FlaskForm):
+    reason = TextAreaField(
+        "Why is it being rejected?",
+        widget=GovTextArea(),
+        description="Members see this reason next to the option.",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the reason for rejecting the option"),
+            Length(max=500, message="The reason must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Reject the option", widget=GovSubmitInput())
+
+
+class EvidenceForm(FlaskForm):
+    """Which survey answers to preview, and then add, as options."""
+
+    question = SelectField(
+        "Survey question",
+        widget=GovSelect(),
+        description="A single- or multiple-choice question of the published questionnaire.",
+        validate_choice=False,
+    )
+    ward = SelectField("Ward (optional)", widget=GovSelect(), validate_choice=False)
+    since = DateField(
+        "Answered on or after (optional)", widget=GovTextInput(), validators=[Optional()]
+    )
+    until = DateField(
+        "Answered on or before (optional)", widget=GovTextInput(), validators=[Optional()]
+    )
+    count = IntegerField(
+        "How many of the top answers?",
+        widget=GovTextInput(),
+        description=f"From 1 to {MAX_EVIDENCE}.",
+        default=5,
+        invalid_value_message=f"Enter a whole number from 1 to {MAX_EVIDENCE}",
+        validators=[
+            InputRequired(f"Enter how many answers to use, from 1 to {MAX_EVIDENCE}"),
+            NumberRange(1, MAX_EVIDENCE, f"Enter a whole number from 1 to {MAX_EVIDENCE}"),
+        ],
+    )
+
+    def offer(self, questions: list[tuple[str, str]], wards: list[Area]) -> None:
+        self._questions = {code for code, _ in questions}
+        self._wards = {a.code for a in wards}
+        self.question.choices = [SelectChoice("", "Choose a question")] + [
+            SelectChoice(code, text) for code, text in questions
+        ]
+        self.ward.choices = [SelectChoice("", "All wards")] + [
+            SelectChoice(a.code, a.name) for a in wards
+        ]
+
+    def validate_question(self, field) -> None:
+        if field.data not in self._questions:
+            raise StopValidation("Choose a survey question")
+
+    def validate_ward(self, field) -> None:
+        if field.data and field.data not in self._wards:
+            raise StopValidation("Choose a ward from the list")
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The ‘on or before’ date must be on or after the other date")
