@@ -28,6 +28,7 @@ writeFileSync(
   ["kiosk-queue.js", "kiosk.js"].map((name) => readFileSync(join(root, "assets", name), "utf8")).join("\n"),
 );
 copyFileSync(join(root, "assets/kiosk-sw.js"), join(out, "js/kiosk-sw.js"));
+copyFileSync(join(root, "assets/ballot.js"), join(out, "js/ballot.js"));
 for (const image of ["favicon.ico", "favicon.svg"]) {
   copyFileSync(join(govuk, "assets/images", image), join(out, "assets/images", image));
 }

@@ -1,0 +1,104 @@
+"""What the members' pages need from the panel services, shaped for the templates.
+
+``find_member`` finds a vote from a typed code alone: codes are per vote and
+only their hashes are stored, so the card's code is looked up by hash among the
+votes of this partnership's panels.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from engage.extensions import db
+from engage.panels import codes
+from engage.panels.deliberation import shown_comments
+from engage.panels.errors import PanelError
+from engage.panels.evidence import evidence_text
+from engage.panels.models import STANCES, Panel, PriorityVote, VoteOption, VoterCode
+from engage.panels.phases import check_window
+from engage.panels.rules import aware
+from engage.partnership.models import Partnership
+
+
+def find_member(partnership: Partnership, code: str | None) -> VoterCode | None:
+    """The code (cancelled or not) of any of the partnership's votes, or None."""
+    if not code or not codes.normalise(code):
+        return None
+    digest = codes.code_hash(code)
+    found = db.session.scalar(
+        sa.select(VoterCode)
+        .join(PriorityVote, VoterCode.vote_id == PriorityVote.id)
+        .join(Panel, PriorityVote.panel_id == Panel.id)
+        .where(VoterCode.code_hash == digest, Panel.partnership_id == partnership.id)
+    )
+    # Found through a unique index; compare again in constant time, as codes.find_code does.
+    if found is None or not secrets.compare_digest(found.code_hash, digest):
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """A comment as members see it: a hidden one has no text and no author."""
+
+    author: str | None  # None for a facilitator's comment
+    text: str
+    hidden: bool
+
+
+@dataclass
+class OptionView:
+    option: VoteOption
+    evidence: str | None
+    # "for", "against", "question" → comments, in that order, oldest first.
+    comments: dict[str, list[CommentView]] = field(default_factory=dict)
+    supporters: int = 0
+    supported: bool = False
+
+    @property
+    def comment_count(self) -> int:
+        return sum(len(group) for group in self.comments.values())
+
+
+def option_views(vote: PriorityVote, member: VoterCode) -> list[OptionView]:
+    """The vote's options in ballot order, with evidence, support and grouped comments."""
+    views = []
+    for option in vote.active_options:
+        view = OptionView(
+            option,
+            evidence_text(option),
+            {stance: [] for stance in STANCES},
+            len(option.supporters),
+            member in option.supporters,
+        )
+        # shown_comments withholds hidden text; the rows only say who wrote each one.
+        for row, shown in zip(option.comments, shown_comments(option), strict=True):
+            author = row.voter_code.pseudonym if row.voter_code is not None else None
+            view.comments[shown.stance].append(
+                CommentView(None if shown.hidden else author, shown.text, shown.hidden)
+            )
+        views.append(view)
+    return views
+
+
+def closing_time(vote: PriorityVote) -> str | None:
+    """When voting closes, in the page's language: "18:00, 3 March 2026 (UTC)"."""
+    if vote.closes_at is None:
+        return None
+    return format_datetime(aware(vote.closes_at), "HH:mm, d MMMM y") + " (UTC)"
+
+
+def voting_refusal(vote: PriorityVote, member: VoterCode) -> tuple[str, str] | None:
+    """Why this member cannot vote now (a heading and a message), or None if they can."""
+    if member.used:
+        return _("You have already voted"), _(
+            "This code has already been used to vote. Each code votes once."
+        )
+    try:
+        check_window(vote)
+    except PanelError as refusal:
+        return _("You cannot vote now"), str(refusal)
+    return None
