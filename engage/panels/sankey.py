@@ -1,0 +1,265 @@
+"""The transfer-flow picture of a count: where votes went at each stage, drawn on the server.
+
+Columns are stages. Each column has a node per option still in the count, plus one
+for the votes that went nowhere (non-transferable, with any lost to rounding), so
+every column adds up to the valid ballots. Between two columns each option's
+votes carry over to itself, and the one option whose ballots moved that stage
+(a surplus or an exclusion) sends flows to every recipient and to the
+non-transferable node. Flows are in exact vote units, so they conserve votes.
+
+``layout`` is pure maths (tested on its own); ``render`` turns it into SVG.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from engage.panels.charts import PALETTE, label_text
+from engage.panels.outcome import NON_TRANSFERABLE, Outcome, names_text, shown, units
+
+GREY = "#505a5f"
+NODE_WIDTH = 14
+GAP = 8
+LABEL = 210  # room for the option names left of the first column and right of the last
+FIT = 960  # the page column: a count of a few stages fits it without scrolling
+TOP = 44  # room for the stage headings
+LINE = 32  # from one two-line label to the next
+
+
+@dataclass
+class Node:
+    key: str
+    column: int
+    value: int  # vote units
+    x: float = 0
+    y: float = 0
+    height: float = 0
+    colour: str = GREY
+
+
+@dataclass(frozen=True)
+class Flow:
+    source: str
+    target: str
+    column: int  # from this column to the next
+    value: int
+    y0: float  # top of the ribbon where it leaves the source
+    y1: float  # top of the ribbon where it reaches the target
+    thickness: float
+    transfer: bool  # moved to another option (or nowhere), not carried over
+
+
+@dataclass
+class Layout:
+    width: float
+    height: float
+    scale: float  # pixels per vote unit
+    step: float = 150  # from one column to the next
+    columns: list[list[Node]] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+
+    def node(self, column: int, key: str) -> Node | None:
+        return next((n for n in self.columns[column] if n.key == key), None)
+
+
+def column_values(result: Mapping[str, Any], order: list[str]) -> list[dict[str, int]]:
+    """Each stage's votes per continuing option, in ``order``, then the non-transferable."""
+    values = []
+    gone: set[str] = set()
+    for stage in result["stages"]:
+        gone.update(stage["excluded"])
+        column = {name: units(stage["tally"][name]) for name in order if name not in gone}
+        column[NON_TRANSFERABLE] = units(stage["non_transferable"]) + units(
+            stage.get("rounding_loss")
+        )
+        values.append(column)
+    return values
+
+
+def _moves(
+    stage: Mapping[str, Any], before: dict[str, int], after: dict[str, int]
+) -> list[tuple[str, str, int, bool]]:
+    """(source, target, units, transfer?) for one stage, in no particular order."""
+    source = stage["from"]
+    moves = [(key, key, value, False) for key, value in before.items() if key != source]
+    if source is None:
+        return moves
+    if after.get(source):
+        moves.append((source, source, after[source], False))
+    for name, text in stage["transfers"].items():
+        moves.append((source, name, units(text), True))
+    lost = after[NON_TRANSFERABLE] - before[NON_TRANSFERABLE]
+    if lost > 0:
+        moves.append((source, NON_TRANSFERABLE, lost, True))
+    return moves
+
+
+def layout(result: Mapping[str, Any], order: list[str], plot_height: float = 0) -> Layout:
+    """Place every node and flow. ``order`` lists the options top to bottom."""
+    values = column_values(result, order)
+    biggest = max((len(column) for column in values), default=1)
+    plot_height = plot_height or max(300.0, 26.0 * biggest)
+    room = (FIT - 2 * LABEL - NODE_WIDTH) / max(1, len(values) - 1)
+    step = min(150.0, max(110.0, room))
+    total = max(1, sum(values[0].values())) if values else 1
+    scale = (plot_height - GAP * (biggest - 1)) / total
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(order)}
+    chart = Layout(
+        width=2 * LABEL + step * max(0, len(values) - 1) + NODE_WIDTH,
+        height=TOP + plot_height + 8,
+        scale=scale,
+        step=step,
+    )
+    for index, column in enumerate(values):
+        # The named columns, first and last, space small nodes out to their labels' height.
+        named = index in (0, len(values) - 1)
+        y = float(TOP)
+        nodes: list[Node] = []
+        for key, value in column.items():
+            height = value * scale
+            if named and nodes:
+                above = nodes[-1]
+                y = max(y, above.y + above.height / 2 + LINE - height / 2)
+            nodes.append(
+                Node(key, index, value, LABEL + index * step, y, height, colours.get(key, GREY))
+            )
+            y += height + GAP
+        chart.columns.append(nodes)
+        chart.height = max(chart.height, y + 8)
+    for index in range(1, len(values)):
+        _place_flows(chart, index, result["stages"][index], values[index - 1], values[index])
+    return chart
+
+
+def _place_flows(
+    chart: Layout,
+    index: int,
+    stage: Mapping[str, Any],
+    before: dict[str, int],
+    after: dict[str, int],
+) -> None:
+    """Stack the flows out of each node by their targets' order, and into each node with
+    its own votes on top, so ribbons cross as little as they can."""
+    rank = {key: i for i, key in enumerate(after)}
+    moves = _moves(stage, before, after)
+    out_at = {n.key: n.y for n in chart.columns[index - 1]}
+    in_at = {n.key: n.y for n in chart.columns[index]}
+    leaving = sorted(moves, key=lambda m: (rank[m[1]], m[0] != m[1]))
+    placed: dict[tuple[str, str], float] = {}
+    for source, target, value, _transfer in leaving:
+        placed[(source, target)] = out_at[source]
+        out_at[source] += value * chart.scale
+    for source, target, value, transfer in sorted(moves, key=lambda m: (rank[m[1]], m[3])):
+        if not value:
+            continue
+        chart.flows.append(
+            Flow(
+                source,
+                target,
+                index - 1,
+                value,
+                placed[(source, target)],
+                in_at[target],
+                value * chart.scale,
+                transfer,
+            )
+        )
+        in_at[target] += value * chart.scale
+
+
+def describe(result: Mapping[str, Any]) -> str:
+    """The picture in words: what moved where at each stage."""
+    sentences = []
+    before = None
+    for stage in result["stages"]:
+        if stage["from"] and before is not None:
+            gains = [f"{name} ({shown(units(v))})" for name, v in stage["transfers"].items()]
+            lost = units(stage["non_transferable"]) - units(before["non_transferable"])
+            if lost > 0:
+                gains.append(f"non-transferable ({shown(lost)})")
+            heading = (
+                f"surplus of {stage['from']}"
+                if stage["action"] == "surplus"
+                else (f"{stage['from']} excluded")
+            )
+            moved = names_text(gains) if gains else "nowhere"
+            sentences.append(
+                f"Stage {stage['stage']} ({heading}): votes moved from {stage['from']} to {moved}."
+            )
+        before = stage
+    return " ".join(sentences) or "No votes were transferred: the count ended at the first stage."
+
+
+def _ribbon(flow: Flow, x0: float, x1: float) -> str:
+    middle = (x0 + x1) / 2
+    top0, top1 = flow.y0, flow.y1
+    bottom0, bottom1 = top0 + flow.thickness, top1 + flow.thickness
+    return (
+        f"M{x0:.1f} {top0:.2f}C{middle:.1f} {top0:.2f} {middle:.1f} {top1:.2f} {x1:.1f} {top1:.2f}"
+        f"L{x1:.1f} {bottom1:.2f}C{middle:.1f} {bottom1:.2f} {middle:.1f} {bottom0:.2f} "
+        f"{x0:.1f} {bottom0:.2f}Z"
+    )
+
+
+def _labels(nodes: list[Node], x: float, anchor: str, elected: set[str]) -> tuple[list[str], float]:
+    """Each option's name and votes beside a column, pushed apart so they never overlap;
+    and how low they go."""
+    parts = []
+    floor = -100.0
+    for node in nodes:
+        floor = max(node.y + node.height / 2 - 2, floor + LINE)
+        mark = "✓ " if node.key in elected else ""
+        votes = f"{shown(node.value)} vote{'' if node.value == 100_000 else 's'}"
+        parts.append(
+            f'<text x="{x:.1f}" y="{floor:.1f}" font-size="13" text-anchor="{anchor}" '
+            f'fill="#0b0c0c">{escape(mark + label_text(node.key, 30))}</text>'
+            f'<text x="{x:.1f}" y="{floor + 14:.1f}" font-size="12" text-anchor="{anchor}" '
+            f'fill="#505a5f">{escape(votes)}</text>'
+        )
+    return parts, floor + 20
+
+
+def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str) -> Markup:
+    """The SVG: ribbons under the nodes, stage headings on top, names left and right."""
+    body: list[str] = []
+    height = chart.height
+    if chart.columns:
+        first, last = chart.columns[0], chart.columns[-1]
+        left, low_left = _labels(first, LABEL - 6, "end", set())
+        right, low_right = _labels(last, last[0].x + NODE_WIDTH + 6, "start", set(outcome.elected))
+        body += left + right
+        height = max(height, low_left, low_right)
+    parts = [
+        f'<svg class="engage-sankey" width="{chart.width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {chart.width:.0f} {height:.0f}" role="img" focusable="false" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+    colours = {n.key: n.colour for column in chart.columns for n in column}
+    for flow in chart.flows:
+        x0 = chart.columns[flow.column][0].x + NODE_WIDTH
+        x1 = chart.columns[flow.column + 1][0].x
+        opacity = "0.55" if flow.transfer else "0.25"
+        parts.append(
+            f'<path d="{_ribbon(flow, x0, x1)}" fill="{colours[flow.source]}" '
+            f'fill-opacity="{opacity}"></path>'
+        )
+    for column, nodes in zip(outcome.columns, chart.columns, strict=True):
+        x = nodes[0].x + NODE_WIDTH / 2
+        parts.append(
+            f'<text x="{x:.1f}" y="16" font-size="13" font-weight="bold" text-anchor="middle" '
+            f'fill="#0b0c0c">Stage {column.number}</text>'
+            f'<text x="{x:.1f}" y="32" font-size="12" text-anchor="middle" '
+            f'fill="#0b0c0c">{escape(label_text(column.heading, int(chart.step / 6.5)))}</text>'
+        )
+        for node in nodes:
+            parts.append(
+                f'<rect x="{node.x:.1f}" y="{node.y:.2f}" width="{NODE_WIDTH}" '
+                f'height="{max(node.height, 1):.2f}" fill="{node.colour}"></rect>'
+            )
+    parts += body
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (our own tags; every text is escaped)
