@@ -16,10 +16,12 @@ from engage.api import tokens
 from engage.api.models import ApiToken
 from engage.bank import services as bank_services
 from engage.events import services as event_services
+from engage.panels import ballots, codes, counting, deliberation, phases
+from engage.panels.models import DELIBERATION, FOR
 from engage.questionnaire import services as questionnaire_services
 from engage.questionnaire import types
 from engage.timeutil import utcnow
-from tests import factories
+from tests import factories, panel_factories
 
 PUBLIC = "public"  # anyone, signed in or not
 STAFF = "staff"  # any signed-in role
@@ -28,6 +30,7 @@ FACILITATOR_ADMIN = "facilitator+admin"
 ADMIN = "admin"
 TOKEN = "token"  # /api/: a bearer token of an analyst or admin; the session never counts
 KIOSK = "kiosk token"  # /kiosk/<token>/: the event's token in the address is the credential
+MEMBER = "voter code"  # /vote/<vote_id>/...: a panel member's code, entered once per browser
 
 ROLES = ("facilitator", "analyst", "admin")
 ALLOWED = {
@@ -48,6 +51,21 @@ ACCESS = {
     "survey.submit": PUBLIC,
     "survey.thanks": PUBLIC,
     "public.you_said": PUBLIC,
+    "vote.enter": PUBLIC,
+    "priorities.public": PUBLIC,
+    "priorities.public_ballots": PUBLIC,
+    "priorities.public_count": PUBLIC,
+    # Panel members, with the code on their card (staff have no code)
+    "vote.home": MEMBER,
+    "vote.propose": MEMBER,
+    "vote.support": MEMBER,
+    "vote.comment": MEMBER,
+    "vote.sign_out": MEMBER,
+    "vote.ballot": MEMBER,
+    "vote.cast": MEMBER,
+    "priorities.member": MEMBER,
+    "priorities.member_ballots": MEMBER,
+    "priorities.member_count": MEMBER,
     # Kiosk tablets
     "kiosk.start": KIOSK,
     "kiosk.survey": KIOSK,
@@ -76,6 +94,31 @@ ACCESS = {
     "events.print_sheet": FACILITATOR_ADMIN,
     "events.edit": FACILITATOR_ADMIN,
     "events.new_link": FACILITATOR_ADMIN,
+    "panels.index": FACILITATOR_ADMIN,
+    "panels.create_panel": FACILITATOR_ADMIN,
+    "panels.edit_panel": FACILITATOR_ADMIN,
+    "panels.create_vote": FACILITATOR_ADMIN,
+    "panels.vote": FACILITATOR_ADMIN,
+    "panels.edit_vote": FACILITATOR_ADMIN,
+    "panels.change_phase": FACILITATOR_ADMIN,
+    "panels.close": FACILITATOR_ADMIN,
+    "panels.count": FACILITATOR_ADMIN,
+    "panels.publish": FACILITATOR_ADMIN,
+    "panels.options": FACILITATOR_ADMIN,
+    "panels.add_option": FACILITATOR_ADMIN,
+    "panels.edit_option": FACILITATOR_ADMIN,
+    "panels.merge_option": FACILITATOR_ADMIN,
+    "panels.reject_option": FACILITATOR_ADMIN,
+    "panels.hide_comment": FACILITATOR_ADMIN,
+    "panels.evidence_options": FACILITATOR_ADMIN,
+    "panels.voter_codes": FACILITATOR_ADMIN,
+    "panels.void_codes": FACILITATOR_ADMIN,
+    "panels.paper_import": FACILITATOR_ADMIN,
+    "panels.paper_template": FACILITATOR_ADMIN,
+    "panels.paper_entry": FACILITATOR_ADMIN,
+    "priorities.manage_results": FACILITATOR_ADMIN,
+    "priorities.manage_ballots": FACILITATOR_ADMIN,
+    "priorities.manage_count": FACILITATOR_ADMIN,
     # Admins
     "events.import_queue": ADMIN,
     "bank.accept": ADMIN,
@@ -151,6 +194,7 @@ def world(db, partnership, fast_passwords):
         ),
     )
     api_token, _ = tokens.create_token(proposer, "Someone else's token")
+    vote, comment, member_code = _published_vote(partnership)
     db.session.commit()
     return {
         "number": version.number,
@@ -166,7 +210,30 @@ def world(db, partnership, fast_passwords):
         "code": "safe_dark",
         "token_id": api_token.id,
         "filename": "responses.csv",
+        "panel_id": vote.panel_id,
+        "vote_id": vote.id,
+        "vote_option_id": comment.option_id,
+        "comment_id": comment.id,
+        "public_token": vote.public_token,
+        "fmt": "csv",
+        "member_code": member_code,
     }
+
+
+def _published_vote(partnership):
+    """A vote taken through every phase: a comment, one ballot, counted and published.
+    Returns it, the comment, and an unused member's code."""
+    facilitator = panel_factories.facilitator(partnership)
+    vote = panel_factories.make_vote(partnership, facilitator, DELIBERATION)
+    comment = deliberation.add_comment(vote.options[0], FOR, "Yes please", user=facilitator)
+    phases.start_voting(vote, facilitator)
+    voter, spare = codes.generate_codes(vote, 2, facilitator)
+    member = codes.member_for_code(vote, voter.code)
+    ballots.cast_ballot(vote, member, [vote.options[0].id])
+    phases.close_voting(vote, facilitator, early=True)
+    counting.run_count(vote, facilitator)
+    phases.publish_results(vote, facilitator)
+    return vote, comment, spare.code
 
 
 def _clients(app, db, partnership) -> dict[str, object]:
@@ -243,6 +310,9 @@ def test_each_role_gets_what_the_table_says(app, db, partnership, world, endpoin
             where = f"{who} {method} {url}"
             if access in (PUBLIC, KIOSK):
                 _allowed(response, who, method, url)
+            elif access == MEMBER:  # nobody here has entered a code, staff included
+                assert response.status_code in (302, 303), f"{where} -> {response.status_code}"
+                assert urlparse(response.location).path == "/vote/enter", where
             elif access == TOKEN:
                 _json_error(response, 401, f"{where} (session only)")
             elif who == "anonymous":
@@ -261,6 +331,11 @@ def test_each_role_gets_what_the_table_says(app, db, partnership, world, endpoin
                     _allowed(response, f"{role} token", method, url)
                 else:
                     _json_error(response, 403, f"{role} token {method} {url}")
+        if access == MEMBER:
+            member = app.test_client()
+            entered = member.post("/vote/enter", data={"code": world["member_code"]})
+            assert entered.status_code in (302, 303), entered.get_data(as_text=True)
+            _allowed(member.open(url, method=method, buffered=True), "member", method, url)
         if access == KIOSK:
             bogus = url.replace(world["token"], "not-a-kiosk-token")
             response = app.test_client().open(bogus, method=method, data={}, buffered=True)
