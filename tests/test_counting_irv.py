@@ -1,7 +1,6 @@
 """IRV: one exclusion per stage until a majority, and agreement with pyrankvote."""
 
 import random
-import time
 
 from engage.counting import UNIT, Ballot, Election, count
 from engage.counting.recount import pyrankvote_irv_winner, recount_irv
@@ -79,7 +78,6 @@ def _random_election(rng):
 
 def test_thousands_of_untied_elections_have_the_same_winner_as_pyrankvote():
     rng = random.Random(20250101)  # noqa: S311 (test data, not secrets)
-    started = time.perf_counter()
     compared = runoffs = 0
     for _ in range(10000):
         election = _random_election(rng)
@@ -91,4 +89,3 @@ def test_thousands_of_untied_elections_have_the_same_winner_as_pyrankvote():
         runoffs += len(result.stages) > 1
     assert compared > 5000
     assert runoffs > 2500
-    assert time.perf_counter() - started < 20
