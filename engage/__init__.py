@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.results.public_views import bp as public_bp
     from engage.results.views import bp as results_bp
     from engage.survey.views import bp as survey_bp
+    from engage.xlsform.views import bp as xlsform_bp
 
     for blueprint in (
         main_bp,
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         panels_bp,
         vote_bp,
         priorities_bp,
+        xlsform_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -131,6 +133,7 @@ def register_commands(app: Flask) -> None:
     from engage.events.cli import kiosk_import
     from engage.exports.cli import export
     from engage.main.cli import stats
+    from engage.xlsform.cli import xlsform
 
     for command in (
         create_user,
@@ -142,5 +145,6 @@ def register_commands(app: Flask) -> None:
         tokens_group,
         export,
         count_command,
+        xlsform,
     ):
         app.cli.add_command(command)

@@ -24,3 +24,4 @@ from engage.questionnaire.models import (  # noqa: F401
     Section,
 )
 from engage.survey.models import Answer, Response  # noqa: F401
+from engage.xlsform.models import FormImport  # noqa: F401

@@ -87,6 +87,10 @@ ACCESS = {
     "tokens.revoke": ANALYST_ADMIN,
     "exports.index": ANALYST_ADMIN,
     "exports.download": ANALYST_ADMIN,
+    "xlsform.upload": ANALYST_ADMIN,
+    "xlsform.report": ANALYST_ADMIN,
+    "xlsform.tag": ANALYST_ADMIN,
+    "xlsform.propose": ANALYST_ADMIN,
     # Facilitators and admins
     "events.index": FACILITATOR_ADMIN,
     "events.create": FACILITATOR_ADMIN,
@@ -125,6 +129,7 @@ ACCESS = {
     "bank.reject": ADMIN,
     "results.public_questions": ADMIN,
     "audit.index": ADMIN,
+    "xlsform.download": ADMIN,
     "audit.export": ADMIN,
     "questionnaire.overview": ADMIN,
     "questionnaire.start_draft": ADMIN,
@@ -217,6 +222,8 @@ def world(db, partnership, fast_passwords):
         "public_token": vote.public_token,
         "fmt": "csv",
         "member_code": member_code,
+        "import_id": 1,  # none exists: allowed roles get a 404
+        "index": 0,
     }
 
 

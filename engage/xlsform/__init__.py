@@ -1,0 +1,1 @@
+"""XLSForm: agencies' forms into the question bank, and the questionnaire out as a form."""

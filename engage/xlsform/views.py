@@ -1,0 +1,156 @@
+"""XLSForm pages: analysts import an agency's form into the bank; admins download the
+questionnaire as an XLSForm."""
+
+import os
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from engage.accounts.models import ADMIN, ANALYST
+from engage.accounts.permissions import role_required
+from engage.extensions import db
+from engage.partnership.services import agencies, agency_by_slug, current_partnership
+from engage.questionnaire import types
+from engage.questionnaire.services import questionnaire_for, version_by_number
+from engage.xlsform import exporting, importing
+from engage.xlsform.errors import FormError
+from engage.xlsform.forms import ImportForm
+from engage.xlsform.models import FormImport
+
+bp = Blueprint("xlsform", __name__)
+
+
+def _partnership():
+    partnership = current_partnership()
+    if partnership is None:
+        abort(404)
+    return partnership
+
+
+def _form_import(import_id: int) -> FormImport:
+    form_import = db.session.get(FormImport, import_id)
+    if form_import is None or form_import.partnership_id != _partnership().id:
+        abort(404)
+    return form_import
+
+
+@bp.route("/bank/imports/new", methods=["GET", "POST"])
+@role_required(ADMIN, ANALYST)
+def upload():
+    """Upload an agency's XLSForm; its report opens once it is read."""
+    partnership = _partnership()
+    form = ImportForm()
+    form.agency.choices = [(a.slug, a.name) for a in agencies(partnership)]
+    if request.method == "GET":
+        form.agency.data = current_user.agency.slug
+    problem = None
+    if form.validate_on_submit():
+        agency = agency_by_slug(partnership, form.agency.data or "")
+        if agency is None:
+            abort(400)
+        upload = form.workbook.data
+        threshold = int(current_app.config.get("ENGAGE_MATCH_THRESHOLD", 60))
+        try:
+            form_import = importing.start_import(
+                agency,
+                current_user,
+                os.path.basename(upload.filename or "form.xlsx"),
+                upload.read(),
+                threshold,
+            )
+        except FormError as error:
+            db.session.rollback()
+            problem = error
+        else:
+            db.session.commit()
+            return redirect(url_for(".report", import_id=form_import.id))
+    html = render_template(
+        "xlsform/upload.html",
+        form=form,
+        problem=problem,
+        imports=importing.imports_for(partnership),
+        error_count=len(form.errors) + (problem is not None),
+    )
+    return html, 400 if form.errors or problem else 200
+
+
+@bp.route("/bank/imports/<int:import_id>")
+@role_required(ADMIN, ANALYST)
+def report(import_id: int):
+    """Each row of the form: already asked (tag), new (propose), or not supported (why)."""
+    form_import = _form_import(import_id)
+    return render_template(
+        "xlsform/report.html",
+        form_import=form_import,
+        rows=list(enumerate(form_import.rows)),
+        counts=importing.counts(form_import),
+        outcome_text=importing.outcome_text,
+        type_labels=types.TYPE_LABELS,
+    )
+
+
+def _back(form_import: FormImport, index: int):
+    return redirect(url_for(".report", import_id=form_import.id, _anchor=f"row-{index}"))
+
+
+@bp.route("/bank/imports/<int:import_id>/rows/<int:index>/tag", methods=["POST"])
+@role_required(ADMIN, ANALYST)
+def tag(import_id: int, index: int):
+    """Tag the form's agency onto the question the row is already asked as."""
+    form_import = _form_import(import_id)
+    try:
+        code = importing.tag(form_import, index, current_user)
+    except importing.ImportRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "problem")
+        return _back(form_import, index)
+    db.session.commit()
+    row = form_import.rows[index]
+    if row["done"] == importing.ALREADY:
+        flash(f"{form_import.agency.name} already uses ‘{code}’.", "success")
+    else:
+        flash(f"{form_import.agency.name} now uses ‘{code}’.", "success")
+    return _back(form_import, index)
+
+
+@bp.route("/bank/imports/<int:import_id>/rows/<int:index>/propose", methods=["POST"])
+@role_required(ADMIN, ANALYST)
+def propose(import_id: int, index: int):
+    """Propose the row's question to the admins, from the form's agency."""
+    form_import = _form_import(import_id)
+    try:
+        proposal = importing.propose(form_import, index, current_user)
+    except importing.ImportRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "problem")
+        return _back(form_import, index)
+    db.session.commit()
+    flash(f"‘{proposal.text}’ is proposed. An administrator will decide on it.", "success")
+    return _back(form_import, index)
+
+
+@bp.route("/admin/questionnaire/versions/<int:number>/xlsform")
+@role_required(ADMIN)
+def download(number: int):
+    """A published version as an XLSForm, for partners who collect with ODK or KoboToolbox."""
+    questionnaire = questionnaire_for(_partnership())
+    version = version_by_number(questionnaire, number) if questionnaire else None
+    if version is None or version.is_draft:
+        abort(404)
+    response = Response(exporting.export(version), content_type=exporting.MIMETYPE)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{exporting.filename(version)}"'
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
