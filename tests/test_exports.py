@@ -14,6 +14,7 @@ from frictionless import Package, validate
 
 from engage.accounts.models import User
 from engage.audit.models import AuditEntry
+from engage.exports import xlsx_writer  # noqa: E402
 from engage.questionnaire import services
 from engage.survey.answers import check_answers
 from engage.survey.models import Response
@@ -161,6 +162,22 @@ def test_xlsx_has_data_and_codebook_sheets_and_no_formulas(db, analyst_client, r
     codebook = {row[0]: row for row in workbook["codebook"].iter_rows(values_only=True)}
     assert "1 = Very safe (very)" in codebook["safe_dark"][3]
     assert codebook["safe_dark"][4] == "Riverside City Council; Riverside Police"
+
+
+def test_only_a_large_xlsx_download_allows_zip64(db, analyst_client, responses, monkeypatch):
+    # A million rows pass 4 GB of sheet XML, which needs ZIP64; small files keep without it.
+    made = []
+    real = xlsx_writer.xlsxwriter.Workbook
+
+    def spy(path, options):
+        made.append(options["use_zip64"])
+        return real(path, options)
+
+    monkeypatch.setattr(xlsx_writer.xlsxwriter, "Workbook", spy)
+    assert analyst_client.get("/exports/responses.xlsx").status_code == 200
+    monkeypatch.setattr(xlsx_writer, "ZIP64_FROM", 2)
+    assert analyst_client.get("/exports/responses.xlsx").status_code == 200
+    assert made == [False, True]
 
 
 def test_sav_has_variable_and_value_labels(analyst_client, responses, tmp_path):

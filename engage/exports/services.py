@@ -130,7 +130,7 @@ def write_file(download: Download, fmt: Format, path: str, labelled: bool = Fals
             for chunk in text_chunks(download, fmt, labelled):
                 out.write(chunk)
     elif fmt.key == "xlsx":
-        write_xlsx(path, layout, rows)
+        write_xlsx(path, layout, rows, count=download.rows)
     elif fmt.key == "sav":
         write_sav(path, layout, rows, download.rows, row_source.text_widths(download.plan))
     elif fmt.key == "datapackage":

@@ -16,11 +16,23 @@ from engage.exports.codebook import codebook_rows
 from engage.exports.layout import DATETIME, INTEGER, Layout
 
 MAX_ROWS = 1_048_576
+# Past about 4 GB of sheet XML (around a million rows of ninety columns) the zip needs
+# ZIP64 records. Older Excel versions dislike ZIP64 in files that do not need it, so
+# it is used only for downloads big enough to possibly need it.
+ZIP64_FROM = 250_000
 
 
-def write_xlsx(path: str, layout: Layout, rows: Iterable[list[Any]], tmpdir: str | None = None):
-    """Write the workbook to ``path``; rows are flushed to disk as they are written."""
+def write_xlsx(
+    path: str,
+    layout: Layout,
+    rows: Iterable[list[Any]],
+    tmpdir: str | None = None,
+    count: int | None = None,
+):
+    """Write the workbook to ``path``; rows are flushed to disk as they are written.
+    ``count`` (the number of rows, if known) decides whether ZIP64 is needed."""
     options: dict[str, Any] = {
+        "use_zip64": count is None or count >= ZIP64_FROM,
         "constant_memory": True,
         "strings_to_formulas": False,
         "strings_to_numbers": False,
