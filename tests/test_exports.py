@@ -14,7 +14,7 @@ from frictionless import Package, validate
 
 from engage.accounts.models import User
 from engage.audit.models import AuditEntry
-from engage.exports import xlsx_writer  # noqa: E402
+from engage.exports import xlsx_writer
 from engage.questionnaire import services
 from engage.survey.answers import check_answers
 from engage.survey.models import Response
