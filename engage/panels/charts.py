@@ -3,14 +3,15 @@
 Pure layout maths and SVG text, no Flask. Every stage is drawn on the same scale
 (the largest tally of the whole count, or the quota if higher), so bars can be
 compared from one stage's chart to the next. The charts are pictures of the
-stage table, which stays the full text alternative.
+stage table, which stays the full text alternative. Their words come from the
+outcome's ``Words``; in a right-to-left language the bars grow from the right.
 """
 
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from engage.panels.outcome import NON_TRANSFERABLE, Outcome, shown
+from engage.panels.outcome import Outcome
 
 # Distinct hues, each at least 3:1 against white (WCAG 1.4.11); red is kept for errors.
 PALETTE = (
@@ -68,31 +69,37 @@ def stage_layout(outcome: Outcome, index: int) -> StageChart:
     """Bars for one stage: the options still in the count (and one just dropped), then
     the non-transferable votes."""
     top = top_value(outcome)
+    words = outcome.words
     bars = []
     colours = {row.name: PALETTE[i % len(PALETTE)] for i, row in enumerate(outcome.rows)}
-    rows = [r for r in outcome.rows if r.cells[index].status != "out"] + outcome.extra_rows[:1]
-    for position, row in enumerate(rows):
+    options = [r for r in outcome.rows if r.cells[index].status != "out"]
+    for position, row in enumerate(options + outcome.extra_rows[:1]):
         cell = row.cells[index]
-        value = cell.value
-        marker = {
-            "elected": " ✓ chosen",
-            "chosen": " ✓",
-            "excluded": " excluded",
-        }.get(cell.status, "")
+        if cell.status == "elected":
+            text = words.gettext("%(votes)s ✓ chosen", votes=cell.text)
+        elif cell.status == "excluded":
+            text = words.gettext("%(votes)s excluded", votes=cell.text)
+        else:
+            text = f"{cell.text} ✓" if cell.status == "chosen" else cell.text
         bars.append(
             Bar(
                 label=row.name,
-                value=value,
-                text=f"{cell.text}{marker}",
+                value=cell.value,
+                text=text,
                 y=HEAD + position * ROW,
-                width=round(value / top * SPAN, 2),
-                colour=GREY if row.name == NON_TRANSFERABLE else colours[row.name],
+                width=round(cell.value / top * SPAN, 2),
+                # The non-transferable votes, after the options, are grey.
+                colour=colours[row.name] if position < len(options) else GREY,
             )
         )
     column = outcome.columns[index]
     line = round(column.line / top * SPAN, 2) if column.line else None
-    word = "Quota" if outcome.method == "stv" else "Needed to win"
-    line_text = f"{word}: {shown(column.line)}" if column.line else ""
+    line_text = ""
+    if column.line:
+        if outcome.method == "stv":
+            line_text = words.gettext("Quota: %(votes)s", votes=column.line_text)
+        else:
+            line_text = words.gettext("Needed to win: %(votes)s", votes=column.line_text)
     return StageChart(bars, HEAD + len(bars) * ROW + 4, line, line_text)
 
 
@@ -100,36 +107,45 @@ def stage_chart(outcome: Outcome, index: int, chart_id: str) -> Markup:
     """One stage's bars as accessible SVG; the stage table is its text alternative."""
     chart = stage_layout(outcome, index)
     column = outcome.columns[index]
-    title = (
-        f"Bar chart of the votes at stage {column.number}: {column.heading}. "
-        "The same figures are in the table “How the count went”."
+    rtl = outcome.words.rtl
+    title = outcome.words.gettext(
+        "Bar chart of the votes at stage %(number)s: %(heading)s. "
+        "The same figures are in the table “How the count went”.",
+        number=column.number,
+        heading=column.heading,
     )
+
+    def x(percent: float) -> str:
+        # Right to left, the picture is mirrored; text anchors then mirror by themselves.
+        return f"{round(100 - percent, 2) if rtl else percent}%"
+
     parts = [
         f'<svg class="engage-chart" width="100%" height="{chart.height:.0f}" role="img" '
-        f'aria-labelledby="{chart_id}-title" focusable="false">',
+        f'aria-labelledby="{chart_id}-title" focusable="false"'
+        + (' direction="rtl">' if rtl else ">"),
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
     if chart.line is not None:
         anchor = "end" if chart.line > 70 else "start" if chart.line < 30 else "middle"
         parts.append(
-            f'<line x1="{chart.line}%" x2="{chart.line}%" y1="{HEAD - 4}" y2="{chart.height}" '
-            f'stroke="#0b0c0c" stroke-width="2" stroke-dasharray="6 4"></line>'
-            f'<text x="{chart.line}%" y="{HEAD - 8}" font-size="14" text-anchor="{anchor}" '
+            f'<line x1="{x(chart.line)}" x2="{x(chart.line)}" y1="{HEAD - 4}" '
+            f'y2="{chart.height}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="6 4"></line>'
+            f'<text x="{x(chart.line)}" y="{HEAD - 8}" font-size="14" text-anchor="{anchor}" '
             f'fill="#0b0c0c">{escape(chart.line_text)}</text>'
         )
     for bar in chart.bars:
         # The name, the figure and the bar each on a line of their own: nothing runs past
         # the chart's edge, even on a narrow phone.
         parts.append(
-            f'<text x="0" y="{bar.y + 15:.0f}" font-size="16" fill="#0b0c0c">'
+            f'<text x="{x(0)}" y="{bar.y + 15:.0f}" font-size="16" fill="#0b0c0c">'
             f"{escape(label_text(bar.label, 40))}</text>"
-            f'<text x="0" y="{bar.y + 33:.0f}" font-size="14" fill="#0b0c0c">'
+            f'<text x="{x(0)}" y="{bar.y + 33:.0f}" font-size="14" fill="#0b0c0c">'
             f"{escape(bar.text)}</text>"
         )
         if bar.value:
             parts.append(
-                f'<rect x="0" y="{bar.y + 38:.0f}" width="{bar.width}%" height="14" '
-                f'fill="{bar.colour}"></rect>'
+                f'<rect x="{x(bar.width) if rtl else x(0)}" y="{bar.y + 38:.0f}" '
+                f'width="{bar.width}%" height="14" fill="{bar.colour}"></rect>'
             )
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  (our own tags; every text is escaped)
+    return Markup("".join(parts))  # noqa: S704  # nosec B704  # our tags; every text escaped

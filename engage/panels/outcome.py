@@ -4,58 +4,25 @@ Pure: it reads only the result JSON kept on the vote (see engage.counting), neve
 the ballots, so the page shows exactly the snapshot that was counted and published.
 Stages keep the engine's numbers (first preferences are stage 0), as the tie-break
 explanations and ``flask --app engage count`` use them too.
+
+Every sentence goes through a ``Words``: the view passes Flask-Babel's gettext and
+ngettext and the page's locale in; without one the words are English.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-UNIT = 100_000
-NON_TRANSFERABLE = "Non-transferable"
-
-METHOD_WORDS = {
-    "irv": (
-        "Instant run-off: the option with the fewest votes is dropped, one at a time, and "
-        "its ballots move to each member’s next choice, until one option has more than half "
-        "of the votes still in the count."
-    ),
-    "stv": (
-        "Single transferable vote (Scottish rules): an option with at least the quota of "
-        "votes is chosen and its spare votes move on to each member’s next choice; when no "
-        "option has spare votes, the one with the fewest is dropped and its ballots move on."
-    ),
-}
-
-
-def units(text: str | None) -> int:
-    """A stored vote figure ("12.34567") as whole units of 1e-5, exactly."""
-    if not text:
-        return 0
-    sign = -1 if text.startswith("-") else 1
-    whole, _, fraction = text.lstrip("-").partition(".")
-    return sign * (int(whole) * UNIT + int((fraction + "00000")[:5]))
-
-
-def shown(value: int) -> str:
-    """Units as people read them: "1,234" when whole, else all five places "12.34560"."""
-    sign = "−" if value < 0 else ""
-    whole, fraction = divmod(abs(value), UNIT)
-    return f"{sign}{whole:,}" + (f".{fraction:05d}" if fraction else "")
-
-
-def change(value: int) -> str:
-    return ("+" if value > 0 else "") + shown(value)
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def names_text(names: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    items = list(names)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+from engage.panels.wording import (  # noqa: F401  (shared with the pictures)
+    ENGLISH,
+    NON_TRANSFERABLE,
+    UNIT,
+    Words,
+    method_words,
+    names_text,
+    shown,
+    units,
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +35,7 @@ class Column:
     source: str | None
     tie_break: Mapping[str, Any] | None
     line: int | None  # the quota (STV) or the votes needed to win at this stage (IRV)
-
-    @property
-    def line_text(self) -> str:
-        return shown(self.line) if self.line is not None else ""
+    line_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,10 +76,8 @@ class Outcome:
     tie_breaks: list[tuple[Column, str]] = field(default_factory=list)
     recount: str | None = None
     recount_agrees: bool | None = None
-
-    @property
-    def quota_text(self) -> str:
-        return shown(self.quota) if self.quota is not None else ""
+    quota_text: str = ""
+    words: Words = ENGLISH
 
     @property
     def order(self) -> list[str]:
@@ -123,27 +85,31 @@ class Outcome:
         return [row.name for row in self.rows]
 
 
-def _heading(stage: Mapping[str, Any]) -> str:
+def _heading(stage: Mapping[str, Any], words: Words) -> str:
     if stage["action"] == "surplus":
-        return f"Surplus of {stage['from']}"
+        return words.gettext("Surplus of %(option)s", option=words.name(stage["from"]))
     if stage["action"] == "exclusion":
-        return f"{stage['from']} excluded"
-    return "First preferences"
+        return words.gettext("%(option)s excluded", option=words.name(stage["from"]))
+    return words.gettext("First preferences")
 
 
-def _columns(result: Mapping[str, Any]) -> list[Column]:
+def _columns(result: Mapping[str, Any], words: Words) -> list[Column]:
     quota = units(result["quota"]) if result.get("quota") else None
-    return [
-        Column(
-            number=stage["stage"],
-            heading=_heading(stage),
-            action=stage["action"],
-            source=stage["from"],
-            tie_break=stage.get("tie_break"),
-            line=units(stage["majority"]) if stage.get("majority") else quota,
+    columns = []
+    for stage in result["stages"]:
+        line = units(stage["majority"]) if stage.get("majority") else quota
+        columns.append(
+            Column(
+                number=stage["stage"],
+                heading=_heading(stage, words),
+                action=stage["action"],
+                source=stage["from"],
+                tie_break=stage.get("tie_break"),
+                line=line,
+                line_text=words.figure(line) if line is not None else "",
+            )
         )
-        for stage in result["stages"]
-    ]
+    return columns
 
 
 def _order(result: Mapping[str, Any]) -> list[str]:
@@ -159,89 +125,167 @@ def _order(result: Mapping[str, Any]) -> list[str]:
     return list(result["elected"]) + staying + excluded[::-1]
 
 
-def _option_row(name: str, result: Mapping[str, Any]) -> Row:
+def _chosen_note(place: int, stage: int, seats: int, words: Words) -> str:
+    if seats > 1:
+        return words.gettext(
+            "Chosen %(place)s at stage %(stage)s", place=words.place(place), stage=stage
+        )
+    return words.gettext("Chosen at stage %(stage)s", stage=stage)
+
+
+def _option_row(name: str, result: Mapping[str, Any], words: Words) -> Row:
     cells: list[Cell] = []
     before: int | None = None
     status = note = ""
     for stage in result["stages"]:
         value = units(stage["tally"].get(name))
-        moved = change(value - before) if before is not None and value != before else ""
+        moved = words.change(value - before) if before is not None and value != before else ""
+        text = words.figure(value)
         if status == "excluded":
             cells.append(Cell("–", status="out"))
         elif name in stage["elected"]:
             status = "elected"
             place = result["elected"].index(name) + 1
-            nth = f" {ordinal(place)}" if result["seats"] > 1 else ""
-            note = f"Chosen{nth} at stage {stage['stage']}"
-            cells.append(Cell(shown(value), value, moved, "elected"))
+            note = _chosen_note(place, stage["stage"], result["seats"], words)
+            cells.append(Cell(text, value, moved, "elected"))
         elif name in stage["excluded"]:
-            status, note = "excluded", f"Excluded at stage {stage['stage']}"
-            cells.append(Cell(shown(value), value, moved, "excluded"))
+            status = "excluded"
+            note = words.gettext("Excluded at stage %(stage)s", stage=stage["stage"])
+            cells.append(Cell(text, value, moved, "excluded"))
         else:
-            cells.append(Cell(shown(value), value, moved, "chosen" if status == "elected" else ""))
+            cells.append(Cell(text, value, moved, "chosen" if status == "elected" else ""))
         before = value
     first = units(result["stages"][0]["tally"].get(name)) if result["stages"] else 0
     return Row(name, status, note, cells, first)
 
 
-def _running_row(label: str, values: list[int], whole: bool = False) -> Row:
+def _running_row(label: str, values: list[int], words: Words, whole: bool = False) -> Row:
     cells = []
     for i, value in enumerate(values):
         moved = value - values[i - 1] if i else 0
-        text = f"{value // UNIT:,}" if whole else shown(value)
-        shown_change = (f"+{moved // UNIT:,}" if whole else change(moved)) if moved else ""
-        cells.append(Cell(text, value, shown_change))
+        if whole:  # ballot papers, not votes: no fractions
+            text, shown_change = words.whole(value // UNIT), f"+{words.whole(moved // UNIT)}"
+        else:
+            text, shown_change = words.figure(value), words.change(moved)
+        cells.append(Cell(text, value, shown_change if moved else ""))
     return Row(label, "", "", cells)
 
 
-def _extra_rows(result: Mapping[str, Any]) -> list[Row]:
+def _extra_rows(result: Mapping[str, Any], words: Words) -> list[Row]:
+    """Non-transferable votes (always first: the charts draw it), rounding, exhausted ballots."""
     stages = result["stages"]
     rows = [
-        _running_row(NON_TRANSFERABLE, [units(s["non_transferable"]) for s in stages]),
+        _running_row(
+            words.gettext("Non-transferable"),
+            [units(s["non_transferable"]) for s in stages],
+            words,
+        ),
     ]
     losses = [units(s.get("rounding_loss")) for s in stages]
     if any(losses):
-        rows.append(_running_row("Lost to rounding", losses))
+        rows.append(_running_row(words.gettext("Lost to rounding"), losses, words))
     exhausted = [int(s.get("exhausted") or 0) * UNIT for s in stages]
-    rows.append(_running_row("Exhausted ballots", exhausted, whole=True))
+    rows.append(_running_row(words.gettext("Exhausted ballots"), exhausted, words, whole=True))
     return rows
 
 
-def recount_message(result: Mapping[str, Any]) -> tuple[str | None, bool | None]:
+def recount_message(
+    result: Mapping[str, Any], words: Words = ENGLISH
+) -> tuple[str | None, bool | None]:
     """What pyrankvote's independent IRV recount found, in a sentence, and whether it agrees."""
     recount = result.get("recount")
     if not recount:
         return None, None
     by = recount.get("by", "pyrankvote")
+    winner = words.name(recount["winner"]) if recount.get("winner") else words.gettext("none")
     if recount.get("problem"):
-        return f"Checked independently with {by}: it could not finish ({recount['problem']}).", None
+        message = words.gettext(
+            "Checked independently with %(program)s: it could not finish (%(problem)s).",
+            program=by,
+            problem=recount["problem"],
+        )
+        return message, None
     if not recount.get("comparable"):
         ties = [s["tie_break"] for s in result["stages"] if s.get("tie_break")]
-        how = "by lot" if any(t.get("seed") for t in ties) else "by looking back at earlier stages"
-        return (
-            f"Checked independently with {by}: not comparable, because a tie was broken {how}, "
-            f"which {by} does its own way (its winner: {recount.get('winner') or 'none'}).",
-            None,
-        )
+        if any(t.get("seed") for t in ties):
+            message = words.gettext(
+                "Checked independently with %(program)s: not comparable, because a tie was "
+                "broken by lot, which %(program)s does its own way (its winner: %(winner)s).",
+                program=by,
+                winner=winner,
+            )
+        else:
+            message = words.gettext(
+                "Checked independently with %(program)s: not comparable, because a tie was "
+                "broken by looking back at earlier stages, which %(program)s does its own way "
+                "(its winner: %(winner)s).",
+                program=by,
+                winner=winner,
+            )
+        return message, None
     if recount.get("agrees"):
-        return f"Checked independently with {by}: it agrees (winner {recount['winner']}).", True
-    return (
-        f"Checked independently with {by}: it does not agree (its winner: "
-        f"{recount.get('winner') or 'none'}). Please tell the facilitator.",
-        False,
+        message = words.gettext(
+            "Checked independently with %(program)s: it agrees (winner %(winner)s).",
+            program=by,
+            winner=winner,
+        )
+        return message, True
+    message = words.gettext(
+        "Checked independently with %(program)s: it does not agree (its winner: %(winner)s). "
+        "Please tell the facilitator.",
+        program=by,
+        winner=winner,
+    )
+    return message, False
+
+
+def tie_break_words(tie: Mapping[str, Any], words: Words = ENGLISH) -> str:
+    """How a tie was broken. English keeps the count's own sentence, which also gives the
+    tied figure and the totals looked back at; other languages say it from the facts."""
+    if words.locale == "en":
+        return tie["explanation"]
+    facts = {"tied": names_text(tie["tied"], words), "chosen": words.name(tie["chosen"])}
+    surplus = tie["purpose"] == "surplus"
+    if tie.get("seed"):
+        if surplus:
+            return words.gettext(
+                "%(tied)s were tied, so a lot was drawn with seed %(seed)s. It chose "
+                "%(chosen)s, so the surplus of %(chosen)s is transferred first.",
+                seed=tie["seed"],
+                **facts,
+            )
+        return words.gettext(
+            "%(tied)s were tied, so a lot was drawn with seed %(seed)s. It chose %(chosen)s, "
+            "so %(chosen)s is excluded.",
+            seed=tie["seed"],
+            **facts,
+        )
+    if surplus:
+        return words.gettext(
+            "%(tied)s were tied. At the end of stage %(stage)s, %(chosen)s had the most votes "
+            "of them, so the surplus of %(chosen)s is transferred first.",
+            stage=tie["stage"],
+            **facts,
+        )
+    return words.gettext(
+        "%(tied)s were tied. At the end of stage %(stage)s, %(chosen)s had the fewest votes "
+        "of them, so %(chosen)s is excluded.",
+        stage=tie["stage"],
+        **facts,
     )
 
 
-def read_outcome(result: Mapping[str, Any]) -> Outcome:
-    """The stored count as the results pages show it."""
-    columns = _columns(result)
-    rows = [_option_row(name, result) for name in _order(result)]
-    message, agrees = recount_message(result)
+def read_outcome(result: Mapping[str, Any], words: Words = ENGLISH) -> Outcome:
+    """The stored count as the results pages show it, in ``words``."""
+    columns = _columns(result, words)
+    rows = [_option_row(name, result, words) for name in _order(result)]
+    message, agrees = recount_message(result, words)
+    quota = units(result["quota"]) if result.get("quota") else None
     return Outcome(
         method=result["method"],
-        method_words=METHOD_WORDS.get(result["method"], result["method"]),
+        method_words=method_words(result["method"], words),
         seats=result["seats"],
-        quota=units(result["quota"]) if result.get("quota") else None,
+        quota=quota,
         ballots=result["ballots"],
         empty=result.get("empty_ballots", 0),
         exhausted=result.get("exhausted", 0),
@@ -249,10 +293,12 @@ def read_outcome(result: Mapping[str, Any]) -> Outcome:
         elected=list(result["elected"]),
         columns=columns,
         rows=rows,
-        extra_rows=_extra_rows(result) if result["stages"] else [],
-        tie_breaks=[(c, c.tie_break["explanation"]) for c in columns if c.tie_break],
+        extra_rows=_extra_rows(result, words) if result["stages"] else [],
+        tie_breaks=[(c, tie_break_words(c.tie_break, words)) for c in columns if c.tie_break],
         recount=message,
         recount_agrees=agrees,
+        quota_text=words.figure(quota) if quota is not None else "",
+        words=words,
     )
 
 
@@ -267,12 +313,15 @@ class PublishedBallot(Protocol):
     def ranking(self) -> tuple[str, ...]: ...
 
 
-def receipt_words(ballot: PublishedBallot | None) -> str | None:
+def receipt_words(ballot: PublishedBallot | None, words: Words = ENGLISH) -> str | None:
     """A found ballot's ranking as a member wrote it: "1 Parks, 2 Potholes"."""
     if ballot is None:
         return None
-    ranking = ", ".join(f"{rank} {title}" for rank, title in enumerate(ballot.ranking, 1))
-    return (ranking or "no options ranked") + (" (a paper ballot)" if ballot.paper else "")
+    ranked = [f"{rank} {words.name(title)}" for rank, title in enumerate(ballot.ranking, 1)]
+    ranking = words.series(ranked) if ranked else words.gettext("no options ranked")
+    if ballot.paper:
+        return words.gettext("%(ranking)s (a paper ballot)", ranking=ranking)
+    return ranking
 
 
 def _quote(text: str) -> str:

@@ -5,6 +5,10 @@ The same page is shown in three places with three access rules: the public link
 their code in the session) and the facilitator's preview (after closing, before
 publishing). Each place offers the anonymised ballots as CSV and BLT files and the
 stored count as JSON, so anyone can recount with ``flask --app engage count``.
+
+Members and the public read the results in their language (?lang=, else their
+browser's); the facilitator's preview stays in English unless ?lang= asks otherwise,
+so they can see what residents will see.
 """
 
 import io
@@ -13,17 +17,19 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
+from flask_babel import format_datetime, gettext, ngettext, pgettext
 
 from engage.accounts.permissions import role_required
 from engage.counting import write_csv
 from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, requested_language, use_language
 from engage.panels import charts, results, sankey, votes
 from engage.panels.counting import election_for
 from engage.panels.membership import current_member
 from engage.panels.models import CLOSED, PUBLISHED, Ballot, PriorityVote
-from engage.panels.outcome import Outcome, ballots_blt, read_outcome, receipt_words
-from engage.panels.rules import MANAGERS, when
+from engage.panels.outcome import Outcome, Words, ballots_blt, read_outcome, receipt_words
+from engage.panels.rules import MANAGERS, aware
 from engage.partnership.services import current_partnership
 
 bp = Blueprint("priorities", __name__)
@@ -33,6 +39,22 @@ FILES = {
     "blt": ("text/plain; charset=utf-8", "ballots.blt"),
 }
 RECEIPT = re.compile(r"[A-Z0-9]{5}-[A-Z0-9]{5}\Z")
+# The pages members and the public open, in their language; the rest are for facilitators.
+RESIDENT_ENDPOINTS = ("priorities.public", "priorities.member")
+
+
+@bp.before_request
+def choose_language() -> None:
+    if request.endpoint in RESIDENT_ENDPOINTS:
+        use_language(requested_language())
+    elif request.args.get("lang") in LANGUAGES:
+        use_language(request.args["lang"])
+
+
+def _words() -> Words:
+    """The request's language for the pure modules that put the count into words."""
+    chosen = language(g.get("lang"))
+    return Words(gettext, ngettext, pgettext, chosen.code, chosen.direction == "rtl")
 
 
 def _vote(vote_id: int) -> PriorityVote:
@@ -51,7 +73,8 @@ def _published(public_token: str) -> PriorityVote:
 
 
 def _to_enter():
-    return redirect(url_for("vote.enter"))
+    lang = g.get("lang") or DEFAULT_LANGUAGE
+    return redirect(url_for("vote.enter", **({} if lang == DEFAULT_LANGUAGE else {"lang": lang})))
 
 
 def _paper_count(vote: PriorityVote) -> int:
@@ -59,27 +82,35 @@ def _paper_count(vote: PriorityVote) -> int:
     return db.session.scalar(query) or 0
 
 
-def _receipt_check(vote: PriorityVote) -> tuple[dict[str, Any] | None, str | None]:
+def _receipt_check(vote: PriorityVote, words: Words) -> tuple[dict[str, Any] | None, str | None]:
     """The ``?receipt=`` check: what was found, or why the receipt could not be read."""
     typed = request.args.get("receipt")
     if typed is None:
         return None, None
     receipt = results.receipt_form(typed)
     if not RECEIPT.match(receipt):
-        return None, "Enter your receipt as it was given to you, like ABCDE-FGHJK"
+        return None, gettext("Enter your receipt as it was given to you, like ABCDE-FGHJK")
     found = results.find_receipt(vote, receipt)
-    return {"receipt": receipt, "found": found, "words": receipt_words(found)}, None
+    return {"receipt": receipt, "found": found, "words": receipt_words(found, words)}, None
+
+
+def _published_when(vote: PriorityVote) -> str | None:
+    """When the results were published, in the page's language: "18:00, 3 March 2026 (UTC)"."""
+    if vote.published_at is None:
+        return None
+    return format_datetime(aware(vote.published_at), "HH:mm, d MMMM y") + " (UTC)"
 
 
 def _results_page(vote: PriorityVote, where: str, **links: str):
     """The shared results page; 400 when the receipt typed in could not be read."""
-    check, error = _receipt_check(vote) if vote.result is not None else (None, None)
+    words = _words()
+    check, error = _receipt_check(vote, words) if vote.result is not None else (None, None)
     context: dict[str, Any] = {"vote": vote, "where": where, "check": check, "error": error}
     if vote.result is not None:
-        outcome = read_outcome(vote.result)
+        outcome = read_outcome(vote.result, words)
         context.update(outcome=outcome, **_pictures(vote, outcome))
         context["paper"] = _paper_count(vote)
-        context["published_when"] = when(vote.published_at) if vote.published_at else None
+        context["published_when"] = _published_when(vote)
         context["command"] = (
             f"flask --app engage count ballots.blt --method {outcome.method} "
             f"--seats {outcome.seats} --seed {outcome.seed}"
@@ -102,8 +133,8 @@ def _pictures(vote: PriorityVote, outcome: Outcome) -> dict[str, Any]:
         flow = sankey.render(
             sankey.layout(vote.result, outcome.order),
             outcome,
-            "How votes moved between the options at each stage of the count",
-            sankey.describe(vote.result),
+            gettext("How votes moved between the options at each stage of the count"),
+            sankey.describe(vote.result, outcome.words),
             "flow-chart",
         )
     return {"stage_charts": stage_charts, "flow": flow}

@@ -7,7 +7,9 @@ votes carry over to itself, and the one option whose ballots moved that stage
 (a surplus or an exclusion) sends flows to every recipient and to the
 non-transferable node. Flows are in exact vote units, so they conserve votes.
 
-``layout`` is pure maths (tested on its own); ``render`` turns it into SVG.
+``layout`` is pure maths (tested on its own); ``render`` turns it into SVG, in the
+outcome's ``Words``: mirrored for a right-to-left language, so the count runs from
+the right.
 """
 
 from collections.abc import Mapping
@@ -17,7 +19,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from engage.panels.charts import PALETTE, label_text
-from engage.panels.outcome import NON_TRANSFERABLE, Outcome, names_text, shown, units
+from engage.panels.outcome import ENGLISH, NON_TRANSFERABLE, Outcome, Words, units
 
 GREY = "#505a5f"
 NODE_WIDTH = 14
@@ -169,27 +171,39 @@ def _place_flows(
         in_at[target] += value * chart.scale
 
 
-def describe(result: Mapping[str, Any]) -> str:
+def describe(result: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """The picture in words: what moved where at each stage."""
     sentences = []
     before = None
     for stage in result["stages"]:
         if stage["from"] and before is not None:
-            gains = [f"{name} ({shown(units(v))})" for name, v in stage["transfers"].items()]
+            gains = [
+                f"{words.name(name)} ({words.figure(units(v))})"
+                for name, v in stage["transfers"].items()
+            ]
             lost = units(stage["non_transferable"]) - units(before["non_transferable"])
             if lost > 0:
-                gains.append(f"non-transferable ({shown(lost)})")
-            heading = (
-                f"surplus of {stage['from']}"
-                if stage["action"] == "surplus"
-                else (f"{stage['from']} excluded")
-            )
-            moved = names_text(gains) if gains else "nowhere"
+                gains.append(
+                    words.gettext("non-transferable (%(votes)s)", votes=words.figure(lost))
+                )
+            source = words.name(stage["from"])
+            if stage["action"] == "surplus":
+                heading = words.gettext("surplus of %(option)s", option=source)
+            else:
+                heading = words.gettext("%(option)s excluded", option=source)
             sentences.append(
-                f"Stage {stage['stage']} ({heading}): votes moved from {stage['from']} to {moved}."
+                words.gettext(
+                    "Stage %(number)s (%(heading)s): votes moved from %(option)s to %(gains)s.",
+                    number=stage["stage"],
+                    heading=heading,
+                    option=source,
+                    gains=words.names(gains) if gains else words.gettext("nowhere"),
+                )
             )
         before = stage
-    return " ".join(sentences) or "No votes were transferred: the count ended at the first stage."
+    return " ".join(sentences) or words.gettext(
+        "No votes were transferred: the count ended at the first stage."
+    )
 
 
 def _ribbon(flow: Flow, x0: float, x1: float) -> str:
@@ -203,7 +217,9 @@ def _ribbon(flow: Flow, x0: float, x1: float) -> str:
     )
 
 
-def _labels(nodes: list[Node], x: float, anchor: str, elected: set[str]) -> tuple[list[str], float]:
+def _labels(
+    nodes: list[Node], x: float, anchor: str, elected: set[str], words: Words
+) -> tuple[list[str], float]:
     """Each option's name and votes beside a column, pushed apart so they never overlap;
     and how low they go."""
     parts = []
@@ -211,10 +227,11 @@ def _labels(nodes: list[Node], x: float, anchor: str, elected: set[str]) -> tupl
     for node in nodes:
         floor = max(node.y + node.height / 2 - 2, floor + LINE)
         mark = "✓ " if node.key in elected else ""
-        votes = f"{shown(node.value)} vote{'' if node.value == 100_000 else 's'}"
+        name = words.gettext("Non-transferable") if node.key == NON_TRANSFERABLE else node.key
+        votes = words.votes(node.value)
         parts.append(
             f'<text x="{x:.1f}" y="{floor:.1f}" font-size="13" text-anchor="{anchor}" '
-            f'fill="#0b0c0c">{escape(mark + label_text(node.key, 30))}</text>'
+            f'fill="#0b0c0c">{escape(mark + label_text(name, 30))}</text>'
             f'<text x="{x:.1f}" y="{floor + 14:.1f}" font-size="12" text-anchor="{anchor}" '
             f'fill="#505a5f">{escape(votes)}</text>'
         )
@@ -223,43 +240,54 @@ def _labels(nodes: list[Node], x: float, anchor: str, elected: set[str]) -> tupl
 
 def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str) -> Markup:
     """The SVG: ribbons under the nodes, stage headings on top, names left and right."""
+    words = outcome.words
+
+    def mirror(x: float) -> float:
+        # Right to left, every x is mirrored; text anchors then mirror by themselves.
+        return chart.width - x if words.rtl else x
+
     body: list[str] = []
     height = chart.height
     if chart.columns:
         first, last = chart.columns[0], chart.columns[-1]
-        left, low_left = _labels(first, LABEL - 6, "end", set())
-        right, low_right = _labels(last, last[0].x + NODE_WIDTH + 6, "start", set(outcome.elected))
+        left, low_left = _labels(first, mirror(LABEL - 6), "end", set(), words)
+        right, low_right = _labels(
+            last, mirror(last[0].x + NODE_WIDTH + 6), "start", set(outcome.elected), words
+        )
         body += left + right
         height = max(height, low_left, low_right)
     parts = [
         f'<svg class="engage-sankey" width="{chart.width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {chart.width:.0f} {height:.0f}" role="img" focusable="false" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc"'
+        + (' direction="rtl">' if words.rtl else ">"),
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
     colours = {n.key: n.colour for column in chart.columns for n in column}
     for flow in chart.flows:
-        x0 = chart.columns[flow.column][0].x + NODE_WIDTH
-        x1 = chart.columns[flow.column + 1][0].x
+        x0 = mirror(chart.columns[flow.column][0].x + NODE_WIDTH)
+        x1 = mirror(chart.columns[flow.column + 1][0].x)
         opacity = "0.55" if flow.transfer else "0.25"
         parts.append(
             f'<path d="{_ribbon(flow, x0, x1)}" fill="{colours[flow.source]}" '
             f'fill-opacity="{opacity}"></path>'
         )
     for column, nodes in zip(outcome.columns, chart.columns, strict=True):
-        x = nodes[0].x + NODE_WIDTH / 2
+        x = mirror(nodes[0].x + NODE_WIDTH / 2)
+        stage = words.gettext("Stage %(number)s", number=column.number)
         parts.append(
             f'<text x="{x:.1f}" y="16" font-size="13" font-weight="bold" text-anchor="middle" '
-            f'fill="#0b0c0c">Stage {column.number}</text>'
+            f'fill="#0b0c0c">{escape(stage)}</text>'
             f'<text x="{x:.1f}" y="32" font-size="12" text-anchor="middle" '
             f'fill="#0b0c0c">{escape(label_text(column.heading, int(chart.step / 6.5)))}</text>'
         )
         for node in nodes:
+            left_edge = mirror(node.x + NODE_WIDTH if words.rtl else node.x)
             parts.append(
-                f'<rect x="{node.x:.1f}" y="{node.y:.2f}" width="{NODE_WIDTH}" '
+                f'<rect x="{left_edge:.1f}" y="{node.y:.2f}" width="{NODE_WIDTH}" '
                 f'height="{max(node.height, 1):.2f}" fill="{node.colour}"></rect>'
             )
     parts += body
     parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704  (our own tags; every text is escaped)
+    return Markup("".join(parts))  # noqa: S704  # nosec B704  # our tags; every text escaped
