@@ -91,7 +91,8 @@
   }
 
   // Upload every entry that does not need staff. An entry leaves the queue only
-  // after a 201 or 200; a refusal (4xx) marks it for staff and keeps it; a 5xx or
+  // after a 201 or 200; a refusal (4xx) marks it for staff and keeps it; a 5xx, a
+  // "too many requests" (429, when many tablets come back online at once), a 408 or
   // no network stops this round, to be tried again later.
   function flush() {
     if (flushing) return flushing;
@@ -102,6 +103,7 @@
           if (!go) return false;
           return send(entry.event_token, payloadOf(entry)).then(function (result) {
             if (result.status === 201 || result.status === 200) return remove(entry.key).then(yes);
+            if (result.status === 429 || result.status === 408) return false;
             if (result.status >= 400 && result.status < 500) {
               entry.attention = "refused " + result.status;
               return put(entry).then(yes);

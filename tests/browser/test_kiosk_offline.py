@@ -15,7 +15,11 @@ LIMIT = 150 * 1024
 
 
 def wait_for_service_worker(page):
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    # A function, not an expression: Playwright evaluates expressions with eval, which the
+    # Content-Security-Policy refuses.
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+    )
 
 
 def test_offline_submission_is_stored_exactly_once(live_server, event, context, page):
@@ -103,4 +107,33 @@ def test_kiosk_page_is_small_and_loads_only_from_its_own_host(live_server, event
     page.get_by_role("button", name="Start in English").click()
     page.wait_for_load_state("networkidle")
     assert hosts == {live_server.url.split("/")[2]}
+    context.close()
+
+
+def test_a_tablet_told_to_slow_down_keeps_the_response_and_sends_it_later(
+    live_server, event, browser
+):
+    # Fifty tablets coming back online at once can meet the rate limit (429): that is
+    # "try again later", not a refusal for staff to deal with.
+    context = browser.new_context(service_workers="block")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    uploads = f"**/kiosk/{event.kiosk_token}/responses"
+    refused = []
+
+    def slow_down(route):
+        refused.append(route.request.url)
+        route.fulfill(status=429, headers={"Retry-After": "1"}, body="Too many requests")
+
+    context.route(uploads, slow_down)
+    page.goto(live_server.kiosk(event, "en/"))
+    complete_survey(page)
+    page.locator("[data-kiosk-restart]:visible").click()
+    page.locator(WAITING).filter(has_text="1 response waiting to upload").wait_for()
+    assert refused and live_server.responses(event) == []
+    assert page.locator("[data-kiosk-attention]").is_hidden()  # nothing for staff to do
+    context.unroute(uploads)
+    page.reload()
+    page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
+    assert len(live_server.responses(event)) == 1
     context.close()
