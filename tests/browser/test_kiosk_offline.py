@@ -26,6 +26,7 @@ def test_offline_submission_is_stored_exactly_once(live_server, event, context, 
     page.goto(live_server.kiosk(event))
     wait_for_service_worker(page)
     page.get_by_role("button", name="Start in English").click()
+    page.wait_for_url(live_server.kiosk(event, "en/"))  # kiosk.js has laid out the sections
     context.set_offline(True)
     complete_survey(page)
     assert page.locator("[data-kiosk-queued]").is_visible()
