@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_compression(app)
     register_commands(app)
     return app
@@ -63,6 +64,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature package."""
+    from engage.routing import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from engage.accounts.views import bp as accounts_bp
     from engage.api.token_views import bp as tokens_bp
     from engage.api.views import bp as api_bp
@@ -107,6 +111,14 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_security(app: Flask) -> None:
+    """Security headers on every response, and rate limits on sign-in, codes and submissions."""
+    from engage import limits, security
+
+    security.register(app)
+    limits.register(app)  # after the blueprints: it wraps their views
+
+
 def register_compression(app: Flask) -> None:
     """Gzip text responses (pages, CSS, JavaScript) for browsers that accept it."""
     from engage import compression
@@ -128,6 +140,7 @@ def register_commands(app: Flask) -> None:
     """CLI commands, grouped by feature."""
     from engage.accounts.cli import create_user, users
     from engage.api.cli import tokens_group
+    from engage.backup.cli import backup_command, restore_command
     from engage.counting.cli import count_command
     from engage.demo.cli import seed_demo, seed_synthetic
     from engage.events.cli import kiosk_import
@@ -146,5 +159,7 @@ def register_commands(app: Flask) -> None:
         export,
         count_command,
         xlsform,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -8,7 +8,6 @@ class ConfigError(RuntimeError):
 
 
 DEFAULTS = {
-    "SECRET_KEY": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -24,9 +23,37 @@ DEFAULTS = {
     "ENGAGE_BASE_URL": "http://127.0.0.1:5000",
     # Where residents report an accessibility problem; set your own in instance/config.py.
     "ENGAGE_CONTACT_EMAIL": "accessibility@partnership.example",
+    # Rate limits (Flask-Limiter). Counts live in this storage: memory:// is per process,
+    # so several servers share redis://host:6379/N instead (ENGAGE_RATELIMIT_STORAGE_URL).
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "engage",
+    "RATELIMIT_STRATEGY": "moving-window",
+    # If Redis is unreachable, each process counts in its own memory rather than failing.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # The limits themselves (see engage/limits.py): failed sign-ins per account and per
+    # address, failed voter codes per address, and submissions per address (generous:
+    # a venue's tablets or a library's computers share one address).
+    "ENGAGE_LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
+    "ENGAGE_LOGIN_LIMIT_ADDRESS": "20 per 15 minutes",
+    "ENGAGE_VOTER_CODE_LIMIT": "40 per 15 minutes",
+    "ENGAGE_SURVEY_LIMIT": "120 per minute",
+    "ENGAGE_KIOSK_LIMIT": "600 per minute",
+    # How many reverse proxies set X-Forwarded-For/-Proto in front of Engage (0: none).
+    "ENGAGE_TRUSTED_PROXIES": 0,
 }
 
-DEV_SECRET_KEY = "engage-development-key-not-for-production"  # noqa: S105
+DEV_SECRET_KEY = "engage-development-key-not-for-production"  # noqa: S105  # nosec B105  # refused in production
+
+# ENGAGE_RATELIMIT_ENABLED values that turn the limiter off.
+FALSE_WORDS = ("0", "false", "no", "off")
+# Limits that an environment variable of the same name may change, e.g. "900 per minute".
+RATE_LIMITS = (
+    "ENGAGE_LOGIN_LIMIT_ACCOUNT",
+    "ENGAGE_LOGIN_LIMIT_ADDRESS",
+    "ENGAGE_VOTER_CODE_LIMIT",
+    "ENGAGE_SURVEY_LIMIT",
+    "ENGAGE_KIOSK_LIMIT",
+)
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
@@ -43,6 +70,15 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_ENV"] = env["ENGAGE_ENV"]
     if env.get("ENGAGE_BASE_URL"):
         values["ENGAGE_BASE_URL"] = env["ENGAGE_BASE_URL"]
+    if env.get("ENGAGE_RATELIMIT_STORAGE_URL"):
+        values["RATELIMIT_STORAGE_URI"] = env["ENGAGE_RATELIMIT_STORAGE_URL"]
+    if env.get("ENGAGE_RATELIMIT_ENABLED"):
+        values["RATELIMIT_ENABLED"] = env["ENGAGE_RATELIMIT_ENABLED"].lower() not in FALSE_WORDS
+    for name in RATE_LIMITS:
+        if env.get(name):
+            values[name] = env[name]
+    if env.get("ENGAGE_TRUSTED_PROXIES"):
+        values["ENGAGE_TRUSTED_PROXIES"] = int(env["ENGAGE_TRUSTED_PROXIES"])
     return values
 
 
@@ -67,3 +103,5 @@ def finalise(config: dict) -> None:
         config["REMEMBER_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = DEV_SECRET_KEY
+    # Tests turn the limiter on only where they are about it.
+    config.setdefault("RATELIMIT_ENABLED", not config.get("TESTING"))

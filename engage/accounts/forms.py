@@ -5,11 +5,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from engage.forms import strip
+
 
 class LoginForm(FlaskForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
+        filters=[strip],
         validators=[InputRequired("Enter your email address"), Length(max=254)],
     )
     password = PasswordField(

@@ -36,10 +36,24 @@ def create_user(email: str, password: str, role: str, agency: Agency, name: str 
         raise AccountError(f"An account for {email} already exists.")
     user = User(email=email, name=name, role=role, agency=agency)
     user.set_password(password)
-    user.session_token = secrets.token_hex(16)
+    user.session_token = new_session_token()
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session cookie names the old token, so none works.
+
+    Session cookies are signed, not stored, so a copy taken before sign-out would
+    otherwise still work; changing the token is what ends it. The caller commits.
+    """
+    user.session_token = new_session_token()
+    db.session.flush()
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from engage.accounts.forms import LoginForm
 from engage.accounts.redirects import safe_next
-from engage.accounts.services import authenticate
+from engage.accounts.services import authenticate, end_sessions
+from engage.extensions import db
 
 bp = Blueprint("accounts", __name__)
 
@@ -34,7 +35,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out and forget everything in the session."""
+    """Sign out, ending this account's sessions everywhere, and forget the session."""
+    end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

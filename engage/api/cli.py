@@ -22,7 +22,7 @@ def create(email: str, name: str) -> None:
     if user is None:
         raise click.ClickException(f"There is no account for {email}.")
     try:
-        token, plaintext = tokens.create_token(user, name)
+        token, plaintext = tokens.create_token(user, name, command_line=True)
     except tokens.TokenError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
@@ -38,7 +38,7 @@ def revoke(token_id: int) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None:
         raise click.ClickException(f"There is no token with id {token_id}.")
-    if not tokens.revoke(token):
+    if not tokens.revoke(token, command_line=True):
         raise click.ClickException(f"Token {token_id} was already revoked.")
     db.session.commit()
     click.echo(f"Revoked token {token.id} ‘{token.name}’ of {token.user.email}.")

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 
 from engage.accounts.models import ADMIN, ANALYST, User
 from engage.api.models import ApiToken
+from engage.audit import services as audit
 from engage.extensions import db
 from engage.timeutil import utcnow
 
 # Roles whose tokens the API accepts.
 API_ROLES = (ANALYST, ADMIN)
 # Marks the string as an Engage token, so secret scanners and people can tell what it is.
-TOKEN_PREFIX = "eng_"  # noqa: S105  (a label, not a secret)
+TOKEN_PREFIX = "eng_"  # noqa: S105  # nosec B105  # a label, not a secret
 PREFIX_LENGTH = 12
 
 
@@ -30,7 +31,14 @@ def hash_token(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
-def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+def _audit(action: str, token: ApiToken, user: User, command_line: bool) -> None:
+    """Tokens reach the shared results, so issuing and revoking them is on the trail."""
+    where = " (command line)" if command_line else ""
+    detail = f"Token {token.id} ‘{token.name}’ ({token.prefix}…) of {user.email}{where}"
+    audit.record(audit.ADMIN, action, None if command_line else user, detail=detail)
+
+
+def create_token(user: User, name: str, command_line: bool = False) -> tuple[ApiToken, str]:
     """A new token for ``user``; the plaintext is returned once and never stored."""
     name = name.strip()
     if not name:
@@ -48,6 +56,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     )
     db.session.add(token)
     db.session.flush()
+    _audit("tokens.create", token, user, command_line)
     return token, plaintext
 
 
@@ -62,12 +71,13 @@ def tokens_for(user: User) -> list[ApiToken]:
     )
 
 
-def revoke(token: ApiToken) -> bool:
+def revoke(token: ApiToken, command_line: bool = False) -> bool:
     """Stop the token working at once; False if it already had been revoked."""
     if token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
     db.session.flush()
+    _audit("tokens.revoke", token, token.user, command_line)
     return True
 
 

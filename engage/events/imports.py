@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engage.accounts.models import User
+from engage.audit import services as audit
 from engage.events.models import Event
 from engage.events.services import event_for_import
 from engage.extensions import db
@@ -59,7 +61,7 @@ def parse_queue_file(raw: bytes | str) -> QueueFile:
     """The file's token and responses, or ImportRefused when it is not a queue file."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         raise ImportRefused(["The file is not valid JSON."]) from None
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise ImportRefused([f'The file is not a kiosk queue file (no "format": "{FORMAT}").'])
@@ -120,6 +122,20 @@ def import_queue(partnership: Partnership, queue: QueueFile) -> ImportSummary:
     return summary
 
 
-def import_file(partnership: Partnership, raw: bytes | str) -> ImportSummary:
-    """Parse and import a queue file; see import_queue."""
-    return import_queue(partnership, parse_queue_file(raw))
+def import_file(
+    partnership: Partnership, raw: bytes | str, user: User | None = None
+) -> ImportSummary:
+    """Parse and import a queue file (see import_queue) and record it in the audit trail.
+
+    ``user`` is the admin who imported it; None for the command line.
+    """
+    summary = import_queue(partnership, parse_queue_file(raw))
+    where = "" if user is not None else " (command line)"
+    audit.record(
+        audit.ADMIN,
+        "events.import_queue",
+        user,
+        rows=summary.stored,
+        detail=f"Event {summary.event.id} ‘{summary.event.name}’: {summary.describe()}{where}",
+    )
+    return summary

@@ -152,7 +152,7 @@ def import_queue():
     problems = []
     if form.validate_on_submit():
         try:
-            summary = import_file(_partnership(), form.queue_file.data.read())
+            summary = import_file(_partnership(), form.queue_file.data.read(), current_user)
         except ImportRefused as refused:
             db.session.rollback()
             problems = refused.problems

@@ -1,8 +1,21 @@
 """Error pages that say what happened and what to do next."""
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, current_app, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from engage.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    is_resident_page,
+    requested_language,
+    use_language,
+)
+from engage.partnership.services import current_partnership
+from engage.questionnaire.services import current_version, questionnaire_for
+from engage.survey.rendering import submitted_values
 
 # Lazy, so each page is in the language of the request that shows it.
 MESSAGES = {
@@ -21,11 +34,14 @@ MESSAGES = {
         _l("Reload the page and try again."),
     ),
     413: (_l("What you sent is too large"), _l("Send less at once, or a smaller file.")),
+    429: (_l("Too many attempts"), _l("Wait a few minutes and try again.")),
     500: (
         _l("Sorry, there is a problem with the service"),
         _l("Try again later. Nothing you saved has been lost."),
     ),
 }
+# Endpoints that take JSON from scripts, not forms from people: they get JSON errors too.
+JSON_ENDPOINTS = ("kiosk.upload",)
 EXPIRED_FORM = _l(
     "This form has expired or was sent from somewhere else. Go back, reload the page and try again."
 )
@@ -38,6 +54,49 @@ def render_error(status: int, detail: str | None = None):
     ), status
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.3g}"
+
+
+def too_large(error: RequestEntityTooLarge):
+    """413, saying what the limit is: JSON for scripts, a page for people."""
+    from engage.api.errors import error_response, is_api_request
+
+    limit = _megabytes(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    if is_api_request() or request.endpoint in JSON_ENDPOINTS:
+        return error_response(413, f"The request is too large: the limit is {limit} MB.")
+    # The body is too large to read, so the form's _lang cannot choose the language.
+    asked = request.args.get("lang")
+    if not is_resident_page():
+        asked = DEFAULT_LANGUAGE
+    elif asked not in LANGUAGES:
+        asked = request.accept_languages.best_match(list(LANGUAGES))
+    use_language(asked)
+    return render_error(
+        413,
+        gettext("Send less at once, or a smaller file: the limit is %(limit)s MB.", limit=limit),
+    )
+
+
+def survey_with_notice(notice: str, status: int):
+    """The resident survey shown again with the answers just sent and a notice above them."""
+    from engage.survey import services
+    from engage.survey.views import render_form
+
+    use_language(requested_language())
+    partnership = current_partnership()
+    questionnaire = questionnaire_for(partnership) if partnership else None
+    version = None
+    if questionnaire is not None:
+        version = services.published_version(questionnaire, request.form.get("_version", ""))
+        version = version or current_version(questionnaire)
+    if version is None:
+        abort(status)
+    values = submitted_values(version, request.form)
+    key = request.form.get("_key") if services.valid_key(request.form.get("_key")) else None
+    return render_form(version, values, key=key, status=status, notice=notice)
+
+
 def register(app: Flask) -> None:
     """Attach the handlers; the survey handles an expired form itself, keeping the answers."""
 
@@ -45,12 +104,14 @@ def register(app: Flask) -> None:
 
     def handler(error, status: int):
         # Under /api/ every failure answers JSON, even for routes that do not exist.
-        if is_api_request():
+        if is_api_request() or request.endpoint in JSON_ENDPOINTS:
             return from_http_exception(error)
         return render_error(status)
 
     for status in MESSAGES:
         app.register_error_handler(status, lambda error, status=status: handler(error, status))
+
+    app.register_error_handler(RequestEntityTooLarge, too_large)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

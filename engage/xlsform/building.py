@@ -7,6 +7,7 @@ become translations. The form's agency is tagged onto every question. Services
 flush; the CLI commits.
 """
 
+from engage.audit import services as audit
 from engage.extensions import db
 from engage.partnership.models import Agency, Area
 from engage.partnership.services import areas
@@ -138,4 +139,10 @@ def build_questionnaire(plan: FormPlan, agency: Agency) -> tuple[QuestionnaireVe
         questionnaire_services.publish(draft)
     except questionnaire_services.PublishRefused as refused:
         raise BuildRefused(refused.problems) from refused
+    audit.record(
+        audit.ADMIN,
+        "questionnaire.publish",
+        None,
+        detail=f"Version {draft.number} from {agency.name}’s XLSForm (command line)",
+    )
     return draft, notes
