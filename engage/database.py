@@ -5,6 +5,9 @@ import sqlite3
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+# The largest id a 32-bit INTEGER column holds; a larger number names no row.
+MAX_ID = 2**31 - 1
+
 
 def _on_connect(dbapi_connection: object, _record: object) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):

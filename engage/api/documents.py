@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from engage.api.rows import iso
 from engage.i18n import translated
 from engage.questionnaire.models import Option, Question, QuestionnaireVersion
 
@@ -45,7 +46,7 @@ def questionnaire_document(version: QuestionnaireVersion, lang: str) -> dict[str
         "title": translated(version, "title", lang),
         "intro": translated(version, "intro", lang),
         "version": version.number,
-        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "published_at": iso(version.published_at) if version.published_at else None,
         "language": lang,
         "sections": [
             {

@@ -4,6 +4,7 @@ from typing import Any
 
 from engage.api.params import DEFAULT_LIMIT, MAX_LIMIT
 from engage.api.schemas import SCHEMAS
+from engage.database import MAX_ID
 from engage.i18n import LANGUAGES
 from engage.survey.models import CHANNELS
 
@@ -22,12 +23,27 @@ def _query(name: str, description: str, schema: dict, repeatable: bool = False) 
     return parameter
 
 
+# Event ids and version numbers: whole numbers no larger than the database holds.
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
 PARAMETERS: dict[str, dict[str, Any]] = {
     "since": _query(
         "since",
-        "Only responses submitted on or after this date (YYYY-MM-DD). The responses "
-        "endpoint also takes a date and time (ISO 8601; UTC when no zone is given).",
-        {"type": "string", "examples": ["2026-06-27", "2026-06-27T14:30:00Z"]},
+        "Only responses submitted on or after this date (YYYY-MM-DD).",
+        {"type": "string", "format": "date"},
+    ),
+    # /responses also takes a moment, so a tool can ask for what arrived since its last pull.
+    "since_moment": _query(
+        "since",
+        "Only responses submitted on or after this date (YYYY-MM-DD), or this date and "
+        "time (ISO 8601; UTC when no zone is given).",
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ],
+            "examples": ["2026-06-27", "2026-06-27T14:30:00Z"],
+        },
     ),
     "until": _query(
         "until",
@@ -37,16 +53,14 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "ward": _query(
         "ward", "Only responses from these wards (area codes).", {"type": "string"}, True
     ),
-    "event": _query("event", "Only responses from these events (ids).", {"type": "integer"}, True),
+    "event": _query("event", "Only responses from these events (ids).", ID, True),
     "channel": _query(
         "channel",
         "Only responses from these channels.",
         {"type": "string", "enum": list(CHANNELS)},
         True,
     ),
-    "version": _query(
-        "version", "Only responses to these questionnaire versions.", {"type": "integer"}, True
-    ),
+    "version": _query("version", "Only responses to these questionnaire versions.", ID, True),
     "mine": _query(
         "mine",
         "1 for only the questions of your agency.",
@@ -144,7 +158,7 @@ def document() -> dict[str, Any]:
                 "get": _operation(
                     "Row-level responses, one page at a time",
                     _json(_ref("schemas", "ResponsePage"), "A page of responses, oldest first."),
-                    [*FILTERS, "limit", "cursor"],
+                    ["since_moment", *FILTERS[1:], "limit", "cursor"],
                     AUTHED_ERRORS,
                 )
             },

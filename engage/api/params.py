@@ -41,9 +41,9 @@ def _since(text: str) -> date | datetime | None:
         pass
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def filters(args: MultiDict) -> tuple[ResultFilter, datetime | None, dict[str, str]]:
@@ -81,7 +81,9 @@ def page_args(args: MultiDict) -> PageArgs:
     limit = DEFAULT_LIMIT
     limit_text = args.get("limit", "").strip()
     if limit_text:
-        if limit_text.isdigit() and 1 <= int(limit_text) <= MAX_LIMIT:
+        # A few ASCII digits: "²" is a digit to isdigit(), not to int(), nor are 5,000 nines.
+        digits = limit_text.isascii() and limit_text.isdigit() and len(limit_text) <= 6
+        if digits and 1 <= int(limit_text) <= MAX_LIMIT:
             limit = int(limit_text)
         else:
             errors["limit"] = f"‘limit’ must be a whole number from 1 to {MAX_LIMIT}"

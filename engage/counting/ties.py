@@ -55,7 +55,7 @@ class TieBreaker:
         self.names = names
         self.seed = seed
         # Deliberately not secret: anyone with the published seed must redraw the same lots.
-        self.rng = random.Random(seed)  # noqa: S311
+        self.rng = random.Random(seed)  # noqa: S311  # nosec B311  # lots redrawn from the published seed
 
     def choose(
         self, tied: list[int], history: Sequence[Sequence[int]], lowest: bool, purpose: str

@@ -66,7 +66,7 @@ def _sqlite(raw: sqlite3.Connection, reindex: Sequence[str]) -> Iterator[Loader]
             names = ", ".join(columns)
             marks = ", ".join("?" * len(columns))
             raw.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 (our names)
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608  # nosec B608  # our names
                 zip(*_lists(columns, ""), strict=True),
             )
 
@@ -100,7 +100,7 @@ def _postgresql(raw: Any) -> Iterator[Loader]:
             # collide with them.
             for table in sorted(tables):
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  # nosec B608  # our names
                     f"(SELECT max(id) FROM {table}))"
                 )
         raw.commit()

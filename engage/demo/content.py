@@ -34,7 +34,7 @@ WARDS = [
 ]
 
 # Demo accounts only: the password is printed by the command, so never seed in production.
-DEMO_PASSWORD = "brackenford-demo"  # noqa: S105
+DEMO_PASSWORD = "brackenford-demo"  # noqa: S105  # nosec B105  # demo only, printed on seeding
 # (email, role, agency slug, name)
 USERS = [
     ("admin@demo.engage.test", "admin", "council", "Demo Administrator"),

@@ -136,10 +136,15 @@ def upload(token: str):
     kiosk = services.kiosk_for(token)
     if kiosk is None:
         return jsonify(error="This kiosk link is not valid or has expired."), 403
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON parser goes
+        payload = None
     if not isinstance(payload, dict):
         return jsonify(error="Send one response as a JSON object."), 400
-    use_language(payload.get("lang") if payload.get("lang") in LANGUAGES else None)
+    lang = payload.get("lang")
+    # Any JSON may arrive: a list or an object is not a language (nor hashable).
+    use_language(lang if isinstance(lang, str) and lang in LANGUAGES else None)
     outcome = services.submit(kiosk, payload)
     if outcome.status == STORED:
         db.session.commit()

@@ -26,7 +26,12 @@ def submitted_ranks(vote: PriorityVote, form: Mapping[str, str]) -> dict[int, st
 
 
 def _whole(value: str) -> int | None:
-    return int(value) if value.isdigit() and int(value) >= 1 else None
+    # Read as ballots.check_ranks reads it; "²" passes isdigit() but int() refuses it.
+    try:
+        number = int(value.strip())
+    except ValueError:
+        return None
+    return number if number >= 1 else None
 
 
 def problem_options(vote: PriorityVote, ranks: Mapping[int, str]) -> list[int]:

@@ -24,7 +24,8 @@ from engage.panels.models import CLOSED, VOTING, PriorityVote
 from engage.panels.proposals import title_key
 from engage.panels.rules import note, require_manager, require_phase
 
-RANK_COLUMN = re.compile(r"rank_(\d+)")
+# ASCII digits, a few of them: int() cannot read "rank_" and 5,000 digits, nor "rank_²".
+RANK_COLUMN = re.compile(r"rank_([0-9]{1,4})")
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,15 @@ def _row_problems(cells: list[str], titles: dict[str, int]) -> tuple[list[int], 
 
 def parse_paper_csv(vote: PriorityVote, data: str | bytes) -> list[tuple[int, list[int]]]:
     """Each ballot in the file as (line number, option ids); PaperImportError if any is bad."""
+    try:
+        return _parse_paper_csv(vote, data)
+    except csv.Error as error:  # a cell over csv's size limit, say
+        raise PaperImportError(
+            [LineProblem(1, f"The file cannot be read as CSV ({error}). Check it is a CSV file.")]
+        ) from None
+
+
+def _parse_paper_csv(vote: PriorityVote, data: str | bytes) -> list[tuple[int, list[int]]]:
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")

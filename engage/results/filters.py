@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from engage.database import MAX_ID
+from engage.forms import strip
 from engage.partnership.models import Area
 from engage.questionnaire.models import QuestionnaireVersion
 from engage.survey.models import CHANNELS, Response
@@ -68,7 +70,9 @@ def _getlist(args: Mapping[str, Any], name: str) -> list[str]:
     else:
         value = args.get(name)
         values = value if isinstance(value, list) else ([value] if value is not None else [])
-    return [str(v).strip() for v in values if str(v).strip()]
+    # Typed text: trimmed, without control characters (PostgreSQL refuses NUL in a query).
+    cleaned = [str(strip(str(v))) for v in values]
+    return [v for v in cleaned if v]
 
 
 def _date(text: str) -> date | None:
@@ -79,9 +83,11 @@ def _date(text: str) -> date | None:
 
 
 def _numbers(values: list[str]) -> tuple[int, ...] | None:
-    if not all(v.isdigit() for v in values):
+    # ASCII digits ("²" is a digit to isdigit(), not to int()), and no more than an id holds.
+    if not all(v.isascii() and v.isdigit() and len(v) <= 10 for v in values):
         return None
-    return tuple(int(v) for v in values)
+    numbers = tuple(int(v) for v in values)
+    return numbers if all(n <= MAX_ID for n in numbers) else None
 
 
 def parse_filters(args: Mapping[str, Any]) -> tuple[ResultFilter, dict[str, str]]:
@@ -131,7 +137,7 @@ def response_conditions(filters: ResultFilter, questionnaire_id: int) -> list[sa
     ]
     if filters.since:
         conditions.append(Response.submitted_at >= _start_of(filters.since))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # until 9999-12-31 is no limit at all
         conditions.append(Response.submitted_at < _start_of(filters.until + timedelta(days=1)))
     if filters.wards:
         conditions.append(

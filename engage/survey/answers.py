@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engage.database import MAX_ID
 from engage.questionnaire import types
 
 
@@ -118,6 +119,10 @@ def _check_number(
     number = int(text)
     if (low is not None and number < low) or (high is not None and number > high):
         return None, number_range_message(low, high)
+    if abs(number) > MAX_ID:  # answers are stored as 32-bit integers
+        return None, number_range_message(
+            -MAX_ID if low is None else low, MAX_ID if high is None else high
+        )
     return Answer(number=number), None
 
 

@@ -6,6 +6,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from engage.database import MAX_ID
 from engage.events.models import Event
 from engage.extensions import db
 from engage.partnership.models import Area
@@ -14,7 +15,7 @@ from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireV
 from engage.survey.answers import Answer as Parsed
 from engage.survey.models import ONLINE, Answer, Response
 
-_KEY = re.compile(r"^[0-9a-f]{32}$")
+_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 def new_key() -> str:
@@ -23,7 +24,8 @@ def new_key() -> str:
 
 
 def valid_key(key: str | None) -> bool:
-    return bool(key and _KEY.match(key))
+    # fullmatch: "$" would also let a key through with a newline after it.
+    return bool(key and _KEY.fullmatch(key))
 
 
 def published_version(
@@ -33,6 +35,8 @@ def published_version(
     try:
         vid = int(str(version_id))
     except ValueError:
+        return None
+    if not 0 < vid <= MAX_ID:
         return None
     return db.session.scalar(
         sa.select(QuestionnaireVersion).where(

@@ -70,7 +70,8 @@ def submit_payload(
     answers = _answers(payload)
     if answers is None:
         return Outcome(INVALID, message="The answers must map question codes to lists of values.")
-    lang = payload.get("lang") if payload.get("lang") in LANGUAGES else "en"
+    lang = payload.get("lang")
+    lang = lang if isinstance(lang, str) and lang in LANGUAGES else "en"
     areas = {a.code: a for a in partnership_areas(questionnaire.partnership)}
     checked = check_answers(version.questions, answers, areas)
     if not checked.ok:

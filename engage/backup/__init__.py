@@ -1,0 +1,1 @@
+"""Backups: a consistent copy of the SQLite database, and restoring one."""
