@@ -18,6 +18,19 @@ test: install assets translations ## Run the whole test suite
 	$(BIN)/pytest -n 2 --dist loadfile --ignore=tests/browser
 	$(BIN)/pytest tests/browser
 
+# Durability and scale-out checks: scripts that start real gunicorn servers on 127.0.0.1
+# and print figures (bench/soak.py, bench/scaleout.py); not part of `make test`.
+.PHONY: soak soak-short scaleout
+
+soak: install ## 50 kiosks for 60 s per database while gunicorn is killed; prints lost=0 duplicates=0
+	$(BIN)/python bench/soak.py --seconds 60
+
+soak-short: install ## The soak for 15 s per database, as CI runs it
+	$(BIN)/python bench/soak.py --seconds 15
+
+scaleout: install ## Two servers on one PostgreSQL, rate limits in Redis at 127.0.0.1:6379/15
+	$(BIN)/python bench/scaleout.py
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
@@ -58,9 +71,21 @@ seed: migrate
 serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first)
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-lint: install
-	$(BIN)/ruff check engage tests migrations wsgi.py
+# pip-audit exits 1 both for a known vulnerability and when it cannot reach PyPI's advisory
+# data (a timeout, or a refused connection's traceback). Only the first fails lint. A
+# package whose release PyPI does not describe is listed as skipped, and counted.
+PIP_AUDIT_UNREACHABLE := Could not connect|network may be blocking|requests\.exceptions\.(ConnectionError|ProxyError|ConnectTimeout|ReadTimeout|SSLError)
+
+lint: install ## ruff, mypy, bandit, and pip-audit of the installed packages
+	$(BIN)/ruff check engage tests bench migrations wsgi.py
 	$(BIN)/mypy engage
+	$(BIN)/bandit -c pyproject.toml -r engage -q
+	@$(BIN)/pip-audit --skip-editable --progress-spinner off >$(VENV)/pip-audit.log 2>&1; \
+	status=$$?; grep -v "could not be audited" $(VENV)/pip-audit.log | tail -n 30; \
+	echo "pip-audit: $$(grep -c 'could not be audited' $(VENV)/pip-audit.log) packages skipped (PyPI gave no data for their release)"; \
+	if [ $$status -ne 0 ] && grep -Eq '$(PIP_AUDIT_UNREACHABLE)' $(VENV)/pip-audit.log; then \
+	  echo "pip-audit: the advisory data could not be reached, so nothing was checked"; \
+	else exit $$status; fi
 
 format: install
 	$(BIN)/ruff format engage tests wsgi.py
