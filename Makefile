@@ -31,6 +31,15 @@ soak-short: install ## The soak for 15 s per database, as CI runs it
 scaleout: install ## Two servers on one PostgreSQL, rate limits in Redis at 127.0.0.1:6379/15
 	$(BIN)/python bench/scaleout.py
 
+# Every figure against a baseline measured in the same run, with the ratio (bench/suite.py).
+.PHONY: bench bench-smoke
+
+bench: install ## All the benchmark figures at full size; writes bench/results.json
+	$(BIN)/python bench/suite.py --scale 1.0
+
+bench-smoke: install ## The same at a hundredth of the size, as CI runs it (checks the scripts work)
+	$(BIN)/python bench/suite.py --scale 0.01 --output $(VENV)/bench-smoke.json
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml

@@ -32,6 +32,15 @@ def _app(path: str):
 
 
 def _peak_mb() -> float:
+    # ru_maxrss survives exec on Linux, so a child started by a large parent reports the
+    # parent's peak; VmHWM belongs to this process's own memory map.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

@@ -1,0 +1,71 @@
+"""Exports of every response, each in a fresh process (bench/export_csv.py), against the
+sqlite3 command-line tool writing the same answers as CSV; and the CSV export's peak
+memory at two sizes."""
+
+import json
+import os
+import subprocess
+import sys
+
+from figures.common import BENCH, Context, row, seconds
+
+FORMATS = ("csv", "xlsx", "sav")
+QUERY = (
+    "SELECT response_id, question_id, option_id, area_id, number_value, text_value"
+    " FROM answer ORDER BY response_id"
+)
+
+
+def export(path: str, key: str) -> dict:
+    """The figures of one export, from a child process of bench/export_csv.py."""
+    output = subprocess.run(  # noqa: S603 (our own script)
+        [sys.executable, os.path.join(BENCH, "export_csv.py"), "--child", "export", path, key],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def sqlite3_csv(path: str, target: str) -> None:
+    with open(target, "wb") as out:
+        subprocess.run(["sqlite3", "-csv", path, QUERY], check=True, stdout=out)  # noqa: S603,S607
+
+
+def exports(context: Context) -> list[dict]:
+    small, large = context.responses(100_000), context.responses(1_000_000)
+    path = context.database(large)
+    dump = os.path.join(context.folder, "sqlite3.csv")
+    baseline = seconds(lambda: sqlite3_csv(path, dump))
+    os.remove(dump)
+    rows = []
+    figures = {}
+    for key in FORMATS:
+        figures[key] = export(path, key)
+        took = figures[key]["seconds"]
+        is_csv = key == "csv"
+        rows.append(
+            row(
+                f"{key} export, {large:,} responses",
+                took,
+                "s",
+                "sqlite3 -csv of the answers" if is_csv else "",
+                baseline if is_csv else None,
+                "<= 3x baseline" if is_csv else "",
+                took <= 3 * baseline if is_csv else None,
+            )
+        )
+    peak_small = export(context.database(small), "csv")["rss_peak_mb"]
+    peak_large = figures["csv"]["rss_peak_mb"]
+    rows.append(
+        row(
+            f"csv export peak RSS, {large:,} responses",
+            peak_large,
+            "MB",
+            f"the same at {small:,} responses",
+            peak_small,
+            "<= 1.3x baseline",
+            peak_large <= 1.3 * peak_small,
+        )
+    )
+    return rows
