@@ -17,7 +17,8 @@ self.addEventListener("install", function (event) {
       .then(function (manifest) {
         return caches.open(CACHE).then(function (cache) {
           return cache.addAll(manifest.urls.map(function (url) {
-            return new Request(url, { cache: "no-store", credentials: "omit" });
+            // Revalidated, not fetched whole: the page has just loaded most of them.
+            return new Request(url, { cache: "no-cache", credentials: "omit" });
           }));
         });
       })

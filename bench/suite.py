@@ -26,10 +26,14 @@ from figures.common import Context  # noqa: E402
 from figures.counting import counting  # noqa: E402
 from figures.dashboard import dashboard  # noqa: E402
 from figures.exports import exports  # noqa: E402
+from figures.kiosk_weight import kiosk_weight  # noqa: E402
 from figures.seeding import seeding  # noqa: E402
+from figures.submissions import submissions  # noqa: E402
 from harness import progress  # noqa: E402
 
-FIGURES = {f.__name__: f for f in (seeding, counting, dashboard, exports)}
+FIGURES = {
+    f.__name__: f for f in (seeding, submissions, counting, dashboard, exports, kiosk_weight)
+}
 COLUMNS = ("figure", "value", "baseline", "ratio", "target", "ok")
 
 

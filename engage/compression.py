@@ -15,6 +15,8 @@ COMPRESSIBLE = (
     "application/javascript",
     "application/json",
     "image/svg+xml",
+    "image/vnd.microsoft.icon",  # favicon.ico: 6 KB, 1 KB gzipped
+    "image/x-icon",
 )
 MIN_SIZE = 500  # below this, gzip's header costs more than it saves
 

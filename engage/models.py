@@ -23,5 +23,11 @@ from engage.questionnaire.models import (  # noqa: F401
     QuestionnaireVersion,
     Section,
 )
+from engage.results.models import (  # noqa: F401
+    AnswerTally,
+    CrosstabPair,
+    PairTally,
+    ResponseTally,
+)
 from engage.survey.models import Answer, Response  # noqa: F401
 from engage.xlsform.models import FormImport  # noqa: F401

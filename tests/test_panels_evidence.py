@@ -19,9 +19,7 @@ def answer(db, version, n, when=None, **values):
     for _ in range(n):
         checked = check_answers(version.questions, values, areas)
         assert checked.ok, checked.errors
-        response, _ = store_response(version, checked.answers, new_key(), areas)
-        if when is not None:
-            response.submitted_at = when
+        store_response(version, checked.answers, new_key(), areas, submitted_at=when)
     db.session.flush()
 
 

@@ -75,11 +75,21 @@ def children(parent: int) -> list[int]:
 class Gunicorn:
     """One gunicorn master with its workers, started in a new session (its own group)."""
 
-    def __init__(self, port: int, env: Mapping[str, str], log_path: str, workers: int = 2):
+    def __init__(
+        self,
+        port: int,
+        env: Mapping[str, str],
+        log_path: str,
+        workers: int = 2,
+        app: str = "wsgi:app",
+        pythonpath: str | None = None,
+    ):
         self.port = port
         self.env = dict(env)
         self.log_path = log_path
         self.workers = workers
+        self.app = app  # another WSGI app (with its folder as ``pythonpath``) for baselines
+        self.pythonpath = pythonpath
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -93,7 +103,8 @@ class Gunicorn:
             "30",
             "--graceful-timeout",
             "5",
-            "wsgi:app",
+            *(["--pythonpath", self.pythonpath] if self.pythonpath else []),
+            self.app,
         ]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)

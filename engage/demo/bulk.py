@@ -24,7 +24,16 @@ from sqlalchemy.engine import Engine
 REINDEX_FROM = 20_000  # responses; below this, rebuilding the indexes costs more than it saves
 CACHE_KIB = 512 * 1024
 
-Loader = Callable[[str, dict[str, Any]], None]
+Loader = Callable[..., None]
+
+
+def _upsert_sql(table: str, names: list[str], source: str, add_to: str) -> str:
+    """Rows that add their ``add_to`` count to an existing row with the same other columns."""
+    keys = ", ".join(n for n in names if n != add_to)
+    return (
+        f"INSERT INTO {table} ({', '.join(names)}) {source} "  # noqa: S608  # nosec B608  # our names
+        f"ON CONFLICT ({keys}) DO UPDATE SET {add_to} = {table}.{add_to} + excluded.{add_to}"
+    )
 
 
 def _timestamps(column: np.ndarray, suffix: str) -> list[str]:
@@ -39,7 +48,7 @@ def _lists(columns: dict[str, Any], suffix: str) -> list[list[Any]]:
         if isinstance(values, np.ndarray) and values.dtype.kind == "M":
             lists.append(_timestamps(values, suffix))
         else:
-            lists.append(values.tolist())
+            lists.append(values if isinstance(values, list) else values.tolist())
     return lists
 
 
@@ -62,13 +71,23 @@ def _sqlite(raw: sqlite3.Connection, reindex: Sequence[str]) -> Iterator[Loader]
                 raw.execute(f'DROP INDEX "{name}"')
                 rebuild.append(sql)
 
-        def load(table: str, columns: dict[str, Any]) -> None:
+        def load(table: str, columns: dict[str, Any], add_to: str | None = None) -> None:
+            if not columns:
+                return
             names = ", ".join(columns)
             marks = ", ".join("?" * len(columns))
-            raw.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608  # nosec B608  # our names
-                zip(*_lists(columns, ""), strict=True),
-            )
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608  # our names
+            adding = add_to and raw.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()  # noqa: S608  # nosec B608
+            if adding:
+                # Into a scratch table first, then added row by row inside SQLite.
+                raw.execute(f"CREATE TEMPORARY TABLE scratch AS SELECT * FROM {table} LIMIT 0")  # noqa: S608  # nosec B608
+                sql = f"INSERT INTO scratch ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
+            raw.executemany(sql, zip(*_lists(columns, ""), strict=True))
+            if adding and add_to:
+                # "WHERE true": SQLite's parser needs it before ON CONFLICT after a SELECT.
+                source = f"SELECT {names} FROM scratch WHERE true"  # noqa: S608  # nosec B608
+                raw.execute(_upsert_sql(table, list(columns), source, add_to))
+                raw.execute("DROP TABLE scratch")
 
         yield load
         for sql in rebuild:
@@ -85,13 +104,27 @@ def _sqlite(raw: sqlite3.Connection, reindex: Sequence[str]) -> Iterator[Loader]
 def _postgresql(raw: Any) -> Iterator[Loader]:
     tables: set[str] = set()
 
-    def load(table: str, columns: dict[str, Any]) -> None:
-        tables.add(table)
+    def load(table: str, columns: dict[str, Any], add_to: str | None = None) -> None:
+        if not columns:
+            return
+        names = ", ".join(columns)
         with raw.cursor() as cursor:
-            names = ", ".join(columns)
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            target = table
+            if add_to:
+                # COPY cannot add to existing rows: copy into a scratch table, then upsert.
+                target = f"scratch_{table}"
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {target} (LIKE {table}) ON COMMIT DROP"  # nosec B608
+                )
+            else:
+                tables.add(table)
+            with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
                 for row in zip(*_lists(columns, "+00:00"), strict=True):
                     copy.write_row(row)
+            if add_to:
+                source = f"SELECT {names} FROM {target}"  # noqa: S608  # nosec B608  # our names
+                cursor.execute(_upsert_sql(table, list(columns), source, add_to))
+                cursor.execute(f"DROP TABLE {target}")
 
     try:
         yield load
@@ -111,9 +144,11 @@ def _postgresql(raw: Any) -> Iterator[Loader]:
 
 @contextmanager
 def loader(engine: Engine, reindex: Sequence[str] = ()) -> Iterator[Loader]:
-    """A ``load(table, columns)`` function that inserts columns of equal length (numpy
-    arrays; object arrays for nullable ones) into ``table``. Everything loaded inside the
-    ``with`` block is committed together at its end, or not at all."""
+    """A ``load(table, columns, add_to=None)`` function that inserts columns of equal
+    length (numpy arrays; object arrays for nullable ones) into ``table``; with ``add_to``,
+    a row whose other columns match an existing row's key adds that count column to it.
+    Everything loaded inside the ``with`` block is committed together at its end, or not
+    at all."""
     pooled = engine.raw_connection()
     try:
         raw = pooled.driver_connection

@@ -16,13 +16,15 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from engage.demo import bulk
+from engage.demo import bulk, tally_columns
 from engage.events.models import Event
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Question, QuestionnaireVersion
+from engage.results import pairs
+from engage.results.models import AnswerTally, ResponseTally
 from engage.survey.answers import max_length
 from engage.survey.models import KIOSK, ONLINE, Answer, Response
 from engage.timeutil import utcnow
@@ -239,7 +241,7 @@ class _Generator:
             plan_index = np.concatenate([np.full(len(p[0]), p[1]) for p in mine])
             question_ids = self.question_ids[plan_index]
             # In index order: SQLite then builds the answer indexes from long sorted runs.
-            keys = (rows, values, question_ids) if column == OPTION else (rows, question_ids)
+            keys = (rows, question_ids)
             order = np.lexsort(keys)
             rows, values, plan_index = rows[order], values[order], plan_index[order]
             if column == TEXT:
@@ -272,10 +274,12 @@ def seed_synthetic(
     """Add ``count`` synthetic responses to ``version`` in one transaction of their own,
     committed here; return how many answers."""
     generator = _Generator(version, seed, now or utcnow())
+    counts = tally_columns.Counts(version.id, list(generator.languages))
 
     def draw(first: int, size: int) -> list[tuple[str, dict[str, Any]]]:
         responses, areas = generator.responses(first, size, count)
-        answers = generator.answers(first, areas).values()
+        answers = list(generator.answers(first, areas).values())
+        counts.add_batch(responses, answers)
         return [(Response.__tablename__, responses)] + [(Answer.__tablename__, a) for a in answers]
 
     answers_total = 0
@@ -297,4 +301,7 @@ def seed_synthetic(
                 load(table, columns)
                 if table == Answer.__tablename__:
                     answers_total += len(columns["response_id"])
+        load(ResponseTally.__tablename__, counts.response_rows(), add_to="responses")
+        load(AnswerTally.__tablename__, counts.answer_rows(), add_to="respondents")
+    pairs.recount(version.questionnaire_id)
     return answers_total

@@ -5,6 +5,7 @@ upload through the one submission path (engage.survey.submission).
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import url_for
@@ -39,8 +40,12 @@ class Kiosk:
 
     event: Event
     questionnaire: Questionnaire
-    version: QuestionnaireVersion | None
     areas: list[Area]
+
+    @cached_property
+    def version(self) -> QuestionnaireVersion | None:
+        """The version residents answer now (an upload names its own version instead)."""
+        return current_version(self.questionnaire)
 
 
 def kiosk_for(token: str) -> Kiosk | None:
@@ -52,9 +57,7 @@ def kiosk_for(token: str) -> Kiosk | None:
     questionnaire = questionnaire_for(partnership) if partnership else None
     if partnership is None or questionnaire is None:
         return None
-    return Kiosk(
-        event, questionnaire, current_version(questionnaire), partnership_areas(partnership)
-    )
+    return Kiosk(event, questionnaire, partnership_areas(partnership))
 
 
 def start_choices() -> list[dict[str, str]]:
@@ -124,7 +127,9 @@ def form_payload(version: QuestionnaireVersion, form: Any, lang: str) -> dict[st
 
 def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
     """Check and store one kiosk response for the event; the view commits."""
-    return submit_payload(kiosk.questionnaire, payload, channel=KIOSK, event=kiosk.event)
+    return submit_payload(
+        kiosk.questionnaire, payload, channel=KIOSK, event=kiosk.event, areas=kiosk.areas
+    )
 
 
 def error_messages(

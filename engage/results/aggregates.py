@@ -1,13 +1,13 @@
 """Aggregate results: totals, breakdowns and per-question results, already suppressed.
 
-The database does the counting (GROUP BY over the narrow answer rows, joined
-across versions by question code, filtered with ``response_conditions``).
+The database does the counting: it sums the running tallies (``results.tallies``),
+joined across versions by question code and filtered by ``tallies.cell_conditions``.
 Counts never leave this module raw: each public function passes them through
 ``suppression`` before returning, and the raw queries are private.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,11 +18,11 @@ from engage.extensions import db
 from engage.i18n import LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
-from engage.questionnaire.models import Option, Question, Questionnaire
-from engage.results import suppression
-from engage.results.catalogue import CLOSED_TYPES, QuestionInfo, catalogue, period_start
-from engage.results.filters import ResultFilter, response_conditions
-from engage.survey.models import Answer, Response
+from engage.questionnaire.models import Option, Question, Questionnaire, Section
+from engage.results import suppression, tallies
+from engage.results.catalogue import CLOSED_TYPES, QuestionInfo, catalogue
+from engage.results.filters import ResultFilter
+from engage.results.models import RESPONDENTS, AnswerTally, ResponseTally
 
 CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
 
@@ -32,50 +32,68 @@ def configured_k() -> int:
     return int(current_app.config.get("ENGAGE_SUPPRESSION_K", suppression.DEFAULT_K))
 
 
-# --- Private: raw counts -------------------------------------------------------------
+# --- Private: raw counts, from the tallies --------------------------------------------
 
 
-def _answers(questionnaire_id: int, filters: ResultFilter, codes: Iterable[str], *columns):
-    """SELECT columns FROM the filtered answers to the questions with these codes."""
-    return (
-        sa.select(*columns)
-        .select_from(Answer)
-        .join(Question, Answer.question_id == Question.id)
-        .join(Response, Answer.response_id == Response.id)
-        .where(Question.code.in_(list(codes)), *response_conditions(filters, questionnaire_id))
+def question_ids(
+    questionnaire_id: int, filters: ResultFilter, codes: Iterable[str]
+) -> dict[int, str]:
+    """{question id: code} of every copy of these codes in the filtered versions."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.code)
+        .join(Section, Question.section_id == Section.id)
+        .where(
+            Section.version_id.in_(tallies.version_ids(filters, questionnaire_id)),
+            Question.code.in_(list(codes)),
+        )
     )
+    return {k: v for k, v in rows}
 
 
-def _raw_question_counts(questionnaire_id: int, filters: ResultFilter, infos: list[QuestionInfo]):
+def value_keys(infos: Iterable[QuestionInfo], ids: dict[int, str], areas: list[Area]):
+    """A function from (code, tallied value) to the key results use: option code, area
+    code or the number as text."""
+    types_by_code = {i.code: i.type for i in infos}
+    options = {
+        option_id: code
+        for option_id, code in db.session.execute(
+            sa.select(Option.id, Option.code).where(Option.question_id.in_(list(ids)))
+        )
+    }
+    area_codes = {a.id: a.code for a in areas}
+
+    def key(code: str, value: int) -> str | None:
+        kind = types_by_code.get(code)
+        if kind in types.CHOICE_TYPES:
+            return options.get(value)
+        if kind == types.AREA:
+            return area_codes.get(value)
+        return str(value)
+
+    return key
+
+
+def _raw_question_counts(
+    questionnaire: Questionnaire, filters: ResultFilter, infos: list[QuestionInfo]
+):
     """Respondents per code, and per code the count of each option, area or value."""
     codes = [i.code for i in infos]
-    respondents = sa.func.count(sa.distinct(Answer.response_id))
-    totals = dict(
-        db.session.execute(
-            _answers(questionnaire_id, filters, codes, Question.code, respondents).group_by(
-                Question.code
-            )
-        ).all()
+    ids = question_ids(questionnaire.id, filters, codes)
+    key = value_keys(infos, ids, questionnaire.partnership.areas)
+    tally = AnswerTally
+    rows = db.session.execute(
+        sa.select(tally.question_id, tally.kind, tally.value, sa.func.sum(tally.respondents))
+        .where(tally.question_id.in_(list(ids)), *tallies.cell_conditions(tally, filters))
+        .group_by(tally.question_id, tally.kind, tally.value)
     )
+    totals: dict[str, int] = {}
     values: dict[str, dict[str, int]] = {code: {} for code in codes}
-    option_rows = db.session.execute(
-        _answers(questionnaire_id, filters, codes, Question.code, Option.code, respondents)
-        .join(Option, Answer.option_id == Option.id)
-        .group_by(Question.code, Option.code)
-    )
-    area_rows = db.session.execute(
-        _answers(questionnaire_id, filters, codes, Question.code, Area.code, respondents)
-        .join(Area, Answer.area_id == Area.id)
-        .group_by(Question.code, Area.code)
-    )
-    number_rows = db.session.execute(
-        _answers(questionnaire_id, filters, codes, Question.code, Answer.number_value, respondents)
-        .where(Answer.number_value.is_not(None))
-        .group_by(Question.code, Answer.number_value)
-    )
-    for rows in (option_rows, area_rows, number_rows):
-        for code, value, count in rows:
-            values[code][str(value)] = count
+    for question_id, kind, value, count in rows:
+        code = ids[question_id]
+        if kind == RESPONDENTS:
+            totals[code] = totals.get(code, 0) + int(count)
+        elif (found := key(code, value)) is not None:
+            values[code][found] = values[code].get(found, 0) + int(count)
     return totals, values
 
 
@@ -170,7 +188,7 @@ def results_for(
     infos = [i for i in infos if i.type in (*CLOSED_TYPES, types.AREA)]
     if not infos:
         return []
-    totals, values = _raw_question_counts(questionnaire.id, filters, infos)
+    totals, values = _raw_question_counts(questionnaire, filters, infos)
     areas = questionnaire.partnership.areas
     return [
         _suppressed_result(info, totals.get(info.code, 0), values[info.code], k, areas, lang)
@@ -224,42 +242,45 @@ def _breakdown(rows: list[tuple[Any, str, int]], total: int, k: int) -> list[dic
 def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dict[str, Any]:
     """Total responses and responses by ward, event, date, channel and language. Dates
     are grouped by day, week or month, whichever keeps the list readable."""
-    conditions = response_conditions(filters, questionnaire.id)
-    count = sa.func.count(Response.id)
+    tally = ResponseTally
+    conditions = [
+        tally.version_id.in_(tallies.version_ids(filters, questionnaire.id)),
+        *tallies.cell_conditions(tally, filters),
+    ]
 
-    def grouped(*columns, joins=()):
-        stmt = sa.select(*columns, count).select_from(Response)
-        for target, on in joins:
-            stmt = stmt.outerjoin(target, on)
-        return db.session.execute(stmt.where(*conditions).group_by(*columns)).all()
+    def grouped(column) -> dict[Any, int]:
+        stmt = sa.select(column, sa.func.sum(tally.responses)).where(*conditions).group_by(column)
+        return {key: int(n) for key, n in db.session.execute(stmt)}
 
-    total = db.session.scalar(sa.select(count).where(*conditions)) or 0
-    by_area = {
-        code: n for code, n in grouped(Area.code, joins=[(Area, Response.area_id == Area.id)])
+    by_area = grouped(tally.area_id)
+    total = sum(by_area.values())
+    wards = [(a.code, a.name, by_area.get(a.id, 0)) for a in questionnaire.partnership.areas]
+    known = {a.id for a in questionnaire.partnership.areas}
+    unknown = sum(n for area_id, n in by_area.items() if area_id not in known)
+    if unknown:
+        wards.append(("none", "No ward given", unknown))
+    by_event = grouped(tally.event_id)
+    names = {
+        event_id: name
+        for event_id, name in db.session.execute(
+            sa.select(Event.id, Event.name).where(Event.id.in_([e for e in by_event if e]))
+        )
     }
-    wards = [(a.code, a.name, by_area.get(a.code, 0)) for a in questionnaire.partnership.areas]
-    if by_area.get(None):
-        wards.append(("none", "No ward given", by_area[None]))
     events = [
-        (event_id or "none", name or "No event (answered online)", n)
-        for event_id, name, n in grouped(
-            Event.id, Event.name, joins=[(Event, Response.event_id == Event.id)]
-        )
+        (event_id or "none", names.get(event_id) or "No event (answered online)", n)
+        for event_id, n in by_event.items()
     ]
-    first, last = db.session.execute(
-        sa.select(sa.func.min(Response.submitted_at), sa.func.max(Response.submitted_at)).where(
-            *conditions
-        )
-    ).one()
-    period = date_period(first, last)
-    dates = [
-        (start, period_label(str(start), period), n)
-        for start, n in grouped(period_start(Response.submitted_at, period))
-    ]
-    channels = [(c, CHANNEL_LABELS.get(c, c), n) for c, n in grouped(Response.channel)]
+    by_day = {_as_date(day): n for day, n in grouped(tally.day).items()}
+    period = date_period(min(by_day, default=None), max(by_day, default=None))
+    by_period: dict[date, int] = {}
+    for day, n in by_day.items():
+        start = period_of(day, period)
+        by_period[start] = by_period.get(start, 0) + n
+    dates = [(start, period_label(str(start), period), n) for start, n in by_period.items()]
+    channels = [(c, CHANNEL_LABELS.get(c, c), n) for c, n in grouped(tally.channel).items()]
     languages = [
         (code, LANGUAGES[code].english_name if code in LANGUAGES else code, n)
-        for code, n in grouped(Response.language)
+        for code, n in grouped(tally.language).items()
     ]
     _, shown_total = suppression.suppress_distribution({}, total, k)
     return {
@@ -274,7 +295,20 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
     }
 
 
-def date_period(first: datetime | None, last: datetime | None) -> str:
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def period_of(day: date, period: str) -> date:
+    """The first day of the day, ISO week (Monday) or month that ``day`` is in."""
+    if period == "month":
+        return day.replace(day=1)
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day
+
+
+def date_period(first: date | None, last: date | None) -> str:
     """Days for up to a month of responses, weeks for up to half a year, then months."""
     if first is None or last is None:
         return "day"

@@ -1,108 +1,79 @@
 """Two-way results: a cross-tab, results per ward, and trends over time; already suppressed.
 
-As in ``aggregates``, the database counts (distinct responses, GROUP BY) and
-every public function passes the counts through ``suppression`` before returning.
+As in ``aggregates``, the database sums the running tallies (a cross-tab's pair is
+counted from the answers the first time it is asked for, see ``pairs``), and every
+public function passes the counts through ``suppression`` before returning.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from engage.extensions import db
 from engage.partnership.models import Area
 from engage.questionnaire import types
-from engage.questionnaire.models import Option, Question, Questionnaire
-from engage.results import suppression
+from engage.questionnaire.models import Questionnaire
+from engage.results import aggregates, pairs, suppression, tallies
 from engage.results.catalogue import (
     AGREE_CODES,
     BREAKDOWN_TYPES,
     TREND_TYPES,
     QuestionInfo,
     catalogue,
-    period_start,
 )
-from engage.results.filters import ResultFilter, response_conditions
-from engage.survey.models import Answer, Response
+from engage.results.filters import ResultFilter
+from engage.results.models import (
+    BOTH,
+    CELL,
+    COLUMN_MARGIN,
+    MONTH,
+    RESPONDENTS,
+    ROW_MARGIN,
+    VALUE,
+    AnswerTally,
+    PairTally,
+)
 
 ROW_TYPES = (*types.CHOICE_TYPES, types.RATING)
 TREND_PERIODS = ("week", "month")
 
 
 @dataclass
-class _Dimension:
-    """One side of a table: its keys and labels, a value column, and the joins it needs."""
+class _Side:
+    """One side of a table: its keys and labels, and whether a respondent can have several."""
 
     keys: list[str]
     labels: dict[str, str]
     multiple: bool
-    value: Any
-    join: Callable[[sa.Select], sa.Select]
 
 
-def _question_dimension(info: QuestionInfo, areas: list[Area], lang: str | None) -> _Dimension:
-    answer, question = so.aliased(Answer), so.aliased(Question)
-
-    def base(stmt: sa.Select) -> sa.Select:
-        return stmt.join(answer, answer.response_id == Response.id).join(
-            question, sa.and_(answer.question_id == question.id, question.code == info.code)
-        )
-
+def _question_side(info: QuestionInfo, areas: list[Area], lang: str | None) -> _Side:
     if info.type == types.AREA:
-        area = so.aliased(Area)
-        return _Dimension(
-            [a.code for a in areas],
-            {a.code: a.name for a in areas},
-            False,
-            area.code,
-            lambda stmt: base(stmt).join(area, answer.area_id == area.id),
-        )
+        return _Side([a.code for a in areas], {a.code: a.name for a in areas}, False)
     if info.type == types.RATING:
         keys = [str(v) for v in range(types.RATING_MIN, types.RATING_MAX + 1)]
-        return _Dimension(
-            keys,
-            {k: k for k in keys},
-            False,
-            answer.number_value,
-            lambda stmt: base(stmt).where(answer.number_value.is_not(None)),
-        )
-    option = so.aliased(Option)
-    return _Dimension(
-        list(info.options),
-        {code: info.label(code, lang) for code in info.options},
-        info.multiple,
-        option.code,
-        lambda stmt: base(stmt).join(option, answer.option_id == option.id),
+        return _Side(keys, {k: k for k in keys}, False)
+    return _Side(
+        list(info.options), {code: info.label(code, lang) for code in info.options}, info.multiple
     )
 
 
-def _ward_dimension(areas: list[Area]) -> _Dimension:
-    return _Dimension(
-        [a.code for a in areas],
-        {a.code: a.name for a in areas},
-        False,
-        Area.code,
-        lambda stmt: stmt.join(Area, Response.area_id == Area.id),
-    )
+def _ward_side(areas: list[Area]) -> _Side:
+    return _Side([a.code for a in areas], {a.code: a.name for a in areas}, False)
 
 
-def _table(
-    questionnaire: Questionnaire, rows: _Dimension, cols: _Dimension, filters: ResultFilter, k: int
+def _suppressed_table(
+    rows: _Side,
+    cols: _Side,
+    cells: dict[tuple[str, str], int],
+    row_totals: dict[str, int],
+    col_totals: dict[str, int],
+    total: int,
+    k: int,
 ) -> dict[str, Any]:
-    """Count distinct responses per (row, column) and the margins, then suppress."""
-    count = sa.func.count(sa.distinct(Response.id))
-
-    def query(*columns):
-        stmt = cols.join(rows.join(sa.select(*columns, count).select_from(Response)))
-        stmt = stmt.where(*response_conditions(filters, questionnaire.id))
-        return db.session.execute(stmt.group_by(*columns) if columns else stmt).all()
-
-    cells = {(str(r), str(c)): n for r, c, n in query(rows.value, cols.value)}
-    row_totals = {str(r): n for r, n in query(rows.value)}
-    col_totals = {str(c): n for c, n in query(cols.value)}
-    total = query()[0][0]
+    """Suppress the counts of a table and lay it out; percentages are of column totals."""
     shown = suppression.suppress_table(
         [[cells.get((r, c), 0) for c in cols.keys] for r in rows.keys],
         [row_totals.get(r, 0) for r in rows.keys],
@@ -129,13 +100,53 @@ def _table(
     }
 
 
+def _add(counts: dict, key: Any, n: int) -> None:
+    if key is not None and None not in (key if isinstance(key, tuple) else (key,)):
+        counts[key] = counts.get(key, 0) + int(n)
+
+
+def _pair_counts(
+    questionnaire: Questionnaire, row: QuestionInfo, col: QuestionInfo, filters: ResultFilter
+):
+    """Cells, row and column totals and the total of respondents to both questions."""
+    pair = pairs.pair_for(questionnaire.id, row.code, col.code)
+    everything = ResultFilter(versions=filters.versions)
+    ids = aggregates.question_ids(questionnaire.id, everything, [row.code, col.code])
+    key = aggregates.value_keys([row, col], ids, questionnaire.partnership.areas)
+    tally = PairTally
+    found = db.session.execute(
+        sa.select(tally.kind, tally.row_value, tally.column_value, sa.func.sum(tally.respondents))
+        .where(
+            tally.pair_id == pair.id,
+            tally.version_id.in_(tallies.version_ids(filters, questionnaire.id)),
+            *tallies.cell_conditions(tally, filters),
+        )
+        .group_by(tally.kind, tally.row_value, tally.column_value)
+    )
+    cells: dict[tuple[str, str], int] = {}
+    row_totals: dict[str, int] = {}
+    col_totals: dict[str, int] = {}
+    total = 0
+    for kind, row_value, col_value, n in found:
+        if kind == BOTH:
+            total += int(n)
+        elif kind == ROW_MARGIN:
+            _add(row_totals, key(row.code, row_value), n)
+        elif kind == COLUMN_MARGIN:
+            _add(col_totals, key(col.code, col_value), n)
+        elif kind == CELL:
+            _add(cells, (key(row.code, row_value), key(col.code, col_value)), n)
+    return cells, row_totals, col_totals, total
+
+
 def crosstab(
     questionnaire: Questionnaire, row_code: str, col_code: str, filters: ResultFilter, k: int
 ) -> dict[str, Any] | None:
     """A closed question (rows) by an area or "about you" question (columns).
 
     Cells count respondents who answered both; percentages are of the column total.
-    None when either code cannot be used that way.
+    None when either code cannot be used that way. The first cross-tab of a pair of
+    questions counts it from the stored answers; later ones read its running tally.
     """
     infos = {i.code: i for i in catalogue(questionnaire, filters)}
     row, col = infos.get(row_code), infos.get(col_code)
@@ -144,11 +155,14 @@ def crosstab(
     if row.type not in ROW_TYPES or col.type not in BREAKDOWN_TYPES:
         return None
     areas = questionnaire.partnership.areas
-    table = _table(
-        questionnaire,
-        _question_dimension(row, areas, None),
-        _question_dimension(col, areas, None),
-        filters,
+    cells, row_totals, col_totals, total = _pair_counts(questionnaire, row, col, filters)
+    table = _suppressed_table(
+        _question_side(row, areas, None),
+        _question_side(col, areas, None),
+        cells,
+        row_totals,
+        col_totals,
+        total,
         k,
     )
     return {
@@ -156,6 +170,22 @@ def crosstab(
         "column": {"code": col.code, "text": col.text()},
         **table,
     }
+
+
+def _by_ward(questionnaire: Questionnaire, info: QuestionInfo):
+    """(kind, value key, ward code, count, sum of values) from every version's tally."""
+    ids = aggregates.question_ids(questionnaire.id, ResultFilter(), [info.code])
+    key = aggregates.value_keys([info], ids, questionnaire.partnership.areas)
+    wards = {a.id: a.code for a in questionnaire.partnership.areas}
+    tally = AnswerTally
+    rows = db.session.execute(
+        sa.select(tally.kind, tally.value, tally.area_id, sa.func.sum(tally.respondents))
+        .where(tally.question_id.in_(list(ids)), tally.span == MONTH)
+        .group_by(tally.kind, tally.value, tally.area_id)
+    )
+    for kind, value, area_id, n in rows:
+        if area_id in wards:
+            yield kind, key(info.code, value), wards[area_id], int(n), int(value) * int(n)
 
 
 def ward_results(
@@ -168,33 +198,44 @@ def ward_results(
     """
     areas = questionnaire.partnership.areas
     head = {"code": info.code, "text": info.text(lang), "type": info.type, "k": k}
+    found = list(_by_ward(questionnaire, info))
+    respondents: dict[str, int] = {}
+    for kind, _key, ward, n, _sum in found:
+        if kind == RESPONDENTS:
+            respondents[ward] = respondents.get(ward, 0) + n
     if info.type in types.CHOICE_TYPES:
-        rows = _question_dimension(info, areas, lang)
-        return head | _table(questionnaire, rows, _ward_dimension(areas), ResultFilter(), k)
-    stmt = (
-        sa.select(
-            Area.code, sa.func.count(sa.distinct(Response.id)), sa.func.avg(Answer.number_value)
+        cells: dict[tuple[str, str], int] = {}
+        row_totals: dict[str, int] = {}
+        for kind, key, ward, n, _sum in found:
+            if kind == VALUE:
+                _add(cells, (key, ward), n)
+                _add(row_totals, key, n)
+        table = _suppressed_table(
+            _question_side(info, areas, lang),
+            _ward_side(areas),
+            cells,
+            row_totals,
+            respondents,
+            sum(respondents.values()),
+            k,
         )
-        .select_from(Answer)
-        .join(Question, sa.and_(Answer.question_id == Question.id, Question.code == info.code))
-        .join(Response, Answer.response_id == Response.id)
-        .join(Area, Response.area_id == Area.id)
-        .where(
-            Answer.number_value.is_not(None), *response_conditions(ResultFilter(), questionnaire.id)
-        )
-        .group_by(Area.code)
-    )
-    found = {code: (n, mean) for code, n, mean in db.session.execute(stmt)}
+        return head | table
+    totals: dict[str, tuple[int, int]] = {}
+    for kind, _key, ward, n, value_sum in found:
+        if kind == VALUE:
+            count, so_far = totals.get(ward, (0, 0))
+            totals[ward] = (count + n, so_far + value_sum)
     wards = []
     for area in areas:
-        n, mean = found.get(area.code, (0, None))
+        n = respondents.get(area.code, 0)
+        count, value_sum = totals.get(area.code, (0, 0))
         small = suppression.is_small(n, k)
         wards.append(
             {
                 "key": area.code,
                 "label": area.name,
                 "respondents": suppression.marker(k) if small else n,
-                "mean": None if small or mean is None else round(float(mean), 1),
+                "mean": None if small or not count else round(value_sum / count, 1),
             }
         )
     return head | {"wards": wards}
@@ -211,36 +252,39 @@ def trend(
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None or info.type not in TREND_TYPES or period not in TREND_PERIODS:
         return None
-    when = period_start(Response.submitted_at, period)
-    stmt = (
-        sa.select(when, sa.func.count(sa.distinct(Response.id)))
-        .select_from(Answer)
-        .join(Question, sa.and_(Answer.question_id == Question.id, Question.code == code))
-        .join(Response, Answer.response_id == Response.id)
-        .where(*response_conditions(filters, questionnaire.id))
-        .group_by(when)
-        .order_by(when)
+    ids = aggregates.question_ids(questionnaire.id, filters, [code])
+    key = aggregates.value_keys([info], ids, questionnaire.partnership.areas)
+    tally = AnswerTally
+    rows = db.session.execute(
+        sa.select(tally.start, tally.kind, tally.value, sa.func.sum(tally.respondents))
+        .where(tally.question_id.in_(list(ids)), *tallies.day_conditions(tally, filters))
+        .group_by(tally.start, tally.kind, tally.value)
     )
-    if info.type == types.RATING:
-        stmt = stmt.add_columns(sa.func.avg(Answer.number_value)).where(
-            Answer.number_value.is_not(None)
-        )
-    else:
-        agreeing = sa.case((Option.code.in_(AGREE_CODES), 1), else_=0)
-        stmt = stmt.add_columns(sa.func.sum(agreeing)).join(Option, Answer.option_id == Option.id)
+    # Per period: respondents, and the sum of ratings or the number agreeing.
+    periods: dict[date, list[int]] = {}
+    for start, kind, value, n in rows:
+        when = aggregates.period_of(aggregates._as_date(start), period)
+        counts = periods.setdefault(when, [0, 0, 0])
+        if kind == RESPONDENTS:
+            counts[0] += int(n)
+        elif info.type == types.RATING:
+            counts[1] += int(value) * int(n)
+            counts[2] += int(n)
+        elif key(code, value) in AGREE_CODES:
+            counts[1] += int(n)
     points = []
-    for start, n, measure in db.session.execute(stmt):
+    for start in sorted(periods):
+        n, measure, rated = periods[start]
         if info.type == types.RATING:
             small = suppression.is_small(n, k)
             shown: Any = suppression.marker(k) if small else n
-            value = None if small else round(float(measure), 1)
+            shown_value: Any = None if small or not rated else round(measure / rated, 1)
         else:
-            agree = int(measure or 0)
             cells, shown = suppression.suppress_distribution(
-                {"agree": agree, "other": n - agree}, n, k
+                {"agree": measure, "other": n - measure}, n, k
             )
-            value = suppression.share(cells["agree"], shown)
-        points.append({"period": str(start)[:10], "respondents": shown, "value": value})
+            shown_value = suppression.share(cells["agree"], shown)
+        points.append({"period": start.isoformat(), "respondents": shown, "value": shown_value})
     return {
         "code": code,
         "text": info.text(),

@@ -1,6 +1,6 @@
 """Per-question counts, done by the database and joined across versions by code.
 
-An index on answer(question_id, option_id) lets each count read only the index
+The answer index that starts with question_id lets each count read only the index
 entries of the questions that carry the code.
 """
 

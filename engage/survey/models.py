@@ -48,7 +48,18 @@ class Response(Model):
 class Answer(Model):
     """One answer value; which column holds it depends on the question type."""
 
-    __table_args__ = (sa.Index("ix_answer_question_option", "question_id", "option_id"),)
+    # Covers reading one question's answers response by response, values included: the
+    # counts per option, and matching two questions' answers for a cross-tab.
+    __table_args__ = (
+        sa.Index(
+            "ix_answer_question_response",
+            "question_id",
+            "response_id",
+            "option_id",
+            "area_id",
+            "number_value",
+        ),
+    )
 
     id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
     response_id: so.Mapped[int] = so.mapped_column(

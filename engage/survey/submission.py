@@ -16,11 +16,13 @@ from typing import Any
 
 from engage.events.models import Event
 from engage.i18n import LANGUAGES
+from engage.partnership.models import Area
 from engage.partnership.services import areas as partnership_areas
 from engage.questionnaire.models import Questionnaire
 from engage.survey import services
 from engage.survey.answers import check_answers
 from engage.survey.models import KIOSK, Response
+from engage.survey.plans import plan_for
 
 STORED = "stored"
 DUPLICATE = "duplicate"
@@ -54,6 +56,7 @@ def submit_payload(
     payload: Mapping[str, Any],
     channel: str = KIOSK,
     event: Event | None = None,
+    areas: list[Area] | None = None,
 ) -> Outcome:
     """Check and store one payload; the caller commits. Never stores half a response."""
     key = payload.get("key")
@@ -72,11 +75,11 @@ def submit_payload(
         return Outcome(INVALID, message="The answers must map question codes to lists of values.")
     lang = payload.get("lang")
     lang = lang if isinstance(lang, str) and lang in LANGUAGES else "en"
-    areas = {a.code: a for a in partnership_areas(questionnaire.partnership)}
-    checked = check_answers(version.questions, answers, areas)
+    by_code = {a.code: a for a in areas or partnership_areas(questionnaire.partnership)}
+    checked = check_answers(plan_for(version).questions, answers, by_code)
     if not checked.ok:
         return Outcome(INVALID, errors=checked.errors, message="Some answers need fixing.")
     response, created = services.store_response(
-        version, checked.answers, key, areas, channel=channel, language=str(lang), event=event
+        version, checked.answers, key, by_code, channel=channel, language=str(lang), event=event
     )
     return Outcome(STORED if created else DUPLICATE, response=response)

@@ -12,6 +12,7 @@ from engage.questionnaire.models import QuestionnaireVersion
 from engage.questionnaire.services import current_version, questionnaire_for
 from engage.survey import rendering, services
 from engage.survey.answers import check_answers
+from engage.survey.plans import plan_for
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 
@@ -88,7 +89,7 @@ def submit():
                 "Something went wrong with this form. Check your answers and submit again."
             ),
         )
-    checked = check_answers(version.questions, values, areas)
+    checked = check_answers(plan_for(version).questions, values, areas)
     if not checked.ok:
         return render_form(version, values, checked.errors, key=key, status=400)
     services.store_response(version, checked.answers, key, areas, language=lang)
