@@ -2,7 +2,6 @@
 against a fresh seeded SQLite database (WAL), or PostgreSQL with --postgresql, with the
 kiosk limiter on and lifted as the submissions figure runs it.
 
-    .venv/bin/pip install 'pyinstrument>=5'   # once: a profiler, not a dependency of Engage
     .venv/bin/python bench/profile_submission.py [--count 300] [--html profile.html]
                                                  [--postgresql]
 

@@ -146,6 +146,7 @@ def register_commands(app: Flask) -> None:
     from engage.events.cli import kiosk_import
     from engage.exports.cli import export
     from engage.main.cli import stats
+    from engage.results.cli import recount_results
     from engage.xlsform.cli import xlsform
 
     for command in (
@@ -161,5 +162,6 @@ def register_commands(app: Flask) -> None:
         xlsform,
         backup_command,
         restore_command,
+        recount_results,
     ):
         app.cli.add_command(command)

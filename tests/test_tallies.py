@@ -187,3 +187,17 @@ def test_a_crosstab_counts_its_pair_once_then_keeps_it_up_to_date(db, questionna
         )
     )
     assert table["total"] == in_january
+
+
+def test_recount_results_finds_and_corrects_a_tally_changed_by_hand(db, runner, questionnaire):
+    _responses(db, questionnaire, 12, seed=8)
+    first = runner.invoke(args=["recount-results"])
+    assert first.exit_code == 0, first.output
+    assert "already matched" in first.output
+    db.session.execute(sa.update(AnswerTally).values(respondents=AnswerTally.respondents + 5))
+    db.session.commit()
+    second = runner.invoke(args=["recount-results"])
+    assert "differed from the answers in: answer_tally" in second.output
+    qn = questionnaire.questionnaire
+    result = aggregates.question_results(qn, "safe_dark", ResultFilter(), k=0)
+    assert result["respondents"] == 12

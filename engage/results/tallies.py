@@ -60,14 +60,43 @@ def upsert(table: sa.Table, dialect: str) -> sa.Insert:
     )
 
 
+_ARRAYS: dict[str, sa.TextClause] = {}
+
+
+def _array_upsert(table: sa.Table) -> sa.TextClause:
+    """PostgreSQL: every row in one statement, a typed array per column (``unnest``):
+    one statement to plan and run instead of one per row."""
+    if table.name not in _ARRAYS:
+        count = _count_column(table)
+        keys = [c.name for c in table.primary_key.columns]
+        names = [*keys, count.name]
+        arrays = ", ".join(
+            f"CAST(:{c.name} AS {c.type.compile(dialect=postgresql.dialect())}[])"
+            for c in table.columns
+            if c.name in names
+        )
+        _ARRAYS[table.name] = sa.text(
+            f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)}) "  # noqa: S608  # nosec B608  # our names
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT ({', '.join(keys)}) DO UPDATE "
+            f"SET {count.name} = {table.name}.{count.name} + excluded.{count.name}"
+        )
+    return _ARRAYS[table.name]
+
+
 def add(model: Any, counts: Mapping[tuple, int]) -> None:
     """Add ``counts`` ({primary key tuple: n}) to ``model``'s tally, in this transaction."""
     if not counts:
         return
     table = model.__table__
     names = [c.name for c in table.primary_key.columns] + [_count_column(table).name]
-    rows = [dict(zip(names, (*key, n), strict=True)) for key, n in sorted(counts.items())]
-    db.session.execute(_cached_upsert(table, db.session.get_bind().dialect.name), rows)
+    ordered = sorted(counts.items())
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        columns = list(zip(*((*key, n) for key, n in ordered), strict=True))
+        db.session.execute(_array_upsert(table), dict(zip(names, map(list, columns), strict=True)))
+        return
+    rows = [dict(zip(names, (*key, n), strict=True)) for key, n in ordered]
+    db.session.execute(_cached_upsert(table, dialect), rows)
 
 
 def answer_value(answer: Mapping[str, Any]) -> int | None:
