@@ -240,8 +240,9 @@ class _Generator:
             values = np.concatenate([p[2] for p in mine])
             plan_index = np.concatenate([np.full(len(p[0]), p[1]) for p in mine])
             question_ids = self.question_ids[plan_index]
-            # In index order: SQLite then builds the answer indexes from long sorted runs.
-            keys = (rows, question_ids)
+            # Response by response, as submissions store them: a response's answers then
+            # sit together in the table, where exports read them.
+            keys = (question_ids, rows)
             order = np.lexsort(keys)
             rows, values, plan_index = rows[order], values[order], plan_index[order]
             if column == TEXT:
