@@ -4,6 +4,7 @@ every filter, however the responses arrived (form, kiosk, seed-synthetic)."""
 import random
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from engage.demo.synthetic import seed_synthetic
@@ -201,3 +202,18 @@ def test_recount_results_finds_and_corrects_a_tally_changed_by_hand(db, runner, 
     qn = questionnaire.questionnaire
     result = aggregates.question_results(qn, "safe_dark", ResultFilter(), k=0)
     assert result["respondents"] == 12
+
+
+def test_a_response_is_stored_with_its_answers_and_tallies_or_not_at_all(
+    db, questionnaire, monkeypatch
+):
+    def broken(*args):
+        raise RuntimeError("the tallies could not be written")
+
+    monkeypatch.setattr(tallies, "record", broken)
+    rng = random.Random(9)  # noqa: S311 (made-up answers)
+    with pytest.raises(RuntimeError):
+        _store(db, questionnaire, rng, START)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 0

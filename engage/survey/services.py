@@ -8,7 +8,7 @@ from typing import cast
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from engage.database import MAX_ID
+from engage.database import MAX_ID, begin_writing
 from engage.events.models import Event
 from engage.extensions import db
 from engage.partnership.models import Area
@@ -114,6 +114,7 @@ def store_response(
         idempotency_key=key,
         submitted_at=submitted_at or utcnow(),
     )
+    begin_writing(db.session)  # the response, its answers and the tallies: all or nothing
     try:
         with db.session.begin_nested():
             db.session.add(response)
