@@ -219,8 +219,7 @@ def _question_columns(
     return [Column(name, latest.text, INTEGER)]
 
 
-def _heads(plan: RowPlan, after: int, up_to: int) -> list[Any]:
-    """The responses with ids in (after, up_to] that pass the filters, by id."""
+def _heads(plan: RowPlan, after: int, size: int) -> list[Any]:
     return list(
         db.session.connection().execute(
             sa.select(
@@ -234,26 +233,11 @@ def _heads(plan: RowPlan, after: int, up_to: int) -> list[Any]:
             )
             .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
             .outerjoin(Area, Response.area_id == Area.id)
-            .where(*plan.conditions, Response.id > after, Response.id <= up_to)
+            .where(*plan.conditions, Response.id > after, Response.id <= plan.max_id)
             .order_by(Response.id)
+            .limit(size)
         )
     )
-
-
-def _windows(plan: RowPlan, size: int) -> Iterator[list[Any]]:
-    """The filtered responses a window of ``size`` ids at a time, up to ``plan.max_id``.
-
-    A window of ids rather than "the next ``size`` rows": with LIMIT, SQLite may read
-    every remaining response of the version (its index) and sort them for each batch,
-    which makes a million-row download quadratic; a window is one short range of the
-    primary key whichever index it picks."""
-    after = 0
-    while after < plan.max_id:
-        up_to = min(after + size, plan.max_id)
-        heads = _heads(plan, after, up_to)
-        after = up_to
-        if heads:
-            yield heads
 
 
 def _answers(plan: RowPlan, ids: list[int]) -> Any:
@@ -306,12 +290,14 @@ def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
     width = len(plan.layout.columns)
     choice, multiple, numbers = plan.choice, plan.multiple, plan.numbers
     texts, areas, area_codes = plan.texts, plan.areas, plan.area_codes
-    for heads in _windows(plan, batch):
+    after = 0
+    while heads := _heads(plan, after, batch):
         rows: dict[int, list[Any]] = {}
         for head in heads:
             row = [*head, *([None] * (width - len(head)))]
             row[1] = utc(row[1])
             rows[head[0]] = row
+        after = heads[-1][0]
         for response_id, question_id, found in _answers(plan, list(rows)):
             row = rows[response_id]
             if question_id in numbers:

@@ -19,7 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from engage.extensions import db
 from engage.questionnaire import types
-from engage.questionnaire.models import Question, QuestionnaireVersion, Section
+from engage.questionnaire.models import Question, QuestionnaireVersion
+from engage.results import aggregates, tallies
+from engage.results.filters import ResultFilter
 from engage.results.models import (
     BOTH,
     CELL,
@@ -69,22 +71,13 @@ def record(
             for r in rows:
                 for c in columns:
                     counts[(*key, CELL, r, c)] += 1
-    from engage.results import tallies
-
     tallies.add(PairTally, counts)
 
 
 def _ids(questionnaire_id: int, code: str) -> list[int]:
     """The ids of every version's copy of a question. As a list of numbers, not a
     sub-select, so that SQLite matches answers through the (question, response) index."""
-    return list(
-        db.session.scalars(
-            sa.select(Question.id)
-            .join(Section, Question.section_id == Section.id)
-            .join(QuestionnaireVersion, Section.version_id == QuestionnaireVersion.id)
-            .where(QuestionnaireVersion.questionnaire_id == questionnaire_id, Question.code == code)
-        )
-    )
+    return list(aggregates.question_ids(questionnaire_id, ResultFilter(), [code]))
 
 
 def _day_counts(
@@ -95,8 +88,6 @@ def _day_counts(
 ):
     """SELECTs of the pair's day rows counted from the stored answers (one per kind), for
     the responses with ids in (after_id, up_to_id]."""
-    from engage.results import tallies
-
     dialect = db.session.get_bind().dialect.name
     row, column = so.aliased(Answer), so.aliased(Answer)
     row_value, column_value = tallies.answer_value_sql(row), tallies.answer_value_sql(column)
@@ -152,8 +143,6 @@ def _day_counts(
 
 def _count(pair: CrosstabPair, after_id: int | None = None, run: Any = None) -> None:
     """Add the pair's day rows for the stored responses (after ``after_id``)."""
-    from engage.results import tallies
-
     run = run or db.session.execute
     dialect = db.engine.dialect.name
     names = [c.name for c in TABLE.columns]
@@ -162,8 +151,6 @@ def _count(pair: CrosstabPair, after_id: int | None = None, run: Any = None) -> 
 
 
 def _months(pair: CrosstabPair, run: Any = None) -> None:
-    from engage.results import tallies
-
     tallies.roll_up_months(PairTally, [PairTally.pair_id == pair.id], db.engine.dialect.name, run)
 
 
