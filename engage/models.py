@@ -23,11 +23,6 @@ from engage.questionnaire.models import (  # noqa: F401
     QuestionnaireVersion,
     Section,
 )
-from engage.results.models import (  # noqa: F401
-    AnswerTally,
-    CrosstabPair,
-    PairTally,
-    ResponseTally,
-)
+from engage.results.models import ResultsState  # noqa: F401
 from engage.survey.models import Answer, Response  # noqa: F401
 from engage.xlsform.models import FormImport  # noqa: F401

@@ -168,16 +168,20 @@ def test_a_year_of_responses_is_shown_by_month(db, questionnaire):
     assert spring["by_date"][0]["label"] == "Week of 29 December 2025"
 
 
-def test_results_sum_the_tallies_in_one_grouped_query(db, questionnaire, app):
+def test_results_read_each_stored_response_once_and_never_the_answer_rows(db, questionnaire):
     many(db, questionnaire, 3, ward=["north"], safe_dark=["very"])
     db.session.commit()
+    first = aggregates.question_results(questionnaire.questionnaire, "safe_dark", ResultFilter(), 1)
     statements = []
     sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    aggregates.dashboard_results(questionnaire.questionnaire, ResultFilter(), 10)
-    sums = [s for s in statements if "sum(" in s.lower()]
-    assert len(sums) == 1
-    assert "FROM answer_tally" in sums[0] and "GROUP BY" in sums[0]
-    assert not [s for s in statements if "FROM answer" in s and "answer_tally" not in s]
+    again = aggregates.question_results(questionnaire.questionnaire, "safe_dark", ResultFilter(), 1)
+    assert again == first and first["respondents"] == 3
+    assert not [s for s in statements if "FROM answer" in s]
+    answer(db, questionnaire, ward=["north"], safe_dark=["very"])
+    db.session.commit()
+    third = aggregates.question_results(questionnaire.questionnaire, "safe_dark", ResultFilter(), 1)
+    assert third["respondents"] == 4
+    assert not [s for s in statements if "FROM answer" in s]
 
 
 def test_my_agencys_questions(db, questionnaire, partnership):

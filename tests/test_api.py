@@ -11,6 +11,7 @@ from engage.api import tokens
 from engage.api.models import ApiToken
 from engage.audit.models import AuditEntry
 from engage.questionnaire import services as questionnaire_services
+from engage.survey.models import Response
 from engage.survey.services import new_key
 from engage.survey.submission import STORED, submit_payload
 from tests import factories
@@ -40,7 +41,7 @@ def submit(db, version, ward="north", safe="fairly", why=None, street=None, **an
     outcome = submit_payload(version.questionnaire, payload, channel="online")
     assert outcome.status == STORED, outcome.errors
     db.session.commit()
-    return outcome.response
+    return db.session.get(Response, outcome.response_id)
 
 
 def assert_json_error(response, status: int) -> dict:

@@ -9,6 +9,7 @@ old database or the restored one, never a mixture. PostgreSQL has its own tools
 
 import os
 import sqlite3
+import uuid
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,6 +160,21 @@ def check_restorable(engine: Engine, source: Path, migrations: str) -> tuple[Pat
     return database, found
 
 
+def _renew_results_epoch(connection: sqlite3.Connection) -> None:
+    """Running processes keep results read from the old database: a new epoch makes them
+    read the restored one afresh (an older backup gets one when it is migrated)."""
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'results_state'"
+    ).fetchone()
+    if found:
+        connection.execute(
+            "INSERT INTO results_state (id, epoch) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch",
+            (uuid.uuid4().hex,),
+        )
+        connection.commit()
+
+
 def restore(engine: Engine, source: Path, migrations: str, now: datetime) -> Restored:
     """Replace the SQLite database with the backup ``source``, keeping a copy of it first.
 
@@ -174,5 +190,6 @@ def restore(engine: Engine, source: Path, migrations: str, now: datetime) -> Res
         closing(sqlite3.connect(database, timeout=30)) as dst,
     ):
         src.backup(dst)
+        _renew_results_epoch(dst)
     state = migration_state(found.revision, migrations) or BEHIND
     return Restored(database, kept, found.revision, state)

@@ -27,15 +27,6 @@ CACHE_KIB = 512 * 1024
 Loader = Callable[..., None]
 
 
-def _upsert_sql(table: str, names: list[str], source: str, add_to: str) -> str:
-    """Rows that add their ``add_to`` count to an existing row with the same other columns."""
-    keys = ", ".join(n for n in names if n != add_to)
-    return (
-        f"INSERT INTO {table} ({', '.join(names)}) {source} "  # noqa: S608  # nosec B608  # our names
-        f"ON CONFLICT ({keys}) DO UPDATE SET {add_to} = {table}.{add_to} + excluded.{add_to}"
-    )
-
-
 def _timestamps(column: np.ndarray, suffix: str) -> list[str]:
     """Text timestamps the way each database reads them (SQLite keeps them as text)."""
     text = np.char.replace(np.datetime_as_string(column, unit="us"), "T", " ")
@@ -71,23 +62,13 @@ def _sqlite(raw: sqlite3.Connection, reindex: Sequence[str]) -> Iterator[Loader]
                 raw.execute(f'DROP INDEX "{name}"')
                 rebuild.append(sql)
 
-        def load(table: str, columns: dict[str, Any], add_to: str | None = None) -> None:
+        def load(table: str, columns: dict[str, Any]) -> None:
             if not columns:
                 return
             names = ", ".join(columns)
             marks = ", ".join("?" * len(columns))
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608  # our names
-            adding = add_to and raw.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()  # noqa: S608  # nosec B608
-            if adding:
-                # Into a scratch table first, then added row by row inside SQLite.
-                raw.execute(f"CREATE TEMPORARY TABLE scratch AS SELECT * FROM {table} LIMIT 0")  # noqa: S608  # nosec B608
-                sql = f"INSERT INTO scratch ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
             raw.executemany(sql, zip(*_lists(columns, ""), strict=True))
-            if adding and add_to:
-                # "WHERE true": SQLite's parser needs it before ON CONFLICT after a SELECT.
-                source = f"SELECT {names} FROM scratch WHERE true"  # noqa: S608  # nosec B608
-                raw.execute(_upsert_sql(table, list(columns), source, add_to))
-                raw.execute("DROP TABLE scratch")
 
         yield load
         for sql in rebuild:
@@ -104,27 +85,14 @@ def _sqlite(raw: sqlite3.Connection, reindex: Sequence[str]) -> Iterator[Loader]
 def _postgresql(raw: Any) -> Iterator[Loader]:
     tables: set[str] = set()
 
-    def load(table: str, columns: dict[str, Any], add_to: str | None = None) -> None:
+    def load(table: str, columns: dict[str, Any]) -> None:
         if not columns:
             return
         names = ", ".join(columns)
-        with raw.cursor() as cursor:
-            target = table
-            if add_to:
-                # COPY cannot add to existing rows: copy into a scratch table, then upsert.
-                target = f"scratch_{table}"
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE {target} (LIKE {table}) ON COMMIT DROP"  # nosec B608
-                )
-            else:
-                tables.add(table)
-            with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
-                for row in zip(*_lists(columns, "+00:00"), strict=True):
-                    copy.write_row(row)
-            if add_to:
-                source = f"SELECT {names} FROM {target}"  # noqa: S608  # nosec B608  # our names
-                cursor.execute(_upsert_sql(table, list(columns), source, add_to))
-                cursor.execute(f"DROP TABLE {target}")
+        tables.add(table)
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in zip(*_lists(columns, "+00:00"), strict=True):
+                copy.write_row(row)
 
     try:
         yield load
@@ -144,11 +112,9 @@ def _postgresql(raw: Any) -> Iterator[Loader]:
 
 @contextmanager
 def loader(engine: Engine, reindex: Sequence[str] = ()) -> Iterator[Loader]:
-    """A ``load(table, columns, add_to=None)`` function that inserts columns of equal
-    length (numpy arrays; object arrays for nullable ones) into ``table``; with ``add_to``,
-    a row whose other columns match an existing row's key adds that count column to it.
-    Everything loaded inside the ``with`` block is committed together at its end, or not
-    at all."""
+    """A ``load(table, columns)`` function that inserts columns of equal length (numpy
+    arrays; object arrays for nullable ones; lists) into ``table``. Everything loaded
+    inside the ``with`` block is committed together at its end, or not at all."""
     pooled = engine.raw_connection()
     try:
         raw = pooled.driver_connection

@@ -16,17 +16,17 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from engage.demo import bulk, tally_columns
+from engage.demo import bulk
 from engage.events.models import Event
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Question, QuestionnaireVersion
-from engage.results import pairs
-from engage.results.models import AnswerTally, ResponseTally
+from engage.results import coding
 from engage.survey.answers import max_length
 from engage.survey.models import KIOSK, ONLINE, Answer, Response
+from engage.survey.plans import plan_for
 from engage.timeutil import utcnow
 
 BATCH = 25_000  # responses drawn and written at a time: about 900,000 answer rows
@@ -61,6 +61,7 @@ class Plan:
     """One question's sampler, prepared once per run."""
 
     question_id: int
+    code: str
     kind: str
     required: bool
     option_ids: np.ndarray  # ordinary options
@@ -92,6 +93,7 @@ def _plans(rng: np.random.Generator, version: QuestionnaireVersion) -> list[Plan
         ordinary = [o.id for o in question.options if not o.exclusive]
         plan = Plan(
             question.id,
+            question.code,
             question.type,
             question.required,
             np.array(ordinary, dtype=np.int64),
@@ -166,6 +168,12 @@ class _Generator:
         self.version_id = version.id
         self.plans = _plans(self.rng, version)
         self.question_ids = np.array([plan.question_id for plan in self.plans])
+        self.layout = plan_for(version).layout
+        options = [o for q in version.questions for o in q.options]
+        self.position_of = np.zeros(max((o.id for o in options), default=0) + 1, dtype=np.int64)
+        for question in version.questions:
+            for position, option in enumerate(question.options):
+                self.position_of[option.id] = position
         partnership_id = version.questionnaire.partnership_id
         self.areas = np.array(
             db.session.scalars(
@@ -212,14 +220,17 @@ class _Generator:
         self.done += n
         return columns, areas
 
-    def answers(self, first: int, areas: np.ndarray) -> dict[str, dict[str, Any]]:
+    def answers(
+        self, first: int, areas: np.ndarray
+    ) -> tuple[dict[str, dict[str, Any]], list[bytes]]:
         """The answer columns of a batch, one set per value column (an insert that binds
         only the columns a row uses is much quicker than one padded with nulls), each
-        in the order of the answer indexes."""
+        in the order of the answer indexes; and each response's results row."""
         n = len(areas)
         everyone = np.arange(n)
         parts: list[tuple[np.ndarray, int, np.ndarray, int]] = []
         given: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        coded = np.zeros(n, dtype=self.layout.dtype)
         for index, plan in enumerate(self.plans):
             shown = everyone
             if plan.condition is not None:
@@ -231,6 +242,24 @@ class _Generator:
             rows, values, column = _values(self.rng, plan, shown, areas)
             given[index] = (rows, values)
             parts.append((rows, index, values, column))
+            slot = self.layout.slot(plan.code)
+            if slot is not None:
+                coded[f"s{slot}"] = self._slot(plan, n, shown, rows, values)
+        return self._answer_sets(first, parts), _rows(coded)
+
+    def _slot(self, plan: Plan, n: int, shown, rows, values) -> np.ndarray:
+        """One question's slot of the results rows (see ``results.coding``)."""
+        if plan.kind == types.MULTIPLE:
+            bits = np.full(n, coding.HIDDEN_BIT, dtype=np.uint64)
+            bits[shown] = 0
+            np.bitwise_or.at(bits, rows, np.uint64(1) << self.position_of[values].astype(np.uint64))
+            return bits
+        slot = np.full(n, coding.NOT_SHOWN, dtype=np.int32)
+        slot[shown] = coding.NO_ANSWER
+        slot[rows] = self.position_of[values] if plan.kind in types.CHOICE_TYPES else values
+        return slot
+
+    def _answer_sets(self, first: int, parts) -> dict[str, dict[str, Any]]:
         sets = {}
         for column, name in enumerate(COLUMNS):
             mine = [part for part in parts if part[3] == column]
@@ -259,6 +288,11 @@ class _Generator:
         return sets
 
 
+def _rows(coded: np.ndarray) -> list[bytes]:
+    raw, size = coded.tobytes(), coded.dtype.itemsize
+    return [raw[i : i + size] for i in range(0, len(raw), size)]
+
+
 def _next_id(column: Any) -> int:
     return (db.session.scalar(sa.select(sa.func.max(column))) or 0) + 1
 
@@ -275,12 +309,12 @@ def seed_synthetic(
     """Add ``count`` synthetic responses to ``version`` in one transaction of their own,
     committed here; return how many answers."""
     generator = _Generator(version, seed, now or utcnow())
-    counts = tally_columns.Counts(version.id, list(generator.languages))
 
     def draw(first: int, size: int) -> list[tuple[str, dict[str, Any]]]:
         responses, areas = generator.responses(first, size, count)
-        answers = list(generator.answers(first, areas).values())
-        counts.add_batch(responses, answers)
+        sets, coded = generator.answers(first, areas)
+        responses["coded"] = coded
+        answers = list(sets.values())
         return [(Response.__tablename__, responses)] + [(Answer.__tablename__, a) for a in answers]
 
     answers_total = 0
@@ -302,7 +336,4 @@ def seed_synthetic(
                 load(table, columns)
                 if table == Answer.__tablename__:
                     answers_total += len(columns["response_id"])
-        load(ResponseTally.__tablename__, counts.response_rows(), add_to="responses")
-        load(AnswerTally.__tablename__, counts.answer_rows(), add_to="respondents")
-    pairs.recount(version.questionnaire_id)
     return answers_total

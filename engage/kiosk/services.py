@@ -3,12 +3,12 @@ takes, the per-question rules the tablet checks before Next, and storing an
 upload through the one submission path (engage.survey.submission).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext
 
 from engage.events.models import Event
@@ -34,13 +34,28 @@ START_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class AreaRef:
+    """An area as a kiosk keeps it between requests: plain values, in no session."""
+
+    id: int
+    code: str
+    name: str
+
+
 @dataclass
 class Kiosk:
     """An event whose kiosk link is valid, with the questionnaire residents answer there."""
 
     event: Event
-    questionnaire: Questionnaire
-    areas: list[Area]
+    questionnaire_id: int
+    areas: list[AreaRef]
+
+    @cached_property
+    def questionnaire(self) -> Questionnaire:
+        found = db.session.get(Questionnaire, self.questionnaire_id)
+        assert found is not None  # noqa: S101  # nosec B101  # a questionnaire is never deleted
+        return found
 
     @cached_property
     def version(self) -> QuestionnaireVersion | None:
@@ -48,16 +63,29 @@ class Kiosk:
         return current_version(self.questionnaire)
 
 
+SETTINGS = "engage.kiosk_settings"
+
+
 def kiosk_for(token: str) -> Kiosk | None:
-    """The kiosk behind ``token``; None when the token is unknown or expired."""
+    """The kiosk behind ``token``; None when the token is unknown, replaced or expired.
+
+    The token is looked up on every request, so a link replaced or expired in any
+    process stops working at once. What follows from the event's partnership (its one
+    questionnaire, its areas) never changes once set up, so each process keeps it.
+    """
     event = event_for_token(token)
     if event is None:
         return None
-    partnership = db.session.get(Partnership, event.partnership_id)
-    questionnaire = questionnaire_for(partnership) if partnership else None
-    if partnership is None or questionnaire is None:
-        return None
-    return Kiosk(event, questionnaire, partnership_areas(partnership))
+    cache = current_app.extensions.setdefault(SETTINGS, {})
+    settings = cache.get(event.partnership_id)
+    if settings is None:
+        partnership = db.session.get(Partnership, event.partnership_id)
+        questionnaire = questionnaire_for(partnership) if partnership else None
+        if partnership is None or questionnaire is None:
+            return None
+        areas = tuple(AreaRef(a.id, a.code, a.name) for a in partnership_areas(partnership))
+        settings = cache[event.partnership_id] = (questionnaire.id, areas)
+    return Kiosk(event, settings[0], list(settings[1]))
 
 
 def start_choices() -> list[dict[str, str]]:
@@ -102,7 +130,7 @@ def kiosk_sections(
     version: QuestionnaireVersion,
     values: Mapping[str, list[str]],
     errors: Mapping[str, str],
-    areas: list[Area],
+    areas: Sequence[Area | AreaRef],
     lang: str,
 ) -> list[dict]:
     """The survey sections as rendering.page_sections gives them, each question with rules."""
@@ -128,7 +156,7 @@ def form_payload(version: QuestionnaireVersion, form: Any, lang: str) -> dict[st
 def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
     """Check and store one kiosk response for the event; the view commits."""
     return submit_payload(
-        kiosk.questionnaire, payload, channel=KIOSK, event=kiosk.event, areas=kiosk.areas
+        kiosk.questionnaire_id, payload, channel=KIOSK, event=kiosk.event, areas=kiosk.areas
     )
 
 

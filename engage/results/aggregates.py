@@ -1,13 +1,11 @@
 """Aggregate results: totals, breakdowns and per-question results, already suppressed.
 
-The database does the counting: it sums the running tallies (``results.tallies``),
-joined across versions by question code and filtered by ``tallies.cell_conditions``.
-Counts never leave this module raw: each public function passes them through
-``suppression`` before returning, and the raw queries are private.
+The counting reads the results columns (``reading``, ``columns``), where versions
+are joined by question code. Counts never leave this module raw: each public function
+passes them through ``suppression`` before returning, and the raw counts are private.
 """
 
-from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,11 +16,11 @@ from engage.extensions import db
 from engage.i18n import LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
-from engage.questionnaire.models import Option, Question, Questionnaire, Section
-from engage.results import suppression, tallies
+from engage.questionnaire.models import Questionnaire
+from engage.results import engine, reading, suppression
 from engage.results.catalogue import CLOSED_TYPES, QuestionInfo, catalogue
 from engage.results.filters import ResultFilter
-from engage.results.models import RESPONDENTS, AnswerTally, ResponseTally
+from engage.results.periods import date_period, period_label, period_of
 
 CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
 
@@ -32,68 +30,26 @@ def configured_k() -> int:
     return int(current_app.config.get("ENGAGE_SUPPRESSION_K", suppression.DEFAULT_K))
 
 
-# --- Private: raw counts, from the tallies --------------------------------------------
-
-
-def question_ids(
-    questionnaire_id: int, filters: ResultFilter, codes: Iterable[str]
-) -> dict[int, str]:
-    """{question id: code} of every copy of these codes in the filtered versions."""
-    rows = db.session.execute(
-        sa.select(Question.id, Question.code)
-        .join(Section, Question.section_id == Section.id)
-        .where(
-            Section.version_id.in_(tallies.version_ids(filters, questionnaire_id)),
-            Question.code.in_(list(codes)),
-        )
-    )
-    return {k: v for k, v in rows}
-
-
-def value_keys(infos: Iterable[QuestionInfo], ids: dict[int, str], areas: list[Area]):
-    """A function from (code, tallied value) to the key results use: option code, area
-    code or the number as text."""
-    types_by_code = {i.code: i.type for i in infos}
-    options = {
-        option_id: code
-        for option_id, code in db.session.execute(
-            sa.select(Option.id, Option.code).where(Option.question_id.in_(list(ids)))
-        )
-    }
-    area_codes = {a.id: a.code for a in areas}
-
-    def key(code: str, value: int) -> str | None:
-        kind = types_by_code.get(code)
-        if kind in types.CHOICE_TYPES:
-            return options.get(value)
-        if kind == types.AREA:
-            return area_codes.get(value)
-        return str(value)
-
-    return key
+# --- Private: raw counts, from the results columns -----------------------------------
 
 
 def _raw_question_counts(
     questionnaire: Questionnaire, filters: ResultFilter, infos: list[QuestionInfo]
 ):
     """Respondents per code, and per code the count of each option, area or value."""
-    codes = [i.code for i in infos]
-    ids = question_ids(questionnaire.id, filters, codes)
-    key = value_keys(infos, ids, questionnaire.partnership.areas)
-    tally = AnswerTally
-    rows = db.session.execute(
-        sa.select(tally.question_id, tally.kind, tally.value, sa.func.sum(tally.respondents))
-        .where(tally.question_id.in_(list(ids)), *tallies.cell_conditions(tally, filters))
-        .group_by(tally.question_id, tally.kind, tally.value)
-    )
+    view, selection = reading.selected(questionnaire, filters)
+    key = reading.Keys(view, questionnaire.partnership.areas)
     totals: dict[str, int] = {}
-    values: dict[str, dict[str, int]] = {code: {} for code in codes}
-    for question_id, kind, value, count in rows:
-        code = ids[question_id]
-        if kind == RESPONDENTS:
-            totals[code] = totals.get(code, 0) + int(count)
-        elif (found := key(code, value)) is not None:
-            values[code][found] = values[code].get(found, 0) + int(count)
+    values: dict[str, dict[str, int]] = {}
+    for info in infos:
+        values[info.code] = {}
+        if info.code not in view.schema.codes:
+            continue
+        found = view.distribution(info.code, selection)
+        totals[info.code] = found.respondents
+        for value, count in found.counts.items():
+            if (shown := key(info.code, value)) is not None:
+                values[info.code][shown] = values[info.code].get(shown, 0) + count
     return totals, values
 
 
@@ -242,24 +198,15 @@ def _breakdown(rows: list[tuple[Any, str, int]], total: int, k: int) -> list[dic
 def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dict[str, Any]:
     """Total responses and responses by ward, event, date, channel and language. Dates
     are grouped by day, week or month, whichever keeps the list readable."""
-    tally = ResponseTally
-    conditions = [
-        tally.version_id.in_(tallies.version_ids(filters, questionnaire.id)),
-        *tallies.cell_conditions(tally, filters),
-    ]
-
-    def grouped(column) -> dict[Any, int]:
-        stmt = sa.select(column, sa.func.sum(tally.responses)).where(*conditions).group_by(column)
-        return {key: int(n) for key, n in db.session.execute(stmt)}
-
-    by_area = grouped(tally.area_id)
-    total = sum(by_area.values())
+    view, selection = reading.selected(questionnaire, filters)
+    by_area = view.grouped("area", selection)
+    total = view.size(selection)
     wards = [(a.code, a.name, by_area.get(a.id, 0)) for a in questionnaire.partnership.areas]
     known = {a.id for a in questionnaire.partnership.areas}
     unknown = sum(n for area_id, n in by_area.items() if area_id not in known)
     if unknown:
         wards.append(("none", "No ward given", unknown))
-    by_event = grouped(tally.event_id)
+    by_event = view.grouped("event", selection)
     names = {
         event_id: name
         for event_id, name in db.session.execute(
@@ -270,17 +217,22 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
         (event_id or "none", names.get(event_id) or "No event (answered online)", n)
         for event_id, n in by_event.items()
     ]
-    by_day = {_as_date(day): n for day, n in grouped(tally.day).items()}
+    by_day = {engine.from_day_number(day): n for day, n in view.grouped("day", selection).items()}
     period = date_period(min(by_day, default=None), max(by_day, default=None))
     by_period: dict[date, int] = {}
     for day, n in by_day.items():
         start = period_of(day, period)
         by_period[start] = by_period.get(start, 0) + n
     dates = [(start, period_label(str(start), period), n) for start, n in by_period.items()]
-    channels = [(c, CHANNEL_LABELS.get(c, c), n) for c, n in grouped(tally.channel).items()]
+    channels = [
+        (view.channels[c], CHANNEL_LABELS.get(view.channels[c], view.channels[c]), n)
+        for c, n in view.grouped("channel", selection).items()
+    ]
     languages = [
         (code, LANGUAGES[code].english_name if code in LANGUAGES else code, n)
-        for code, n in grouped(tally.language).items()
+        for code, n in (
+            (view.languages[i], n) for i, n in view.grouped("language", selection).items()
+        )
     ]
     _, shown_total = suppression.suppress_distribution({}, total, k)
     return {
@@ -293,34 +245,3 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
         "by_channel": _breakdown(channels, total, k),
         "by_language": _breakdown(languages, total, k),
     }
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
-def period_of(day: date, period: str) -> date:
-    """The first day of the day, ISO week (Monday) or month that ``day`` is in."""
-    if period == "month":
-        return day.replace(day=1)
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    return day
-
-
-def date_period(first: date | None, last: date | None) -> str:
-    """Days for up to a month of responses, weeks for up to half a year, then months."""
-    if first is None or last is None:
-        return "day"
-    days = (last - first).days
-    return "day" if days <= 31 else "week" if days <= 183 else "month"
-
-
-def period_label(start: str, period: str) -> str:
-    """How a period starting on ``start`` (YYYY-MM-DD) is shown."""
-    when = date.fromisoformat(start)
-    if period == "month":
-        return when.strftime("%B %Y")
-    if period == "week":
-        return f"Week of {when.day} {when:%B %Y}"
-    return f"{when.day} {when:%B %Y}"

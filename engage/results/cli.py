@@ -1,47 +1,34 @@
-"""``flask recount-results``: count every stored response into the results tallies afresh."""
+"""``flask recount-results``: check every response's results row against its answers."""
 
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from engage.extensions import db
-from engage.results import tallies
-from engage.results.models import AnswerTally, PairTally, ResponseTally
-
-
-def _snapshot() -> dict[str, int]:
-    return {
-        model.__tablename__: db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
-        for model in (ResponseTally, AnswerTally, PairTally)
-    }
-
-
-def _rows() -> dict[str, list[tuple]]:
-    return {
-        model.__tablename__: sorted(
-            tuple(str(v) for v in row) for row in db.session.execute(sa.select(model.__table__))
-        )
-        for model in (ResponseTally, AnswerTally, PairTally)
-    }
+from engage.partnership.services import current_partnership
+from engage.questionnaire.services import questionnaire_for
+from engage.results.recount import recount
 
 
 @click.command("recount-results")
 @with_appcontext
 def recount_results() -> None:
-    """Count every stored response into the results tallies afresh, in one transaction.
-
-    The tallies are kept as responses are stored, so this is for checking them, or
-    after changing the database by hand. Says whether anything differed.
-    """
-    before = _rows()
-    tallies.rebuild()
-    after = _rows()
+    """Rebuild each response's results row from its stored answers and correct any that
+    differ, a batch at a time. Rows are written as responses are stored, so this is for
+    checking them, or after changing the database by hand. Says what differed."""
+    partnership = current_partnership()
+    questionnaire = questionnaire_for(partnership) if partnership else None
+    if questionnaire is None:
+        click.echo("There is no questionnaire yet, so nothing to recount.")
+        return
+    found = recount(questionnaire)
     db.session.commit()
-    changed = [name for name in before if before[name] != after[name]]
-    counts = ", ".join(f"{name} {n:,} rows" for name, n in _snapshot().items())
-    click.echo(f"Recounted: {counts}.")
-    click.echo(
-        "The tallies differed from the answers in: " + ", ".join(changed) + "; now corrected."
-        if changed
-        else "The tallies already matched the stored answers."
-    )
+    click.echo(f"Checked {found.checked:,} responses against their stored answers.")
+    if found.corrected:
+        shown = ", ".join(str(i) for i in found.corrected[:20])
+        more = f" and {len(found.corrected) - 20:,} more" if len(found.corrected) > 20 else ""
+        click.echo(
+            f"{len(found.corrected):,} results rows differed from the answers and were "
+            f"corrected: responses {shown}{more}."
+        )
+    else:
+        click.echo("Every results row already matched the stored answers.")

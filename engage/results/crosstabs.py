@@ -1,21 +1,17 @@
 """Two-way results: a cross-tab, results per ward, and trends over time; already suppressed.
 
-As in ``aggregates``, the database sums the running tallies (a cross-tab's pair is
-counted from the answers the first time it is asked for, see ``pairs``), and every
-public function passes the counts through ``suppression`` before returning.
+As in ``aggregates``, the counting reads the results columns (any pair of questions,
+under any filter, on its first view), and every public function passes the counts
+through ``suppression`` before returning.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
-from engage.extensions import db
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
-from engage.results import aggregates, pairs, suppression, tallies
+from engage.results import engine, reading, suppression
 from engage.results.catalogue import (
     AGREE_CODES,
     BREAKDOWN_TYPES,
@@ -24,17 +20,6 @@ from engage.results.catalogue import (
     catalogue,
 )
 from engage.results.filters import ResultFilter
-from engage.results.models import (
-    BOTH,
-    CELL,
-    COLUMN_MARGIN,
-    MONTH,
-    RESPONDENTS,
-    ROW_MARGIN,
-    VALUE,
-    AnswerTally,
-    PairTally,
-)
 
 ROW_TYPES = (*types.CHOICE_TYPES, types.RATING)
 TREND_PERIODS = ("week", "month")
@@ -105,38 +90,24 @@ def _add(counts: dict, key: Any, n: int) -> None:
         counts[key] = counts.get(key, 0) + int(n)
 
 
-def _pair_counts(
-    questionnaire: Questionnaire, row: QuestionInfo, col: QuestionInfo, filters: ResultFilter
-):
-    """Cells, row and column totals and the total of respondents to both questions."""
-    pair = pairs.pair_for(questionnaire.id, row.code, col.code)
-    everything = ResultFilter(versions=filters.versions)
-    ids = aggregates.question_ids(questionnaire.id, everything, [row.code, col.code])
-    key = aggregates.value_keys([row, col], ids, questionnaire.partnership.areas)
-    tally = PairTally
-    found = db.session.execute(
-        sa.select(tally.kind, tally.row_value, tally.column_value, sa.func.sum(tally.respondents))
-        .where(
-            tally.pair_id == pair.id,
-            tally.version_id.in_(tallies.version_ids(filters, questionnaire.id)),
-            *tallies.cell_conditions(tally, filters),
-        )
-        .group_by(tally.kind, tally.row_value, tally.column_value)
-    )
+def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: ResultFilter):
+    """Cells, row and column totals and the total of respondents to both (``col`` may be
+    "area", the response's ward)."""
+    view, selection = reading.selected(questionnaire, filters)
+    if row not in view.schema.codes or (col != "area" and col not in view.schema.codes):
+        return {}, {}, {}, 0
+    key = reading.Keys(view, questionnaire.partnership.areas)
+    table = view.table(row, col, selection)
     cells: dict[tuple[str, str], int] = {}
     row_totals: dict[str, int] = {}
     col_totals: dict[str, int] = {}
-    total = 0
-    for kind, row_value, col_value, n in found:
-        if kind == BOTH:
-            total += int(n)
-        elif kind == ROW_MARGIN:
-            _add(row_totals, key(row.code, row_value), n)
-        elif kind == COLUMN_MARGIN:
-            _add(col_totals, key(col.code, col_value), n)
-        elif kind == CELL:
-            _add(cells, (key(row.code, row_value), key(col.code, col_value)), n)
-    return cells, row_totals, col_totals, total
+    for (r, c), n in table.cells.items():
+        _add(cells, (key(row, r), key(col, c)), n)
+    for r, n in table.rows.items():
+        _add(row_totals, key(row, r), n)
+    for c, n in table.columns.items():
+        _add(col_totals, key(col, c), n)
+    return cells, row_totals, col_totals, table.total
 
 
 def crosstab(
@@ -145,8 +116,7 @@ def crosstab(
     """A closed question (rows) by an area or "about you" question (columns).
 
     Cells count respondents who answered both; percentages are of the column total.
-    None when either code cannot be used that way. The first cross-tab of a pair of
-    questions counts it from the stored answers; later ones read its running tally.
+    None when either code cannot be used that way.
     """
     infos = {i.code: i for i in catalogue(questionnaire, filters)}
     row, col = infos.get(row_code), infos.get(col_code)
@@ -155,7 +125,7 @@ def crosstab(
     if row.type not in ROW_TYPES or col.type not in BREAKDOWN_TYPES:
         return None
     areas = questionnaire.partnership.areas
-    cells, row_totals, col_totals, total = _pair_counts(questionnaire, row, col, filters)
+    cells, row_totals, col_totals, total = _pair_counts(questionnaire, row.code, col.code, filters)
     table = _suppressed_table(
         _question_side(row, areas, None),
         _question_side(col, areas, None),
@@ -172,22 +142,6 @@ def crosstab(
     }
 
 
-def _by_ward(questionnaire: Questionnaire, info: QuestionInfo):
-    """(kind, value key, ward code, count, sum of values) from every version's tally."""
-    ids = aggregates.question_ids(questionnaire.id, ResultFilter(), [info.code])
-    key = aggregates.value_keys([info], ids, questionnaire.partnership.areas)
-    wards = {a.id: a.code for a in questionnaire.partnership.areas}
-    tally = AnswerTally
-    rows = db.session.execute(
-        sa.select(tally.kind, tally.value, tally.area_id, sa.func.sum(tally.respondents))
-        .where(tally.question_id.in_(list(ids)), tally.span == MONTH)
-        .group_by(tally.kind, tally.value, tally.area_id)
-    )
-    for kind, value, area_id, n in rows:
-        if area_id in wards:
-            yield kind, key(info.code, value), wards[area_id], int(n), int(value) * int(n)
-
-
 def ward_results(
     questionnaire: Questionnaire, info: QuestionInfo, k: int, lang: str | None = None
 ) -> dict[str, Any]:
@@ -198,18 +152,10 @@ def ward_results(
     """
     areas = questionnaire.partnership.areas
     head = {"code": info.code, "text": info.text(lang), "type": info.type, "k": k}
-    found = list(_by_ward(questionnaire, info))
-    respondents: dict[str, int] = {}
-    for kind, _key, ward, n, _sum in found:
-        if kind == RESPONDENTS:
-            respondents[ward] = respondents.get(ward, 0) + n
+    cells, row_totals, respondents, _total = _pair_counts(
+        questionnaire, info.code, "area", ResultFilter()
+    )
     if info.type in types.CHOICE_TYPES:
-        cells: dict[tuple[str, str], int] = {}
-        row_totals: dict[str, int] = {}
-        for kind, key, ward, n, _sum in found:
-            if kind == VALUE:
-                _add(cells, (key, ward), n)
-                _add(row_totals, key, n)
         table = _suppressed_table(
             _question_side(info, areas, lang),
             _ward_side(areas),
@@ -221,10 +167,9 @@ def ward_results(
         )
         return head | table
     totals: dict[str, tuple[int, int]] = {}
-    for kind, _key, ward, n, value_sum in found:
-        if kind == VALUE:
-            count, so_far = totals.get(ward, (0, 0))
-            totals[ward] = (count + n, so_far + value_sum)
+    for (value, ward), n in cells.items():
+        count, so_far = totals.get(ward, (0, 0))
+        totals[ward] = (count + n, so_far + int(value) * n)
     wards = []
     for area in areas:
         n = respondents.get(area.code, 0)
@@ -252,26 +197,17 @@ def trend(
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None or info.type not in TREND_TYPES or period not in TREND_PERIODS:
         return None
-    ids = aggregates.question_ids(questionnaire.id, filters, [code])
-    key = aggregates.value_keys([info], ids, questionnaire.partnership.areas)
-    tally = AnswerTally
-    rows = db.session.execute(
-        sa.select(tally.start, tally.kind, tally.value, sa.func.sum(tally.respondents))
-        .where(tally.question_id.in_(list(ids)), *tallies.day_conditions(tally, filters))
-        .group_by(tally.start, tally.kind, tally.value)
-    )
+    view, selection = reading.selected(questionnaire, filters)
+    if code not in view.schema.codes:
+        return None
+    options = view.schema.codes[code].options
+    agree = [i for i, option in enumerate(options) if option in AGREE_CODES]
+    found = view.by_period(code, selection, period, agree)
     # Per period: respondents, and the sum of ratings or the number agreeing.
-    periods: dict[date, list[int]] = {}
-    for start, kind, value, n in rows:
-        when = aggregates.period_of(aggregates._as_date(start), period)
-        counts = periods.setdefault(when, [0, 0, 0])
-        if kind == RESPONDENTS:
-            counts[0] += int(n)
-        elif info.type == types.RATING:
-            counts[1] += int(value) * int(n)
-            counts[2] += int(n)
-        elif key(code, value) in AGREE_CODES:
-            counts[1] += int(n)
+    periods = {
+        engine.from_day_number(start): [n, total if info.type == types.RATING else hits, n]
+        for start, (n, total, hits) in found.items()
+    }
     points = []
     for start in sorted(periods):
         n, measure, rated = periods[start]

@@ -36,6 +36,13 @@ class Response(Model):
     )
     # One per rendered form: a repeated post of the same form stores nothing new.
     idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    # Its results row: who was asked what, and the closed answers (``results.coding``).
+    coded: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    # PostgreSQL: the transaction that stored it, so results read new rows in commit
+    # order (``results.engine``); set by the column's default. Unused on SQLite.
+    txid: so.Mapped[int | None] = so.mapped_column(
+        sa.BigInteger, index=True, server_default=sa.FetchedValue()
+    )
 
     version: so.Mapped[QuestionnaireVersion] = so.relationship()
     area: so.Mapped[Area | None] = so.relationship()
@@ -43,6 +50,17 @@ class Response(Model):
     answers: so.Mapped[list["Answer"]] = so.relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
+
+
+# Only PostgreSQL has a default for txid, which SQLAlchemy cannot say per dialect.
+TXID_DEFAULT = "(pg_current_xact_id()::text)::bigint"
+sa.event.listen(
+    Response.__table__,
+    "after_create",
+    sa.DDL(f"ALTER TABLE response ALTER COLUMN txid SET DEFAULT {TXID_DEFAULT}").execute_if(
+        dialect="postgresql"
+    ),
+)
 
 
 class Answer(Model):

@@ -12,9 +12,13 @@ from datetime import datetime
 
 from flask import current_app
 
+from engage.extensions import db
+from engage.questionnaire import types
 from engage.questionnaire.models import PUBLISHED, QuestionnaireVersion
+from engage.results.coding import AREA, CHOICE, MULTIPLE, VALUE, RowLayout, Slot
 
 CACHE = "engage.version_plans"
+PUBLISHED_BY_ID = "engage.published_plans"
 MOST = 64  # versions kept per process; a partnership has a handful
 
 
@@ -24,6 +28,7 @@ class OptionPlan:
     code: str
     label: str  # English; pages show the resident's language from the code
     exclusive: bool
+    position: int = 0  # its place in the question (0 for the first), as the results keep it
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class VersionPlan:
     id: int
     questionnaire_id: int
     questions: tuple[QuestionPlan, ...]
+    layout: RowLayout
 
     def codes(self) -> dict[int, str]:
         """{question id: code}."""
@@ -61,7 +67,9 @@ class VersionPlan:
 def _build(version: QuestionnaireVersion) -> VersionPlan:
     questions = []
     for q in version.questions:
-        options = tuple(OptionPlan(o.id, o.code, o.label, o.exclusive) for o in q.options)
+        options = tuple(
+            OptionPlan(o.id, o.code, o.label, o.exclusive, i) for i, o in enumerate(q.options)
+        )
         questions.append(
             QuestionPlan(
                 id=q.id,
@@ -78,7 +86,33 @@ def _build(version: QuestionnaireVersion) -> VersionPlan:
                 by_code={o.code: o for o in options},
             )
         )
-    return VersionPlan(version.id, version.questionnaire_id, tuple(questions))
+    return VersionPlan(
+        version.id, version.questionnaire_id, tuple(questions), row_layout(questions)
+    )
+
+
+def slot_kind(question_type: str) -> str | None:
+    """How the results keep a question's answers; None for free text, which they never count."""
+    if question_type == types.MULTIPLE:
+        return MULTIPLE
+    if question_type in types.CHOICE_TYPES:
+        return CHOICE
+    if question_type == types.AREA:
+        return AREA
+    if question_type in (types.RATING, types.NUMBER):
+        return VALUE
+    return None
+
+
+def row_layout(questions: list[QuestionPlan]) -> RowLayout:
+    """The results row of a version: a slot per counted question, in questionnaire order."""
+    slots = []
+    for q in questions:
+        kind = slot_kind(q.type)
+        if kind is not None:
+            options = tuple(o.code for o in q.options) if kind in (CHOICE, MULTIPLE) else ()
+            slots.append(Slot(q.code, kind, options))
+    return RowLayout(tuple(slots))
 
 
 def plan_for(version: QuestionnaireVersion) -> VersionPlan:
@@ -95,3 +129,27 @@ def plan_for(version: QuestionnaireVersion) -> VersionPlan:
             cache.clear()
         plan = cache[key] = _build(version)
     return plan
+
+
+def published_plan(questionnaire_id: int, version_id: object) -> VersionPlan | None:
+    """The plan of this questionnaire's published version with that id, if there is one.
+
+    A version once published never changes nor goes back to draft, so a plan found here
+    is kept for good: a submission naming a version costs no query after the first.
+    """
+    try:
+        vid = int(str(version_id))
+    except ValueError:
+        return None
+    if not 0 < vid <= 2**31 - 1:
+        return None
+    cache: dict[int, VersionPlan] = current_app.extensions.setdefault(PUBLISHED_BY_ID, {})
+    plan = cache.get(vid)
+    if plan is None:
+        version = db.session.get(QuestionnaireVersion, vid)
+        if version is None or version.status != PUBLISHED:
+            return None
+        if len(cache) >= MOST:
+            cache.clear()
+        plan = cache[vid] = plan_for(version)
+    return plan if plan.questionnaire_id == questionnaire_id else None

@@ -11,7 +11,6 @@ from typing import Any
 from flask_babel import gettext, ngettext
 
 from engage.i18n import DEFAULT_LANGUAGE, translated
-from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Question, QuestionnaireVersion
 from engage.survey.answers import Problem, max_length
@@ -89,7 +88,7 @@ def question_params(
     question: Question,
     values: Sequence[str],
     error: str | None,
-    areas: Sequence[Area],
+    areas: Sequence[Any],  # Area, or a kiosk's plain copy (code and name are read)
     by_code: Mapping[str, Question],
     lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[str, dict]:
@@ -177,7 +176,7 @@ def page_sections(
     version: QuestionnaireVersion,
     values: Mapping[str, Sequence[str]],
     errors: Mapping[str, str],
-    areas: Sequence[Area],
+    areas: Sequence[Any],  # Area, or a kiosk's plain copy (code and name are read)
     lang: str = DEFAULT_LANGUAGE,
 ) -> list[dict]:
     """The sections of the survey page, each with its questions' macro parameters."""

@@ -2,20 +2,20 @@
 
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
-from typing import cast
+from typing import Protocol, cast
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engage.database import MAX_ID, begin_writing
 from engage.events.models import Event
 from engage.extensions import db
-from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireVersion
-from engage.results import tallies
 from engage.survey.answers import Answer as Parsed
+from engage.survey.coding import coded_row
 from engage.survey.models import ONLINE, Answer, Response
 from engage.survey.plans import VersionPlan, plan_for
 from engage.timeutil import utcnow
@@ -53,11 +53,17 @@ def published_version(
     )
 
 
-def find_by_key(key: str) -> Response | None:
-    return db.session.scalar(sa.select(Response).where(Response.idempotency_key == key))
+class AreaLike(Protocol):
+    """An area as storing needs it: an Area, or the plain copy a kiosk keeps."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
 
 
-def _answer_rows(plan: VersionPlan, parsed: dict[str, Parsed], areas: dict[str, Area]):
+def _answer_rows(plan: VersionPlan, parsed: dict[str, Parsed], areas: Mapping[str, AreaLike]):
     """The answer rows (without the response id), as plain dicts for one executemany."""
     for question in plan.questions:
         answer = parsed.get(question.code)
@@ -76,7 +82,9 @@ def _answer_rows(plan: VersionPlan, parsed: dict[str, Parsed], areas: dict[str, 
             yield row | {"number_value": answer.number}
 
 
-def _response_area(plan: VersionPlan, parsed: dict[str, Parsed], areas) -> Area | None:
+def _response_area(
+    plan: VersionPlan, parsed: dict[str, Parsed], areas: Mapping[str, AreaLike]
+) -> AreaLike | None:
     for question in plan.questions:
         code = parsed[question.code].area_code if question.code in parsed else None
         if question.type == types.AREA and code:
@@ -88,44 +96,85 @@ def store_response(
     version: QuestionnaireVersion,
     parsed: dict[str, Parsed],
     key: str,
-    areas: dict[str, Area],
+    areas: Mapping[str, AreaLike],
     channel: str = ONLINE,
     language: str = "en",
     event: Event | None = None,
     submitted_at: datetime | None = None,
 ) -> tuple[Response, bool]:
-    """Store one response; (response, False) if this key was already stored.
-
-    The insert runs in a savepoint so that a concurrent post with the same key,
-    which loses the race on the unique index, returns the stored response. The
-    results tallies count it in the same transaction, so its time is fixed here: now
-    unless ``submitted_at`` says otherwise (a response imported from elsewhere).
-    """
-    existing = find_by_key(key)
-    if existing is not None:
-        return existing, False
-    plan = plan_for(version)
-    response = Response(
-        version_id=version.id,
-        area=_response_area(plan, parsed, areas) or (event.default_area if event else None),
+    """Store one response; (response, False) if this key was already stored."""
+    response_id, created = store_checked(
+        plan_for(version),
+        parsed,
+        key,
+        areas,
         channel=channel,
         language=language,
-        event=event,
-        idempotency_key=key,
-        submitted_at=submitted_at or utcnow(),
+        event_id=event.id if event else None,
+        default_area_id=event.default_area_id if event else None,
+        submitted_at=submitted_at,
     )
-    begin_writing(db.session)  # the response, its answers and the tallies: all or nothing
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:
-        stored = find_by_key(key)
-        if stored is None:
-            raise
+    response = db.session.get(Response, response_id)
+    assert response is not None  # noqa: S101  # nosec B101  # stored or found just now
+    return response, created
+
+
+_INSERTS: dict[str, sa.Insert] = {}
+
+
+def _insert_once(dialect: str) -> sa.Insert:
+    """INSERT a response unless its key is taken, returning its new id (built once)."""
+    if dialect not in _INSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        table = cast(sa.Table, Response.__table__)
+        _INSERTS[dialect] = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(table.c.id)
+        )
+    return _INSERTS[dialect]
+
+
+def store_checked(
+    plan: VersionPlan,
+    parsed: dict[str, Parsed],
+    key: str,
+    areas: Mapping[str, AreaLike],
+    channel: str = ONLINE,
+    language: str = "en",
+    event_id: int | None = None,
+    default_area_id: int | None = None,
+    submitted_at: datetime | None = None,
+) -> tuple[int, bool]:
+    """Store one checked response; (its id, True), or (the stored one's id, False) if this
+    key was already stored.
+
+    The unique index on the key decides, in the insert itself (ON CONFLICT DO NOTHING):
+    no lookup first, and two posts of one key at once store one response. The response
+    carries its results row (who was asked what, and the closed answers), and its
+    answers go in the same transaction, so results never see one without the other.
+    Its time is now unless ``submitted_at`` says otherwise (a response from elsewhere).
+    """
+    area = _response_area(plan, parsed, areas)
+    values = {
+        "version_id": plan.id,
+        "area_id": area.id if area is not None else default_area_id,
+        "channel": channel,
+        "language": language,
+        "event_id": event_id,
+        "idempotency_key": key,
+        "submitted_at": submitted_at or utcnow(),
+        "coded": coded_row(plan, parsed, {code: a.id for code, a in areas.items()}),
+    }
+    begin_writing(db.session)  # the response and its answers: all or nothing
+    dialect = db.session.get_bind().dialect.name
+    response_id = db.session.execute(_insert_once(dialect), values).scalar()
+    if response_id is None:
+        stored = db.session.scalar(sa.select(Response.id).where(Response.idempotency_key == key))
+        assert stored is not None  # noqa: S101  # nosec B101  # the conflict was this key
         return stored, False
     # One executemany, not one ORM object and INSERT per answer.
-    rows = [row | {"response_id": response.id} for row in _answer_rows(plan, parsed, areas)]
+    rows = [row | {"response_id": response_id} for row in _answer_rows(plan, parsed, areas)]
     if rows:
         db.session.execute(sa.insert(cast(sa.Table, Answer.__table__)), rows)
-    tallies.record(response, rows, plan.codes())
-    return response, True
+    return response_id, True

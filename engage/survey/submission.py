@@ -10,19 +10,19 @@ The same key always stores at most one response, so a payload may arrive any
 number of times by any route.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from engage.events.models import Event
 from engage.i18n import LANGUAGES
-from engage.partnership.models import Area
 from engage.partnership.services import areas as partnership_areas
 from engage.questionnaire.models import Questionnaire
 from engage.survey import services
 from engage.survey.answers import check_answers
-from engage.survey.models import KIOSK, Response
-from engage.survey.plans import plan_for
+from engage.survey.models import KIOSK
+from engage.survey.plans import published_plan
+from engage.survey.services import AreaLike
 
 STORED = "stored"
 DUPLICATE = "duplicate"
@@ -32,7 +32,7 @@ INVALID = "invalid"
 @dataclass
 class Outcome:
     status: str
-    response: Response | None = None
+    response_id: int | None = None
     errors: dict[str, str] = field(default_factory=dict)
     message: str = ""
 
@@ -52,21 +52,23 @@ def _answers(payload: Mapping[str, Any]) -> dict[str, list[str]] | None:
 
 
 def submit_payload(
-    questionnaire: Questionnaire,
+    questionnaire: Questionnaire | int,
     payload: Mapping[str, Any],
     channel: str = KIOSK,
     event: Event | None = None,
-    areas: list[Area] | None = None,
+    areas: Sequence[AreaLike] | None = None,
 ) -> Outcome:
-    """Check and store one payload; the caller commits. Never stores half a response."""
+    """Check and store one payload; the caller commits. Never stores half a response.
+
+    A payload sent again is checked again (it passes, as it did the first time: a
+    published version never changes) and the key's unique index then stores nothing.
+    """
     key = payload.get("key")
     if not isinstance(key, str) or not services.valid_key(key):
         return Outcome(INVALID, message="The response has no valid key.")
-    existing = services.find_by_key(key)
-    if existing is not None:
-        return Outcome(DUPLICATE, response=existing)
-    version = services.published_version(questionnaire, payload.get("version"))
-    if version is None:
+    questionnaire_id = questionnaire if isinstance(questionnaire, int) else questionnaire.id
+    plan = published_plan(questionnaire_id, payload.get("version"))
+    if plan is None:
         return Outcome(
             INVALID, message="The response names a questionnaire version that is not published."
         )
@@ -75,11 +77,21 @@ def submit_payload(
         return Outcome(INVALID, message="The answers must map question codes to lists of values.")
     lang = payload.get("lang")
     lang = lang if isinstance(lang, str) and lang in LANGUAGES else "en"
-    by_code = {a.code: a for a in areas or partnership_areas(questionnaire.partnership)}
-    checked = check_answers(plan_for(version).questions, answers, by_code)
+    if areas is None:
+        assert not isinstance(questionnaire, int)  # noqa: S101  # nosec B101  # callers give areas
+        areas = partnership_areas(questionnaire.partnership)
+    by_code = {a.code: a for a in areas}
+    checked = check_answers(plan.questions, answers, by_code)
     if not checked.ok:
         return Outcome(INVALID, errors=checked.errors, message="Some answers need fixing.")
-    response, created = services.store_response(
-        version, checked.answers, key, by_code, channel=channel, language=str(lang), event=event
+    response_id, created = services.store_checked(
+        plan,
+        checked.answers,
+        key,
+        by_code,
+        channel=channel,
+        language=str(lang),
+        event_id=event.id if event else None,
+        default_area_id=event.default_area_id if event else None,
     )
-    return Outcome(STORED if created else DUPLICATE, response=response)
+    return Outcome(STORED if created else DUPLICATE, response_id=response_id)

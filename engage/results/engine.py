@@ -1,0 +1,170 @@
+"""Keeping each process's results columns (``columns``) in step with the stored responses.
+
+Every web or job process keeps, per questionnaire, its responses' results rows decoded
+into numpy columns. The first request loads them all (about a second per million
+responses); each later request reads only the responses stored since, so a page sees
+every response acknowledged before it began. Nothing is written when a page is read,
+and storing a response writes only its own row.
+
+Which rows are new:
+
+- SQLite lets one writer at a time commit, and a response's id is the next above every
+  committed one, so "ids above the last one read" is exact.
+- PostgreSQL commits concurrent transactions in any order, so an id can appear below
+  one already read. Each response records the transaction that stored it (``txid``). A
+  reader first takes the oldest transaction still running (the snapshot's xmin): every
+  transaction before it has finished, so no row of theirs can appear later. It then
+  reads every visible row of the transactions from its last such mark on, skipping those
+  it already read ahead of the mark last time. Rows of transactions past the new mark
+  are remembered until the mark passes them. A long transaction elsewhere (a bulk load,
+  a session left open) only makes that remembered set larger, never a row missed.
+
+The columns start again from nothing when the questionnaire's published versions change
+or when ``results_state.epoch`` does (a restore or a recount that corrected rows).
+"""
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from engage.extensions import db
+from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireVersion
+from engage.results.columns import Columns, Schema, Version, View
+from engage.results.models import ResultsState
+from engage.survey.plans import plan_for
+
+CACHE = "engage.results_columns"
+BATCH = 50_000  # rows fetched at a time
+EPOCH_DAY = date(1970, 1, 1)
+
+
+@dataclass
+class _Entry:
+    key: tuple
+    columns: Columns
+    mark: int = 0  # the last id read (SQLite), or the xmin read up to (PostgreSQL)
+    ahead: set[int] = field(default_factory=set)  # PostgreSQL: ids read past the mark
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _cache() -> dict[int, _Entry]:
+    return current_app.extensions.setdefault(CACHE, {})
+
+
+def _published(questionnaire_id: int) -> list[QuestionnaireVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(QuestionnaireVersion).where(
+                QuestionnaireVersion.questionnaire_id == questionnaire_id,
+                QuestionnaireVersion.status == PUBLISHED,
+            )
+        )
+    )
+
+
+def schema_for(versions: list[QuestionnaireVersion]) -> Schema:
+    return Schema([Version(v.id, v.number, plan_for(v).layout) for v in versions])
+
+
+def view(questionnaire: Questionnaire) -> View:
+    """The questionnaire's results columns, with every response committed until now."""
+    versions = _published(questionnaire.id)
+    epoch = db.session.scalar(sa.select(ResultsState.epoch).where(ResultsState.id == 1))
+    key = (epoch, tuple(sorted((v.id, v.published_at) for v in versions)))
+    cache = _cache()
+    entry = cache.get(questionnaire.id)
+    if entry is None or entry.key != key:
+        entry = cache[questionnaire.id] = _Entry(key, Columns(schema_for(versions)))
+    with entry.lock:
+        try:
+            _read_new(entry, [v.id for v in versions])
+        except BaseException:
+            cache.pop(questionnaire.id, None)  # half read: start again next time
+            raise
+        return entry.columns.view()
+
+
+def forget() -> None:
+    """Drop this process's columns (tests and commands that rewrite rows call it)."""
+    _cache().clear()
+
+
+def _day(dialect: str) -> str:
+    if dialect == "postgresql":
+        return "(submitted_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01'"
+    return "CAST(julianday(submitted_at) - 2440587.5 AS INTEGER)"
+
+
+def _read_new(entry: _Entry, version_ids: list[int]) -> None:
+    if not version_ids:
+        return
+    # A connection of its own: it reads only what is committed, never this request's
+    # own unfinished writes, which could still be rolled back.
+    with db.engine.connect() as connection:
+        dialect = connection.dialect.name
+        fields = (
+            f"id, version_id, {_day(dialect)}, coalesce(area_id, 0), coalesce(event_id, 0), "
+            "channel, language, coded"
+        )
+        versions = ", ".join(str(int(v)) for v in version_ids)
+        if dialect == "postgresql":
+            upto = connection.scalar(
+                sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            )
+            result = connection.execute(
+                sa.text(
+                    f"SELECT {fields}, txid FROM response WHERE version_id IN ({versions}) "  # noqa: S608  # nosec B608  # ids and our SQL
+                    "AND txid >= :mark"
+                ),
+                {"mark": entry.mark},
+            )
+            ahead: set[int] = set()
+            while rows := result.fetchmany(BATCH):
+                ahead.update(r[0] for r in rows if r[8] >= upto)
+                _append(entry.columns, [r for r in rows if r[0] not in entry.ahead])
+            entry.mark, entry.ahead = upto, ahead
+            return
+        result = connection.execute(
+            sa.text(
+                f"SELECT {fields} FROM response WHERE version_id IN ({versions}) "  # noqa: S608  # nosec B608  # ids and our SQL
+                "AND id > :mark ORDER BY id"
+            ),
+            {"mark": entry.mark},
+        )
+        while rows := result.fetchmany(BATCH):
+            _append(entry.columns, rows)
+            entry.mark = rows[-1][0]
+
+
+def _append(columns: Columns, rows: Sequence[Any]) -> None:
+    """Decode fetched rows (grouped by version, then put back in their order)."""
+    by_version: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_version.setdefault(row[1], []).append(i)
+    for version_id, indexes in by_version.items():
+        picked = [rows[i] for i in indexes]
+        codes = columns.schema.decode(version_id, [bytes(r[7]) for r in picked])
+        fixed = {
+            "id": [r[0] for r in picked],
+            "version": [r[1] for r in picked],
+            "day": [r[2] for r in picked],
+            "area": [r[3] for r in picked],
+            "event": [r[4] for r in picked],
+            "channel": [r[5] for r in picked],
+            "language": [r[6] for r in picked],
+        }
+        columns.append(fixed, codes)
+
+
+def day_number(day: date) -> int:
+    """A date as the columns keep it: days since 1970-01-01."""
+    return (day - EPOCH_DAY).days
+
+
+def from_day_number(number: int) -> date:
+    return date.fromordinal(EPOCH_DAY.toordinal() + int(number))

@@ -1,0 +1,53 @@
+"""From the results filters and question codes to the columns' terms, and back.
+
+``selected`` turns a ResultFilter into the rows of the questionnaire's results columns
+that pass it; ``Keys`` turns the columns' keys (option indexes, area ids, numbers)
+into the codes that results show.
+"""
+
+from datetime import date
+
+from engage.partnership.models import Area
+from engage.questionnaire.models import Questionnaire
+from engage.results import engine
+from engage.results.coding import AREA, CHOICE, MULTIPLE
+from engage.results.columns import Selection, View, Where
+from engage.results.filters import ResultFilter
+
+
+def where(view: View, filters: ResultFilter, areas: list[Area]) -> Where:
+    """The filter in the columns' terms (an unknown ward or version matches nothing)."""
+    until = filters.until if filters.until and filters.until < date.max else None
+    return Where(
+        first_day=engine.day_number(filters.since) if filters.since else None,
+        last_day=engine.day_number(until) if until else None,
+        areas=tuple(a.id for a in areas if a.code in filters.wards) if filters.wards else None,
+        events=tuple(filters.events) or None,
+        channels=tuple(filters.channels) or None,
+        versions=tuple(view.schema.version_ids(filters.versions)) if filters.versions else None,
+    )
+
+
+def selected(questionnaire: Questionnaire, filters: ResultFilter) -> tuple[View, Selection]:
+    """The questionnaire's results columns and the rows that pass ``filters``."""
+    view = engine.view(questionnaire)
+    return view, view.select(where(view, filters, questionnaire.partnership.areas))
+
+
+class Keys:
+    """Turns a code's keys in the columns into the keys results use: the option code, the
+    area code, or the number as text."""
+
+    def __init__(self, view: View, areas: list[Area]) -> None:
+        self.view = view
+        self.area_codes = {a.id: a.code for a in areas}
+
+    def __call__(self, code: str, key: int) -> str | None:
+        if code == "area":
+            return self.area_codes.get(key)
+        column = self.view.schema.codes[code]
+        if column.kind in (CHOICE, MULTIPLE):
+            return column.options[key]
+        if column.kind == AREA:
+            return self.area_codes.get(key)
+        return str(key)
