@@ -6,11 +6,19 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app engage
 
-.PHONY: run test install assets translations extract-messages migrate seed lint format serve clean
+.PHONY: run test install assets translations extract-messages migrate seed lint format serve worker clean
 
-run: install assets translations seed ## Install, migrate, seed the demo and serve at http://127.0.0.1:5000
-	@echo "Serving Engage at http://$(HOST):$(PORT) (Ctrl+C to stop)"
+run: install assets translations seed ## Install, migrate, seed the demo and serve at http://127.0.0.1:5000, with the job worker
+	@echo "Serving Engage at http://$(HOST):$(PORT) with a job worker (Ctrl+C stops both)"
+	$(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The background job worker (large downloads): huey, on the queue named by ENGAGE_JOBS_URL
+# (Redis) or, by default, instance/jobs.sqlite3.
+WORKER := $(BIN)/huey_consumer engage.jobs.queue.huey --workers 1 --quiet
+
+worker: install ## The job worker alone (make serve does not start it)
+	$(WORKER)
 
 test: install assets translations ## Run the whole test suite
 	# The database tests share both cores; the browser tests then run alone, since
@@ -34,10 +42,10 @@ scaleout: install ## Two servers on one PostgreSQL, rate limits in Redis at 127.
 # Every figure against a baseline measured in the same run, with the ratio (bench/suite.py).
 .PHONY: bench bench-smoke
 
-bench: install ## All the benchmark figures at full size; writes bench/results.json
+bench: install assets translations ## All the benchmark figures at full size; writes bench/results.json
 	$(BIN)/python bench/suite.py --scale 1.0
 
-bench-smoke: install ## The same at a hundredth of the size, as CI runs it (checks the scripts work)
+bench-smoke: install assets translations ## The same at a hundredth of the size, as CI runs it (checks the scripts work)
 	$(BIN)/python bench/suite.py --scale 0.01 --output $(VENV)/bench-smoke.json
 
 install: $(VENV)/.installed
@@ -77,8 +85,8 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first)
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first); run make worker beside it
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) wsgi:app
 
 # pip-audit exits 1 both for a known vulnerability and when it cannot reach PyPI's advisory
 # data (a timeout, or a refused connection's traceback). Only the first fails lint. A

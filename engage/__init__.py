@@ -58,6 +58,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to see that page."
     login_manager.session_protection = "strong"
     configure_engine_events()
+    if app.config.get("ENGAGE_JOBS_IMMEDIATE"):
+        from engage.jobs.queue import huey
+
+        huey.immediate = True  # tests: a job runs inside the call that queues it
     immutability.install()
     from engage.accounts import loader  # noqa: F401  (registers the user loader)
 

@@ -40,6 +40,8 @@ DEFAULTS = {
     "ENGAGE_KIOSK_LIMIT": "600 per minute",
     # How many reverse proxies set X-Forwarded-For/-Proto in front of Engage (0: none).
     "ENGAGE_TRUSTED_PROXIES": 0,
+    # Hours a download prepared in the background is kept before it is deleted.
+    "ENGAGE_EXPORT_KEEP_HOURS": 24,
 }
 
 DEV_SECRET_KEY = "engage-development-key-not-for-production"  # noqa: S105  # nosec B105  # refused in production
@@ -77,6 +79,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
     for name in RATE_LIMITS:
         if env.get(name):
             values[name] = env[name]
+    if env.get("ENGAGE_EXPORT_FOLDER"):
+        values["ENGAGE_EXPORT_FOLDER"] = env["ENGAGE_EXPORT_FOLDER"]
+    if env.get("ENGAGE_EXPORT_KEEP_HOURS"):
+        values["ENGAGE_EXPORT_KEEP_HOURS"] = float(env["ENGAGE_EXPORT_KEEP_HOURS"])
     if env.get("ENGAGE_TRUSTED_PROXIES"):
         values["ENGAGE_TRUSTED_PROXIES"] = int(env["ENGAGE_TRUSTED_PROXIES"])
     return values

@@ -61,6 +61,9 @@ def app_config(database_url, tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # Background jobs run at once, in the request that asks for them.
+        "ENGAGE_JOBS_IMMEDIATE": True,
+        "ENGAGE_EXPORT_FOLDER": str(tmp_path / "exports"),
     }
 
 

@@ -87,6 +87,9 @@ ACCESS = {
     "tokens.revoke": ANALYST_ADMIN,
     "exports.index": ANALYST_ADMIN,
     "exports.download": ANALYST_ADMIN,
+    "exports.request_job": ANALYST_ADMIN,
+    "exports.job": ANALYST_ADMIN,
+    "exports.job_file": ANALYST_ADMIN,
     "xlsform.upload": ANALYST_ADMIN,
     "xlsform.report": ANALYST_ADMIN,
     "xlsform.tag": ANALYST_ADMIN,
@@ -223,6 +226,7 @@ def world(db, partnership, fast_passwords):
         "fmt": "csv",
         "member_code": member_code,
         "import_id": 1,  # none exists: allowed roles get a 404
+        "job_id": 1,  # none exists: allowed roles get a 404 (and only the owner ever more)
         "index": 0,
     }
 

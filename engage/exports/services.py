@@ -4,8 +4,9 @@ Shared by the downloads page and the command line. Services flush; the caller co
 """
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from engage.accounts.models import User
 from engage.audit.services import DOWNLOAD, record
@@ -25,7 +26,7 @@ class Format:
     key: str
     filename: str
     mimetype: str
-    text: bool  # streamed as text chunks, rather than written to a file first
+    text: bool  # streamed as text chunks; the others are prepared as background jobs
     description: str
 
 
@@ -107,27 +108,51 @@ def record_download(
     record(DOWNLOAD, fmt.filename, user, download.filters.as_dict(), rows, "; ".join(details))
 
 
-def text_chunks(download: Download, fmt: Format, labelled: bool = False) -> Iterator[str]:
+def counted(
+    rows: Iterable[list[Any]], progress: Callable[[int], None] | None, every: int = 2_000
+) -> Iterator[list[Any]]:
+    """``rows``, calling ``progress(rows so far)`` every ``every`` rows and at the end."""
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if progress is not None and done % every == 0:
+            progress(done)
+    if progress is not None:
+        progress(done)
+
+
+def text_chunks(
+    download: Download, fmt: Format, labelled: bool = False, rows: Iterable[list[Any]] | None = None
+) -> Iterator[str]:
     """The download as text, chunk by chunk (CSV, JSON Lines, codebook)."""
     layout = download.plan.layout
+    rows = row_source.iter_rows(download.plan) if rows is None else rows
     if fmt.key == "codebook":
         out = io.StringIO()
         write_codebook_csv(layout, out)
         yield BOM + out.getvalue()
     elif fmt.key == "csv":
-        yield from csv_chunks(layout, row_source.iter_rows(download.plan), labelled)
+        yield from csv_chunks(layout, rows, labelled)
     elif fmt.key == "jsonl":
-        yield from jsonl_chunks(layout, row_source.iter_rows(download.plan))
+        yield from jsonl_chunks(layout, rows)
     else:
         raise ValueError(f"{fmt.key} is written to a file, not streamed as text")
 
 
-def write_file(download: Download, fmt: Format, path: str, labelled: bool = False) -> None:
-    """Write the download to ``path`` in any format."""
-    layout, rows = download.plan.layout, row_source.iter_rows(download.plan)
+def write_file(
+    download: Download,
+    fmt: Format,
+    path: str,
+    labelled: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write the download to ``path`` in any format; ``progress`` hears the rows written."""
+    layout = download.plan.layout
+    rows = counted(row_source.iter_rows(download.plan), progress)
     if fmt.text:
         with open(path, "w", encoding="utf-8", newline="") as out:
-            for chunk in text_chunks(download, fmt, labelled):
+            for chunk in text_chunks(download, fmt, labelled, rows):
                 out.write(chunk)
     elif fmt.key == "xlsx":
         write_xlsx(path, layout, rows, count=download.rows)

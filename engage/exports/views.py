@@ -1,22 +1,34 @@
 """Row-level downloads for analysts and admins, honouring the results filters.
 
-Each download is recorded in the audit trail before its first byte is sent.
-CSV, JSON Lines and the codebook stream as they are read; the XLSX, SPSS and
-data-package files are written to a temporary file first, then streamed.
+Each download is recorded in the audit trail before its first byte is sent. CSV,
+JSON Lines and the codebook stream as they are read, so the first bytes leave at
+once whatever the size. The Excel, SPSS and data-package files are prepared as
+background jobs (``jobs``): a POST asks for one, its page shows the progress, and
+the finished file is downloaded from there or from the list on the downloads page.
 """
 
-import os
-import tempfile
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
 from engage.events.models import Event
-from engage.exports import services
+from engage.exports import jobs, services
+from engage.exports.models import QUEUED, RUNNING
 from engage.exports.rows import CHANNEL_LABELS
 from engage.extensions import db
 from engage.partnership.services import areas, current_partnership
@@ -57,7 +69,9 @@ def index():
         formats=services.FORMATS.values(),
         choices=_choices(questionnaire),
         args=download.filters.query_args(),
+        jobs=jobs.recent(current_user),
     )
+    db.session.commit()  # expired files deleted while listing
     return html, (400 if errors else 200)
 
 
@@ -77,21 +91,6 @@ def _choices(questionnaire: Questionnaire) -> dict[str, list[tuple]]:
     }
 
 
-def _file_chunks(download: services.Download, fmt: services.Format) -> Iterator[bytes]:
-    """Write the file to a temporary path, stream it, and remove it, even if cut short."""
-    handle, path = tempfile.mkstemp(
-        prefix="engage-export-", suffix=os.path.splitext(fmt.filename)[1]
-    )
-    os.close(handle)
-    try:
-        services.write_file(download, fmt, path)
-        with open(path, "rb") as data:
-            while chunk := data.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)
-
-
 def _text_chunks(download, fmt, labelled: bool) -> Iterator[bytes]:
     for chunk in services.text_chunks(download, fmt, labelled):
         yield chunk.encode("utf-8")
@@ -107,12 +106,73 @@ def download(filename: str):
     download, errors = _prepare(questionnaire)
     if errors:
         abort(400, description=" ".join(errors.values()))
+    if not fmt.text:
+        flash(f"{fmt.description} files are prepared in the background: use its button below.")
+        return redirect(url_for(".index", **download.filters.query_args()), code=303)
     labelled = fmt.key == "csv" and request.args.get("labels") in ("1", "true", "yes", "on")
     services.record_download(download, fmt, current_user, labelled)
     db.session.commit()
-    body = _text_chunks(download, fmt, labelled) if fmt.text else _file_chunks(download, fmt)
+    body = _text_chunks(download, fmt, labelled)
     response = Response(stream_with_context(body), content_type=fmt.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/jobs", methods=["POST"])
+@role_required(ADMIN, ANALYST)
+def request_job():
+    """Ask for a file to be prepared in the background; then watch it on its own page."""
+    fmt = services.FORMATS.get(request.form.get("format", ""))
+    questionnaire = _questionnaire()
+    if fmt is None or fmt.text or questionnaire is None:
+        abort(404)
+    filters, errors = parse_filters(request.form)
+    if errors:
+        flash("Fix the filters first: " + " ".join(errors.values()))
+        return redirect(url_for(".index"), code=303)
+    job = jobs.request_export(questionnaire, filters, fmt, current_user)
+    db.session.commit()
+    jobs.start(job)
+    return redirect(url_for(".job", job_id=job.id), code=303)
+
+
+def _own_job(job_id: int):
+    job = jobs.job_for(current_user, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@role_required(ADMIN, ANALYST)
+def job(job_id: int):
+    """A job's progress: rows done and time left; the file once it is ready."""
+    job = _own_job(job_id)
+    return render_template(
+        "exports/job.html",
+        job=job,
+        fmt=services.FORMATS[job.format],
+        time_left=jobs.time_left(job),
+        working=job.status in (QUEUED, RUNNING),
+        ready=jobs.file_of(job) is not None,
+    )
+
+
+@bp.route("/jobs/<int:job_id>/file")
+@role_required(ADMIN, ANALYST)
+def job_file(job_id: int):
+    """The finished file; each download is recorded in the audit trail."""
+    job = _own_job(job_id)
+    path = jobs.file_of(job)
+    if path is None:
+        abort(404)
+    fmt = services.FORMATS[job.format]
+    jobs.record_download(job, current_user)
+    db.session.commit()
+    response = send_file(
+        path, mimetype=fmt.mimetype, as_attachment=True, download_name=fmt.filename
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
