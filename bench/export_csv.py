@@ -70,6 +70,7 @@ def export(path: str, key: str, trace: bool) -> dict:
     from engage.results.filters import ResultFilter
 
     app = _app(path)
+    fmt = services.FORMATS[key]
     with app.app_context(), tempfile.TemporaryDirectory() as folder:
         questionnaire = questionnaire_for(current_partnership())
         download = services.prepare(questionnaire, ResultFilter(), free_text=True)
@@ -77,8 +78,12 @@ def export(path: str, key: str, trace: bool) -> dict:
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        target = os.path.join(folder, services.FORMATS[key].filename)
-        services.write_file(download, services.FORMATS[key], target)
+        if fmt.text:
+            target = os.path.join(folder, fmt.filename)
+            services.write_file(download, fmt, target)
+            updates = 0
+        else:  # as the downloads page has it done: a background job, with progress
+            target, updates = _as_job(app, questionnaire, fmt, folder)
         seconds = time.perf_counter() - started
         size = os.path.getsize(target)
         figures = {
@@ -88,10 +93,57 @@ def export(path: str, key: str, trace: bool) -> dict:
             "file_mb": size / 2**20,
             "rss_before_mb": before,
             "rss_peak_mb": _peak_mb(),
+            "progress_updates": updates,
         }
         if trace:
             figures["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     return figures
+
+
+def _as_job(app, questionnaire, fmt, folder: str) -> tuple[str, int]:
+    """Run the download as the job worker runs it; the file and how often progress was
+    reported."""
+    from engage.accounts.models import ADMIN
+    from engage.accounts.services import create_user
+    from engage.exports import jobs
+    from engage.exports.models import DONE
+    from engage.partnership.services import current_partnership
+    from engage.results.filters import ResultFilter
+
+    app.config["ENGAGE_EXPORT_FOLDER"] = folder
+    user = create_user(
+        "jobs@bench.example", "bench-password-long-enough", ADMIN, current_partnership().agencies[0]
+    )
+    user.free_text_access = True
+    job = jobs.request_export(questionnaire, ResultFilter(), fmt, user)
+    db.session.commit()
+    updates = []
+    real = jobs._progress
+    jobs._progress = lambda job_id, done: (updates.append(done), real(job_id, done))
+    try:
+        jobs.run(job.id)
+    finally:
+        jobs._progress = real
+    job = db.session.get(type(job), job.id)
+    if job.status != DONE:
+        raise RuntimeError(f"the {fmt.key} job ended {job.status}: {job.error}")
+    return str(jobs.folder() / job.stored_as), len(updates)
+
+
+def recount(path: str) -> dict:
+    """``flask recount-results`` on the database: its time and this process's peak memory."""
+    app = _app(path)
+    with app.app_context():
+        before = _peak_mb()
+        started = time.perf_counter()
+        result = app.test_cli_runner().invoke(args=["recount-results"], catch_exceptions=False)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "rss_before_mb": before,
+        "rss_peak_mb": _peak_mb(),
+        "output": result.output.strip(),
+    }
 
 
 def _child(*args: str) -> dict:
@@ -117,6 +169,8 @@ def main() -> None:
         mode, path, value = args.child
         if mode == "build":
             print(json.dumps(build(path, int(value), args.seed)))
+        elif mode == "recount":
+            print(json.dumps(recount(path)))
         else:
             key, _, trace = value.partition(":")
             print(json.dumps(export(path, key, trace == "trace")))

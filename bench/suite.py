@@ -25,14 +25,27 @@ sys.path.insert(0, BENCH)
 from figures.common import Context  # noqa: E402
 from figures.counting import counting  # noqa: E402
 from figures.dashboard import dashboard  # noqa: E402
-from figures.exports import exports  # noqa: E402
+from figures.exports import exports, recount  # noqa: E402
 from figures.kiosk_weight import kiosk_weight  # noqa: E402
 from figures.seeding import seeding  # noqa: E402
+from figures.submission_cpu import submission_cpu  # noqa: E402
 from figures.submissions import submissions  # noqa: E402
+from figures.web_csv import web_csv  # noqa: E402
 from harness import progress  # noqa: E402
 
 FIGURES = {
-    f.__name__: f for f in (seeding, submissions, counting, dashboard, exports, kiosk_weight)
+    f.__name__: f
+    for f in (
+        seeding,
+        submission_cpu,
+        submissions,
+        counting,
+        dashboard,
+        exports,
+        recount,
+        web_csv,
+        kiosk_weight,
+    )
 }
 COLUMNS = ("figure", "value", "baseline", "ratio", "target", "ok")
 

@@ -4,7 +4,8 @@ one run (built once per size, kept in a temporary folder until the run ends)."""
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,12 +52,13 @@ def median_seconds(work: Callable[[], Any], repeat: int = 5) -> float:
 
 def app_for(path: str):
     """The app on the SQLite file at ``path``, with CSRF off for the test client."""
+    return app_for_url(f"sqlite:///{path}")
+
+
+def app_for_url(url: str):
+    """The app on the database at ``url``, with CSRF off for the test client."""
     return create_app(
-        {
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "WTF_CSRF_ENABLED": False,
-        }
+        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
     )
 
 
@@ -79,16 +81,31 @@ class Context:
             self.databases[responses] = path
         return self.databases[responses]
 
+    @contextmanager
+    def postgres(self, responses: int) -> Iterator[str]:
+        """A throwaway PostgreSQL database with the demo and ``responses`` synthetic ones."""
+        from harness import databases
+
+        with databases.postgres_database(databases.postgres_server_url(), "bench") as url:
+            self.seed(app_for_url(url), responses)
+            yield url
+
     def build(self, responses: int) -> tuple[str, float]:
         """Build a fresh database; return its path and the seed-synthetic seconds."""
+        path = os.path.join(self.folder, f"responses-{responses}.sqlite3")
+        if os.path.exists(path):
+            os.remove(path)
+        took = self.seed(app_for(path), responses)
+        self.databases[responses] = path
+        return path, took
+
+    def seed(self, app, responses: int) -> float:
+        """Create the schema, seed the demo and ``responses`` synthetic ones; the seconds
+        seed-synthetic took."""
         from engage.demo import synthetic
         from engage.partnership.services import current_partnership
         from engage.questionnaire.services import current_version, questionnaire_for
 
-        path = os.path.join(self.folder, f"responses-{responses}.sqlite3")
-        if os.path.exists(path):
-            os.remove(path)
-        app = app_for(path)
         with app.app_context():
             db.create_all()
             app.test_cli_runner().invoke(args=["seed-demo"], catch_exceptions=False)
@@ -100,5 +117,5 @@ class Context:
 
             took = seconds(seed)
             db.session.remove()
-        self.databases[responses] = path
-        return path, took
+            db.engine.dispose()
+        return took

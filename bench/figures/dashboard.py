@@ -1,18 +1,22 @@
 """Server time of the results pages (in-process, through the test client as an analyst),
-against the raw SQL GROUP BY of one question's answers.
+on SQLite and PostgreSQL, against the raw SQL GROUP BY of one question's answers.
 
-The pages sum the running tallies kept as responses are stored. A cross-tab's pair of
-questions is counted from the answers the first time anyone asks for it; that first
-view is reported on its own line, and the later views (median of 5) against the target.
+Each process keeps the responses' results rows as numpy columns. The first results
+page a fresh process serves reads every row (reported on its own line); after that a
+page reads only new responses, and any cross-tab, with or without filters, is counted
+on its first view: nothing is registered or kept per pair. Those first views are single
+measurements; the other pages the median of 5.
 """
 
 import sqlite3
+
+from harness import progress
 
 from engage.accounts.models import ANALYST, User
 from engage.accounts.services import create_user
 from engage.api.tokens import create_token
 from engage.extensions import db
-from figures.common import Context, app_for, median_seconds, row, seconds
+from figures.common import Context, app_for, app_for_url, median_seconds, row, seconds
 
 ROW, COLUMN, ABOUT_YOU = "safe_after_dark", "ward", "age_band"
 TARGET = 0.5  # seconds
@@ -45,10 +49,11 @@ def group_by(path: str) -> None:
         ).fetchall()
 
 
-def dashboard(context: Context) -> list[dict]:
-    n = context.responses(1_000_000)
-    path = context.database(n)
-    app = app_for(path)
+FILTERS = "since=2026-01-15&until=2026-04-10&ward=northgate&channel=kiosk"
+PAGE_TARGET = 0.3  # seconds: the results page with a date range and two other filters
+
+
+def _pages(app, n: int, label: str, baseline: float) -> list[dict]:
     client, headers = _analyst(app)
 
     def get(url: str, **kwargs):
@@ -59,43 +64,73 @@ def dashboard(context: Context) -> list[dict]:
 
         return fetch
 
-    baseline = median_seconds(lambda: group_by(path))
-    crosstab = "/results/crosstab?row={}&column={}"
-    rows = []
-    for column in (COLUMN, ABOUT_YOU):
-        took = seconds(get(crosstab.format(ROW, column)))
-        rows.append(
-            row(
-                f"cross-tab {ROW} x {column}, first view (counts the pair), {n:,} responses",
-                took * 1000,
-                "ms",
-                "raw SQL GROUP BY of one question's answers",
-                baseline * 1000,
-            )
+    where = f"{n:,} responses, {label}"
+    base = "raw SQL GROUP BY of one question's answers"
+    cold = seconds(get("/results/"))
+    rows = [
+        row(
+            f"first results page of a fresh process (reads every row), {where}",
+            cold * 1000,
+            "ms",
+            base,
+            baseline * 1000,
         )
+    ]
+    crosstab = "/results/crosstab?row={}&column={}"
+    for column in (COLUMN, ABOUT_YOU):
+        for query in ("", "&" + FILTERS):
+            took = seconds(get(crosstab.format(ROW, column) + query))
+            rows.append(
+                row(
+                    f"cross-tab {ROW} x {column}{' with 4 filters' if query else ''}, "
+                    f"first view, {where}",
+                    took * 1000,
+                    "ms",
+                    base,
+                    baseline * 1000,
+                    f"<= {TARGET * 1000:.0f} ms",
+                    took <= TARGET,
+                )
+            )
+    filtered = median_seconds(get("/results/?" + FILTERS))
+    rows.append(
+        row(
+            f"results page, every question, date range + ward + channel, {where} (median of 5)",
+            filtered * 1000,
+            "ms",
+            base,
+            baseline * 1000,
+            f"<= {PAGE_TARGET * 1000:.0f} ms",
+            filtered <= PAGE_TARGET,
+        )
+    )
     pages = (
         ("results page, every question", "/results/", {}),
-        (
-            "results page, every question, 15 Jan-10 Apr",
-            "/results/?since=2026-01-15&until=2026-04-10",
-            {},
-        ),
         (f"one question's results ({ROW}, API)", f"/api/v1/results/{ROW}", {"headers": headers}),
-        (f"cross-tab {ROW} x {COLUMN}", crosstab.format(ROW, COLUMN), {}),
-        (f"cross-tab {ROW} x {ABOUT_YOU}", crosstab.format(ROW, ABOUT_YOU), {}),
         ("trend of area_rating by week", "/results/trend?code=area_rating&period=week", {}),
     )
-    for label, url, kwargs in pages:
+    for name, url, kwargs in pages:
         took = median_seconds(get(url, **kwargs))
         rows.append(
             row(
-                f"{label}, {n:,} responses, server time (median of 5)",
+                f"{name}, {where} (median of 5)",
                 took * 1000,
                 "ms",
-                "raw SQL GROUP BY of one question's answers",
+                base,
                 baseline * 1000,
                 f"<= {TARGET * 1000:.0f} ms",
                 took <= TARGET,
             )
         )
+    return rows
+
+
+def dashboard(context: Context) -> list[dict]:
+    n = context.responses(1_000_000)
+    path = context.database(n)
+    baseline = median_seconds(lambda: group_by(path))
+    rows = _pages(app_for(path), n, "SQLite", baseline)
+    progress(f"dashboard: seeding {n:,} responses into PostgreSQL")
+    with context.postgres(n) as url:
+        rows += _pages(app_for_url(url), n, "PostgreSQL", baseline)
     return rows

@@ -83,6 +83,7 @@ class Gunicorn:
         workers: int = 2,
         app: str = "wsgi:app",
         pythonpath: str | None = None,
+        threads: int | None = None,
     ):
         self.port = port
         self.env = dict(env)
@@ -90,6 +91,7 @@ class Gunicorn:
         self.workers = workers
         self.app = app  # another WSGI app (with its folder as ``pythonpath``) for baselines
         self.pythonpath = pythonpath
+        self.threads = threads  # gunicorn's threaded worker, as the README deploys it
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -104,6 +106,7 @@ class Gunicorn:
             "--graceful-timeout",
             "5",
             *(["--pythonpath", self.pythonpath] if self.pythonpath else []),
+            *(["--threads", str(self.threads)] if self.threads else []),
             self.app,
         ]
         with open(self.log_path, "ab") as log:
