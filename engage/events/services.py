@@ -8,6 +8,7 @@ the tablet submit responses to that event and nothing else. It stays valid for
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -57,7 +58,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def kiosk_active(event: Event, now: datetime | None = None) -> bool:
+def kiosk_active(event: Any, now: datetime | None = None) -> bool:
     """True while the event's kiosk link may still submit responses."""
     return (now or utcnow()) <= _aware(event.kiosk_valid_until)
 

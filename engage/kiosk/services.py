@@ -3,16 +3,18 @@ takes, the per-question rules the tablet checks before Next, and storing an
 upload through the one submission path (engage.survey.submission).
 """
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
+import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext
 
 from engage.events.models import Event
-from engage.events.services import event_for_token
+from engage.events.services import kiosk_active
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.partnership.models import Area, Partnership
@@ -47,7 +49,7 @@ class AreaRef:
 class Kiosk:
     """An event whose kiosk link is valid, with the questionnaire residents answer there."""
 
-    event: Event
+    event: Any  # the event's row: the columns of an Event, read-only
     questionnaire_id: int
     areas: list[AreaRef]
 
@@ -64,6 +66,11 @@ class Kiosk:
 
 
 SETTINGS = "engage.kiosk_settings"
+# The event's columns as a plain row (attribute access as on an Event): a submission
+# needs no ORM object for it.
+_EVENT = sa.select(*cast(sa.Table, Event.__table__).columns).where(
+    cast(sa.Table, Event.__table__).c.kiosk_token == sa.bindparam("token")
+)
 
 
 def kiosk_for(token: str) -> Kiosk | None:
@@ -73,8 +80,11 @@ def kiosk_for(token: str) -> Kiosk | None:
     process stops working at once. What follows from the event's partnership (its one
     questionnaire, its areas) never changes once set up, so each process keeps it.
     """
-    event = event_for_token(token)
-    if event is None:
+    event = db.session.connection().execute(_EVENT, {"token": token}).first() if token else None
+    # Found by a unique index; compared again in constant time all the same.
+    if event is None or not secrets.compare_digest(event.kiosk_token, token):
+        return None
+    if not kiosk_active(event):
         return None
     cache = current_app.extensions.setdefault(SETTINGS, {})
     settings = cache.get(event.partnership_id)

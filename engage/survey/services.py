@@ -167,14 +167,29 @@ def store_checked(
         "coded": coded_row(plan, parsed, {code: a.id for code, a in areas.items()}),
     }
     begin_writing(db.session)  # the response and its answers: all or nothing
-    dialect = db.session.get_bind().dialect.name
-    response_id = db.session.execute(_insert_once(dialect), values).scalar()
+    # Core statements on the session's connection: the ORM has no objects to track here.
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    response_id = connection.execute(_insert_once(dialect), values).scalar()
     if response_id is None:
-        stored = db.session.scalar(sa.select(Response.id).where(Response.idempotency_key == key))
+        stored = connection.scalar(sa.select(Response.id).where(Response.idempotency_key == key))
         assert stored is not None  # noqa: S101  # nosec B101  # the conflict was this key
         return stored, False
-    # One executemany, not one ORM object and INSERT per answer.
     rows = [row | {"response_id": response_id} for row in _answer_rows(plan, parsed, areas)]
-    if rows:
-        db.session.execute(sa.insert(cast(sa.Table, Answer.__table__)), rows)
+    if rows and dialect == "postgresql":
+        # One statement with an array per column: psycopg adapts six lists, not every value.
+        connection.execute(
+            _UNNEST_ANSWERS, {name: [row[name] for row in rows] for name in ANSWER_COLUMNS}
+        )
+    elif rows:
+        connection.execute(sa.insert(cast(sa.Table, Answer.__table__)), rows)
     return response_id, True
+
+
+ANSWER_COLUMNS = ("response_id", "question_id", *ANSWER_VALUES)
+_UNNEST_ANSWERS = sa.text(
+    "INSERT INTO answer (response_id, question_id, option_id, area_id, number_value, text_value) "
+    "SELECT * FROM unnest(CAST(:response_id AS bigint[]), CAST(:question_id AS integer[]), "
+    "CAST(:option_id AS integer[]), CAST(:area_id AS integer[]), "
+    "CAST(:number_value AS integer[]), CAST(:text_value AS text[]))"
+)
