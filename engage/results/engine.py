@@ -146,6 +146,11 @@ def _append(columns: Columns, rows: Sequence[Any]) -> None:
     by_version: dict[int, list[int]] = {}
     for i, row in enumerate(rows):
         by_version.setdefault(row[1], []).append(i)
+    missing = [row[0] for row in rows if row[7] is None]
+    if missing:
+        raise RuntimeError(
+            f"Responses {missing[:5]} have no results row: run `flask recount-results`."
+        )
     for version_id, indexes in by_version.items():
         picked = [rows[i] for i in indexes]
         codes = columns.schema.decode(version_id, [bytes(r[7]) for r in picked])

@@ -37,7 +37,8 @@ class Response(Model):
     # One per rendered form: a repeated post of the same form stores nothing new.
     idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     # Its results row: who was asked what, and the closed answers (``results.coding``).
-    coded: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    # Nullable only in the schema (see the migration that added it); always written.
+    coded: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
     # PostgreSQL: the transaction that stored it, so results read new rows in commit
     # order (``results.engine``); set by the column's default. Unused on SQLite.
     txid: so.Mapped[int | None] = so.mapped_column(

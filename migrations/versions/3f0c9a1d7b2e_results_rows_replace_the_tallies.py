@@ -41,16 +41,16 @@ def upgrade():
         sa.text("INSERT INTO results_state (id, epoch) VALUES (1, :epoch)"),
         {"epoch": uuid.uuid4().hex},
     )
-    with op.batch_alter_table("response", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("coded", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column("txid", sa.BigInteger(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_response_txid"), ["txid"], unique=False)
+    # Plain ALTER TABLE, never a batch copy of the table: on SQLite, with foreign keys on,
+    # dropping the old copy of `response` would cascade to every answer (ON DELETE
+    # CASCADE). So `coded` stays nullable in the schema; every row gets one here.
+    op.add_column("response", sa.Column("coded", sa.LargeBinary(), nullable=True))
+    op.add_column("response", sa.Column("txid", sa.BigInteger(), nullable=True))
+    op.create_index(op.f("ix_response_txid"), "response", ["txid"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"ALTER TABLE response ALTER COLUMN txid SET DEFAULT {TXID_DEFAULT}")
         op.execute("UPDATE response SET txid = 0")
     _fill_rows()
-    with op.batch_alter_table("response", schema=None) as batch_op:
-        batch_op.alter_column("coded", existing_type=sa.LargeBinary(), nullable=False)
     op.drop_table("pair_tally")
     op.drop_table("crosstab_pair")
     op.drop_table("answer_tally")
@@ -206,21 +206,26 @@ def downgrade():
             name=op.f("uq_crosstab_pair_questionnaire_id_row_code_column_code"),
         ),
     )
-    cell = [
-        sa.Column("area_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("event_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("channel", sa.String(length=20), autoincrement=False, nullable=False),
-    ]
-    span = [
-        sa.Column("span", sa.String(length=5), autoincrement=False, nullable=False),
-        sa.Column("start", sa.Date(), autoincrement=False, nullable=False),
-    ]
+
+    def cell():
+        return [
+            sa.Column("area_id", sa.Integer(), autoincrement=False, nullable=False),
+            sa.Column("event_id", sa.Integer(), autoincrement=False, nullable=False),
+            sa.Column("channel", sa.String(length=20), autoincrement=False, nullable=False),
+        ]
+
+    def span():
+        return [
+            sa.Column("span", sa.String(length=5), autoincrement=False, nullable=False),
+            sa.Column("start", sa.Date(), autoincrement=False, nullable=False),
+        ]
+
     op.create_table(
         "pair_tally",
         sa.Column("pair_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("version_id", sa.Integer(), autoincrement=False, nullable=False),
-        *[c.copy() for c in span],
-        *[c.copy() for c in cell],
+        *span(),
+        *cell(),
         sa.Column("kind", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("row_value", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("column_value", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -255,7 +260,7 @@ def downgrade():
         "response_tally",
         sa.Column("version_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("day", sa.Date(), autoincrement=False, nullable=False),
-        *[c.copy() for c in cell],
+        *cell(),
         sa.Column("language", sa.String(length=10), autoincrement=False, nullable=False),
         sa.Column("responses", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -277,8 +282,8 @@ def downgrade():
     op.create_table(
         "answer_tally",
         sa.Column("question_id", sa.Integer(), autoincrement=False, nullable=False),
-        *[c.copy() for c in span],
-        *[c.copy() for c in cell],
+        *span(),
+        *cell(),
         sa.Column("kind", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("value", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("respondents", sa.BigInteger(), nullable=False),
@@ -301,8 +306,8 @@ def downgrade():
         ),
         sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("response", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_response_txid"))
-        batch_op.drop_column("txid")
-        batch_op.drop_column("coded")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later), not a batch copy: see upgrade.
+    op.drop_index(op.f("ix_response_txid"), table_name="response")
+    op.execute("ALTER TABLE response DROP COLUMN txid")
+    op.execute("ALTER TABLE response DROP COLUMN coded")
     op.drop_table("results_state")
