@@ -266,3 +266,16 @@ def test_responses_committed_out_of_id_order_are_each_counted_once(db, questionn
     slow.close()
     assert respondents() == 6  # the lower id, committed last, still counts, once
     assert respondents() == 6
+
+
+def test_a_server_worker_reads_the_rows_ahead_of_the_first_page(app, db, questionnaire):
+    _responses(db, questionnaire, 7, seed=11)
+    engine.forget()
+    engine.warm_in_background(app).join(timeout=30)
+    cached = app.extensions[engine.CACHE][questionnaire.questionnaire_id]
+    assert cached.columns.n == 7
+    result = aggregates.question_results(
+        questionnaire.questionnaire, "safe_dark", ResultFilter(), 0
+    )
+    assert result["respondents"] == 7
+    assert app.extensions[engine.CACHE][questionnaire.questionnaire_id] is cached
