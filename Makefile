@@ -15,7 +15,7 @@ run: install assets translations seed ## Install, migrate, seed the demo and ser
 
 # The background job worker (large downloads): huey, on the queue named by ENGAGE_JOBS_URL
 # (Redis) or, by default, instance/jobs.sqlite3.
-WORKER := $(BIN)/huey_consumer engage.jobs.queue.huey --workers 1 --quiet
+WORKER := $(BIN)/huey_consumer engage.jobs.worker.huey --workers 1 --quiet
 
 worker: install ## The job worker alone (make serve does not start it)
 	$(WORKER)

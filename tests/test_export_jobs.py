@@ -1,5 +1,8 @@
 """Files prepared as background jobs: progress, the owner's list, audit and deletion."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import openpyxl
@@ -124,3 +127,34 @@ def test_a_waiting_job_refreshes_its_page(db, app, analyst_client, responses, mo
     page = analyst_client.get(asked.headers["Location"]).get_data(as_text=True)
     assert 'http-equiv="refresh"' in page and "Waiting for the job worker" in page
     assert db.session.scalar(sa.select(ExportJob.status)) == QUEUED
+
+
+def test_the_worker_knows_every_task_the_web_queues(tmp_path):
+    """What ``huey_consumer engage.jobs.worker.huey`` imports, in a fresh interpreter: a
+    task the worker has not imported is never run (jobs then wait for ever)."""
+    found = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [
+            sys.executable,
+            "-c",
+            "from engage.jobs.worker import huey; print(sorted(huey._registry._registry))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ENGAGE_JOBS_FILE": str(tmp_path / "jobs.sqlite3")},
+    ).stdout
+    assert "engage.exports.jobs.write_export" in found
+    assert "engage.exports.jobs.delete_expired_exports" in found
+
+
+def test_a_job_no_worker_started_says_so_after_ten_minutes(
+    db, app, analyst_client, responses, monkeypatch
+):
+    monkeypatch.setattr(jobs, "write_export", lambda job_id: None)  # no worker running
+    asked = analyst_client.post("/exports/jobs", data={"format": "sav"})
+    job = db.session.scalar(sa.select(ExportJob))
+    job.created_at = utcnow() - timedelta(minutes=11)
+    db.session.commit()
+    page = analyst_client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert "may not be running" in page and 'http-equiv="refresh"' not in page
+    assert "Not started: ask again" in analyst_client.get("/exports/").get_data(as_text=True)

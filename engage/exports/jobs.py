@@ -200,6 +200,18 @@ def delete_expired_exports() -> None:
     db.session.commit()
 
 
+STALL_MINUTES = 10
+
+
+def stalled(job: ExportJob, now: datetime | None = None) -> bool:
+    """Queued for longer than a worker takes to start anything: no worker is running."""
+    if job.status != QUEUED:
+        return False
+    now = now or utcnow()
+    created = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=now.tzinfo)
+    return now - created > timedelta(minutes=STALL_MINUTES)
+
+
 def time_left(job: ExportJob, now: datetime | None = None) -> float | None:
     """Seconds until a running job is done, from its pace so far; None if not yet known."""
     if job.status != RUNNING or not job.started_at or not job.rows_done or not job.rows_total:

@@ -70,6 +70,7 @@ def index():
         choices=_choices(questionnaire),
         args=download.filters.query_args(),
         jobs=jobs.recent(current_user),
+        job_stalled=jobs.stalled,
     )
     db.session.commit()  # expired files deleted while listing
     return html, (400 if errors else 200)
@@ -157,6 +158,8 @@ def job(job_id: int):
         time_left=jobs.time_left(job),
         working=job.status in (QUEUED, RUNNING),
         ready=jobs.file_of(job) is not None,
+        stalled=jobs.stalled(job),
+        stall_minutes=jobs.STALL_MINUTES,
     )
 
 

@@ -1,6 +1,6 @@
 """The job queue: huey, keeping its queue in SQLite by default and in Redis at scale.
 
-The worker is started with ``huey_consumer engage.jobs.queue.huey`` (``make run`` and
+The worker is started with ``huey_consumer engage.jobs.worker.huey`` (``make run`` and
 ``make worker`` do it). Where the queue lives comes from the environment, read when
 this module is imported, so the web processes and the worker agree:
 
