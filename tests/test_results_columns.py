@@ -134,3 +134,15 @@ def test_a_view_does_not_change_when_rows_are_added_later():
     assert view.n == 4 and view.distribution("safe", None).respondents == 4
     assert columns.view().distribution("safe", None).respondents == 604
     assert np.count_nonzero(columns.view().arrays["area"] == 9) == 600
+
+
+def test_an_answer_filters_the_respondents_of_any_table():
+    schema, columns = _columns()
+    view = columns.view()
+    unsafe = schema.codes["safe"].options.index("unsafe")
+    picked = view.select(Where(answers=(("safe", (unsafe,)),)))
+    assert picked.tolist() == [1, 2]  # unsafe in version 1 (option 3 there) and in version 2
+    table = view.table("improve", "area", picked)
+    assert table.total == 2 and table.columns == {8: 1, 7: 1}
+    with pytest.raises(ValueError, match="single-choice"):
+        view.select(Where(answers=(("improve", (0,)),)))

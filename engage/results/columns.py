@@ -215,6 +215,8 @@ class Where:
     events: tuple[int, ...] | None = None
     channels: tuple[str, ...] | None = None
     versions: tuple[int, ...] | None = None  # version ids
+    # Respondents who gave one of these answers: (code, option indexes) of single choices.
+    answers: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
 Selection = np.ndarray | None  # row indexes, or None for every row
@@ -270,6 +272,10 @@ class View:
             both(np.isin(a["channel"], wanted))
         if where.versions is not None and set(where.versions) != set(self.schema.versions):
             both(np.isin(a["version"], where.versions))
+        for code, options in where.answers:
+            if self.schema.codes[code].kind != CHOICE:
+                raise ValueError(f"{code}: only a single-choice question can filter responses")
+            both(np.isin(a[code], options))
         return None if mask is None else np.flatnonzero(mask)
 
     def column(self, name: str, selection: Selection) -> np.ndarray:
