@@ -21,12 +21,14 @@ def export(path: str, key: str) -> dict:
     """The figures of one export (or of "recount"), from a child process of
     bench/export_csv.py."""
     mode = "recount" if key == "recount" else "export"
-    output = subprocess.run(  # noqa: S603 (our own script)
+    done = subprocess.run(  # noqa: S603 (our own script)
         [sys.executable, os.path.join(BENCH, "export_csv.py"), "--child", mode, path, key],
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if done.returncode:
+        raise RuntimeError(f"the {key} child failed:\n{done.stderr[-3000:]}")
+    output = done.stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
