@@ -1,7 +1,7 @@
 """Keeping each process's results columns (``columns``) in step with the stored responses.
 
 Every web or job process keeps, per questionnaire, its responses' results rows decoded
-into numpy columns. The first request loads them all (about a second per million
+into numpy columns. The first request loads them all (a few seconds per million
 responses); each later request reads only the responses stored since, so a page sees
 every response acknowledged before it began. Nothing is written when a page is read,
 and storing a response writes only its own row.
