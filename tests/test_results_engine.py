@@ -279,3 +279,16 @@ def test_a_server_worker_reads_the_rows_ahead_of_the_first_page(app, db, questio
     )
     assert result["respondents"] == 7
     assert app.extensions[engine.CACHE][questionnaire.questionnaire_id] is cached
+
+
+def test_a_results_page_reads_the_versions_and_new_rows_once(db, analyst_client, questionnaire):
+    _responses(db, questionnaire, 5, seed=12)
+    checks = []
+    sa.event.listen(
+        db.engine,
+        "before_cursor_execute",
+        lambda *args: checks.append(1) if "FROM results_state" in args[2] else None,
+    )
+    page = analyst_client.get("/results/")
+    assert page.status_code == 200
+    assert len(checks) == 1  # the overview and every question share one read

@@ -8,7 +8,7 @@ the tablet submit responses to that event and nothing else. It stays valid for
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request, url_for
@@ -19,7 +19,7 @@ from engage.events.models import Event, RetiredKioskToken
 from engage.extensions import db
 from engage.partnership.models import Area, Partnership
 from engage.survey.models import Response
-from engage.timeutil import utcnow
+from engage.timeutil import aware, utcnow
 
 KIOSK_GRACE = timedelta(days=14)
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -53,14 +53,9 @@ def kiosk_valid_until(starts_on: date) -> datetime:
     return datetime.combine(starts_on + KIOSK_GRACE, time.max, tzinfo=UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands timezone-aware columns back without their zone; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def kiosk_active(event: Any, now: datetime | None = None) -> bool:
     """True while the event's kiosk link may still submit responses."""
-    return (now or utcnow()) <= _aware(event.kiosk_valid_until)
+    return (now or utcnow()) <= aware(event.kiosk_valid_until)
 
 
 def _apply(event: Event, fields: EventFields) -> None:
@@ -134,12 +129,26 @@ def event_for_import(token: str | None, partnership: Partnership) -> Event | Non
     return retired.event
 
 
-def event_for_token(token: str | None) -> Event | None:
-    """The event a kiosk token may submit to: only while the token is current and unexpired."""
-    event = event_by_token(token)
-    if event is None or not kiosk_active(event):
+# The event's columns as a plain row (attribute access as on an Event): a kiosk request
+# needs no ORM object for it.
+_EVENT_ROW = sa.select(*cast(sa.Table, Event.__table__).columns).where(
+    cast(sa.Table, Event.__table__).c.kiosk_token == sa.bindparam("token")
+)
+
+
+def event_for_token(token: str | None) -> Any:
+    """The event a kiosk token may submit to, only while the token is current and
+    unexpired: its row (the columns of an Event, read-only), or None.
+
+    Read on every kiosk request, so a link replaced or expired in any process stops
+    working at once."""
+    if not token or not isinstance(token, str):
         return None
-    return event
+    event = db.session.connection().execute(_EVENT_ROW, {"token": token}).first()
+    # The lookup is by a unique index; compare again in constant time all the same.
+    if event is None or not secrets.compare_digest(event.kiosk_token, token):
+        return None
+    return event if kiosk_active(event) else None
 
 
 def events_with_counts(partnership: Partnership, today: date) -> tuple[list, list]:

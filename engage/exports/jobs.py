@@ -29,7 +29,7 @@ from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
 from engage.results.filters import ResultFilter, parse_filters
-from engage.timeutil import utcnow
+from engage.timeutil import aware, utcnow
 
 DEFAULT_KEEP_HOURS = 24
 RECENT = 20  # jobs listed on the downloads page
@@ -208,8 +208,7 @@ def stalled(job: ExportJob, now: datetime | None = None) -> bool:
     if job.status != QUEUED:
         return False
     now = now or utcnow()
-    created = job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=now.tzinfo)
-    return now - created > timedelta(minutes=STALL_MINUTES)
+    return now - aware(job.created_at) > timedelta(minutes=STALL_MINUTES)
 
 
 def time_left(job: ExportJob, now: datetime | None = None) -> float | None:
@@ -217,6 +216,5 @@ def time_left(job: ExportJob, now: datetime | None = None) -> float | None:
     if job.status != RUNNING or not job.started_at or not job.rows_done or not job.rows_total:
         return None
     now = now or utcnow()
-    started = job.started_at if job.started_at.tzinfo else job.started_at.replace(tzinfo=now.tzinfo)
-    spent = (now - started).total_seconds()
+    spent = (now - aware(job.started_at)).total_seconds()
     return max(0.0, spent / job.rows_done * (job.rows_total - job.rows_done))

@@ -3,18 +3,15 @@ takes, the per-question rules the tablet checks before Next, and storing an
 upload through the one submission path (engage.survey.submission).
 """
 
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext
 
-from engage.events.models import Event
-from engage.events.services import kiosk_active
+from engage.events.services import event_for_token
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.partnership.models import Area, Partnership
@@ -66,25 +63,17 @@ class Kiosk:
 
 
 SETTINGS = "engage.kiosk_settings"
-# The event's columns as a plain row (attribute access as on an Event): a submission
-# needs no ORM object for it.
-_EVENT = sa.select(*cast(sa.Table, Event.__table__).columns).where(
-    cast(sa.Table, Event.__table__).c.kiosk_token == sa.bindparam("token")
-)
 
 
 def kiosk_for(token: str) -> Kiosk | None:
     """The kiosk behind ``token``; None when the token is unknown, replaced or expired.
 
-    The token is looked up on every request, so a link replaced or expired in any
-    process stops working at once. What follows from the event's partnership (its one
-    questionnaire, its areas) never changes once set up, so each process keeps it.
+    The token is looked up on every request (``event_for_token``). What follows from the
+    event's partnership (its one questionnaire, its areas) never changes once set up, so
+    each process keeps it.
     """
-    event = db.session.connection().execute(_EVENT, {"token": token}).first() if token else None
-    # Found by a unique index; compared again in constant time all the same.
-    if event is None or not secrets.compare_digest(event.kiosk_token, token):
-        return None
-    if not kiosk_active(event):
+    event = event_for_token(token)
+    if event is None:
         return None
     cache = current_app.extensions.setdefault(SETTINGS, {})
     settings = cache.get(event.partnership_id)

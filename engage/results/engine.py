@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
 from engage.extensions import db
 from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireVersion
@@ -72,7 +72,20 @@ def schema_for(versions: list[QuestionnaireVersion]) -> Schema:
 
 
 def view(questionnaire: Questionnaire) -> View:
-    """The questionnaire's results columns, with every response committed until now."""
+    """The questionnaire's results columns, with every response committed until now.
+
+    Within one request the first answer is kept: a page that shows an overview and every
+    question reads the versions, the epoch and the new rows once, and all its figures
+    come from the same moment."""
+    if not has_request_context():
+        return _fresh_view(questionnaire)
+    kept = g.setdefault("results_views", {})
+    if questionnaire.id not in kept:
+        kept[questionnaire.id] = _fresh_view(questionnaire)
+    return kept[questionnaire.id]
+
+
+def _fresh_view(questionnaire: Questionnaire) -> View:
     versions = _published(questionnaire.id)
     epoch = db.session.scalar(sa.select(ResultsState.epoch).where(ResultsState.id == 1))
     key = (epoch, tuple(sorted((v.id, v.published_at) for v in versions)))

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from engage.database import MAX_ID
 from engage.extensions import db
 from engage.questionnaire import types
 from engage.questionnaire.models import PUBLISHED, QuestionnaireVersion
@@ -141,7 +142,7 @@ def published_plan(questionnaire_id: int, version_id: object) -> VersionPlan | N
         vid = int(str(version_id))
     except ValueError:
         return None
-    if not 0 < vid <= 2**31 - 1:
+    if not 0 < vid <= MAX_ID:
         return None
     cache: dict[int, VersionPlan] = current_app.extensions.setdefault(PUBLISHED_BY_ID, {})
     plan = cache.get(vid)
