@@ -9,6 +9,7 @@ from flask import Flask
 from engage import config as config_module
 from engage.extensions import babel, csrf, db, login_manager, migrate
 from engage.templating import register_templates
+from engage.upload_limits import LimitedRequest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -20,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=os.path.join(ROOT, "templates"),
     )
+    app.request_class = LimitedRequest
     app.config.from_mapping(config_module.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
         app.instance_path, "engage.sqlite3"
@@ -78,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.bank.views import bp as bank_bp
     from engage.events.views import bp as events_bp
     from engage.exports.views import bp as exports_bp
+    from engage.jobs.views import bp as jobs_bp
     from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
     from engage.panels.manage_views import bp as panels_bp
@@ -107,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         audit_bp,
         exports_bp,
+        jobs_bp,
         panels_bp,
         vote_bp,
         priorities_bp,
@@ -149,6 +153,7 @@ def register_commands(app: Flask) -> None:
     from engage.demo.cli import seed_demo, seed_synthetic
     from engage.events.cli import kiosk_import
     from engage.exports.cli import export
+    from engage.jobs.cli import list_jobs
     from engage.main.cli import stats
     from engage.results.cli import recount_results
     from engage.xlsform.cli import xlsform
@@ -167,5 +172,6 @@ def register_commands(app: Flask) -> None:
         backup_command,
         restore_command,
         recount_results,
+        list_jobs,
     ):
         app.cli.add_command(command)

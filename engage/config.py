@@ -42,6 +42,8 @@ DEFAULTS = {
     "ENGAGE_TRUSTED_PROXIES": 0,
     # Hours a download prepared in the background is kept before it is deleted.
     "ENGAGE_EXPORT_KEEP_HOURS": 24,
+    # Megabytes a kiosk queue file may have (imported as a job, not in the request).
+    "ENGAGE_IMPORT_MAX_MB": 64,
 }
 
 DEV_SECRET_KEY = "engage-development-key-not-for-production"  # noqa: S105  # nosec B105  # refused in production
@@ -83,6 +85,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_EXPORT_FOLDER"] = env["ENGAGE_EXPORT_FOLDER"]
     if env.get("ENGAGE_EXPORT_KEEP_HOURS"):
         values["ENGAGE_EXPORT_KEEP_HOURS"] = float(env["ENGAGE_EXPORT_KEEP_HOURS"])
+    if env.get("ENGAGE_JOB_FOLDER"):
+        values["ENGAGE_JOB_FOLDER"] = env["ENGAGE_JOB_FOLDER"]
+    if env.get("ENGAGE_IMPORT_MAX_MB"):
+        values["ENGAGE_IMPORT_MAX_MB"] = float(env["ENGAGE_IMPORT_MAX_MB"])
     if env.get("ENGAGE_TRUSTED_PROXIES"):
         values["ENGAGE_TRUSTED_PROXIES"] = int(env["ENGAGE_TRUSTED_PROXIES"])
     return values

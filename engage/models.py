@@ -6,6 +6,7 @@ from engage.audit.models import AuditEntry  # noqa: F401
 from engage.bank.models import Proposal  # noqa: F401
 from engage.events.models import Event, RetiredKioskToken  # noqa: F401
 from engage.exports.models import ExportJob  # noqa: F401
+from engage.jobs.models import Job  # noqa: F401
 from engage.panels.models import (  # noqa: F401
     Ballot,
     BallotRanking,

@@ -64,6 +64,7 @@ def app_config(database_url, tmp_path):
         # Background jobs run at once, in the request that asks for them.
         "ENGAGE_JOBS_IMMEDIATE": True,
         "ENGAGE_EXPORT_FOLDER": str(tmp_path / "exports"),
+        "ENGAGE_JOB_FOLDER": str(tmp_path / "jobs"),
     }
 
 

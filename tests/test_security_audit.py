@@ -112,7 +112,7 @@ def test_importing_a_kiosk_queue_is_recorded(
         "csrf_token": csrf_token(admin, "/events/import"),
         "queue_file": (io.BytesIO(queue_file(event, questionnaire)), "queue.json"),
     }
-    assert admin.post("/events/import", data=fields).status_code == 302
+    assert admin.post("/events/import", data=fields).status_code == 303
     path = tmp_path / "queue.json"
     path.write_bytes(queue_file(event, questionnaire))
     assert runner.invoke(args=["kiosk-import", str(path)]).exit_code == 0

@@ -1,14 +1,12 @@
 """flask --app engage seed-demo; flask --app engage seed-synthetic --responses N [--seed S]"""
 
-import time
-
 import click
 from flask import current_app
 
-from engage.demo import seed, synthetic
+from engage.demo import jobs, seed
 from engage.extensions import db
-from engage.partnership.services import current_partnership
-from engage.questionnaire.services import PublishRefused, current_version, questionnaire_for
+from engage.jobs.cli import finish
+from engage.questionnaire.services import PublishRefused
 
 COLUMNS = ("Email", "Role", "Agency", "Password")
 
@@ -46,20 +44,13 @@ def seed_demo() -> None:
 @click.command("seed-synthetic")
 @click.option("--responses", "count", type=click.IntRange(min=1), required=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
-def seed_synthetic(count: int, seed: int) -> None:
+@click.option("--background", is_flag=True, help="Queue it for the job worker and return at once.")
+def seed_synthetic(count: int, seed: int, background: bool) -> None:
     """Add N synthetic responses to the current published version, for demos and benchmarks."""
-    partnership = current_partnership()
-    questionnaire = questionnaire_for(partnership) if partnership else None
-    version = current_version(questionnaire) if questionnaire else None
-    if version is None:
+    job = jobs.request_seed(count, seed)
+    if job is None:
         raise click.ClickException(
             "There is no published questionnaire. Run 'flask --app engage seed-demo' first."
         )
-    started = time.perf_counter()
-    answers = synthetic.seed_synthetic(version, count, seed)
     db.session.commit()
-    seconds = time.perf_counter() - started
-    click.echo(
-        f"Added {count:,} synthetic responses ({answers:,} answers) in {seconds:.2f} s: "
-        f"{count / seconds:,.0f} responses per second."
-    )
+    finish(job, jobs.seed_job, jobs.work, background)

@@ -7,7 +7,7 @@ the caller's transaction. Ids are assigned here, so nothing is read back. The sa
 (and the same ``now``) gives the same data.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -304,10 +304,14 @@ def batches(first: int, count: int) -> Iterable[tuple[int, int]]:
 
 
 def seed_synthetic(
-    version: QuestionnaireVersion, count: int, seed: int = 1, now: datetime | None = None
+    version: QuestionnaireVersion,
+    count: int,
+    seed: int = 1,
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Add ``count`` synthetic responses to ``version`` in one transaction of their own,
-    committed here; return how many answers."""
+    committed here; return how many answers. ``progress`` hears the responses written."""
     generator = _Generator(version, seed, now or utcnow())
 
     def draw(first: int, size: int) -> list[tuple[str, dict[str, Any]]]:
@@ -328,6 +332,7 @@ def seed_synthetic(
         # Each batch is drawn while the one before is written (SQLite lets go of the
         # interpreter lock while it works); one drawer, in order, so the seed fixes the data.
         pending = drawer.submit(draw, *todo[0])
+        written = 0
         for following in [*todo[1:], None]:
             drawn = pending.result()
             if following is not None:
@@ -336,4 +341,7 @@ def seed_synthetic(
                 load(table, columns)
                 if table == Answer.__tablename__:
                     answers_total += len(columns["response_id"])
+            written += len(drawn[0][1]["id"])
+            if progress:
+                progress(written)
     return answers_total

@@ -13,7 +13,7 @@ The file is imported whole or not at all.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,11 +83,14 @@ def _label(index: int, item: Any) -> str:
     return f"Response {index + 1}" + (f" (key {key})" if isinstance(key, str) and key else "")
 
 
-def import_queue(partnership: Partnership, queue: QueueFile) -> ImportSummary:
+def import_queue(
+    partnership: Partnership, queue: QueueFile, progress: Callable[[int], None] | None = None
+) -> ImportSummary:
     """Store every response in ``queue``, or none: raises ImportRefused listing each problem.
 
     The caller commits on success and rolls back on refusal; the savepoint here
-    already undoes anything a refused file stored.
+    already undoes anything a refused file stored. ``progress`` hears how many
+    responses have been checked.
     """
     event = event_for_import(queue.event_token, partnership)
     if event is None:
@@ -115,6 +118,8 @@ def import_queue(partnership: Partnership, queue: QueueFile) -> ImportSummary:
             summary.already_stored += 1
         else:
             summary.stored += 1
+        if progress:
+            progress(index + 1)
     if problems:
         savepoint.rollback()
         raise ImportRefused(problems)
@@ -123,13 +128,16 @@ def import_queue(partnership: Partnership, queue: QueueFile) -> ImportSummary:
 
 
 def import_file(
-    partnership: Partnership, raw: bytes | str, user: User | None = None
+    partnership: Partnership,
+    raw: bytes | str,
+    user: User | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Parse and import a queue file (see import_queue) and record it in the audit trail.
 
     ``user`` is the admin who imported it; None for the command line.
     """
-    summary = import_queue(partnership, parse_queue_file(raw))
+    summary = import_queue(partnership, parse_queue_file(raw), progress)
     where = "" if user is not None else " (command line)"
     audit.record(
         audit.ADMIN,

@@ -5,15 +5,15 @@ Admins also import queue files saved on kiosk tablets.
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from engage.accounts.models import ADMIN, FACILITATOR
 from engage.accounts.permissions import role_required
 from engage.audit import services as audit
-from engage.events import services
+from engage.events import import_jobs, services
 from engage.events.forms import ConfirmForm, EventForm, ImportForm
-from engage.events.imports import ImportRefused, import_file
+from engage.events.imports import ImportRefused
 from engage.events.models import Event
 from engage.events.qr import qr_svg
 from engage.extensions import db
@@ -147,23 +147,27 @@ def new_link(event_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(ADMIN)
 def import_queue():
-    """Import a queue file saved on a kiosk tablet: all of it, or nothing."""
+    """Import a queue file saved on a kiosk tablet, as a job: all of it, or nothing."""
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
+        upload = form.queue_file.data
         try:
-            summary = import_file(_partnership(), form.queue_file.data.read(), current_user)
+            job = import_jobs.request_import(
+                _partnership(), upload.read(), upload.filename or "queue file", current_user
+            )
         except ImportRefused as refused:
             db.session.rollback()
             problems = refused.problems
         else:
             db.session.commit()
-            flash(f"Queue file for ‘{summary.event.name}’: {summary.describe()}", "success")
-            return redirect(url_for(".show", event_id=summary.event.id))
+            import_jobs.import_job(job.id)
+            return redirect(url_for("jobs.show", job_id=job.id), code=303)
     html = render_template(
         "events/import.html",
         form=form,
         problems=problems,
         error_count=len(form.errors) + len(problems),
+        limit=current_app.config["ENGAGE_IMPORT_MAX_MB"],
     )
     return html, 400 if form.errors or problems else 200

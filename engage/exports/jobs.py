@@ -24,12 +24,13 @@ from engage.audit.services import DOWNLOAD, record
 from engage.exports import services
 from engage.exports.models import DONE, EXPIRED, FAILED, QUEUED, RUNNING, ExportJob
 from engage.extensions import db
+from engage.jobs import progress
 from engage.jobs.queue import huey, in_app
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
 from engage.results.filters import ResultFilter, parse_filters
-from engage.timeutil import aware, utcnow
+from engage.timeutil import utcnow
 
 DEFAULT_KEEP_HOURS = 24
 RECENT = 20  # jobs listed on the downloads page
@@ -200,21 +201,6 @@ def delete_expired_exports() -> None:
     db.session.commit()
 
 
-STALL_MINUTES = 10
-
-
-def stalled(job: ExportJob, now: datetime | None = None) -> bool:
-    """Queued for longer than a worker takes to start anything: no worker is running."""
-    if job.status != QUEUED:
-        return False
-    now = now or utcnow()
-    return now - aware(job.created_at) > timedelta(minutes=STALL_MINUTES)
-
-
 def time_left(job: ExportJob, now: datetime | None = None) -> float | None:
     """Seconds until a running job is done, from its pace so far; None if not yet known."""
-    if job.status != RUNNING or not job.started_at or not job.rows_done or not job.rows_total:
-        return None
-    now = now or utcnow()
-    spent = (now - aware(job.started_at)).total_seconds()
-    return max(0.0, spent / job.rows_done * (job.rows_total - job.rows_done))
+    return progress.time_left(job, job.rows_done, job.rows_total, now)

@@ -31,6 +31,7 @@ from engage.exports import jobs, services
 from engage.exports.models import QUEUED, RUNNING
 from engage.exports.rows import CHANNEL_LABELS
 from engage.extensions import db
+from engage.jobs import progress
 from engage.partnership.services import areas, current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
@@ -70,7 +71,7 @@ def index():
         choices=_choices(questionnaire),
         args=download.filters.query_args(),
         jobs=jobs.recent(current_user),
-        job_stalled=jobs.stalled,
+        job_stalled=progress.stalled,
     )
     db.session.commit()  # expired files deleted while listing
     return html, (400 if errors else 200)
@@ -158,8 +159,8 @@ def job(job_id: int):
         time_left=jobs.time_left(job),
         working=job.status in (QUEUED, RUNNING),
         ready=jobs.file_of(job) is not None,
-        stalled=jobs.stalled(job),
-        stall_minutes=jobs.STALL_MINUTES,
+        stalled=progress.stalled(job),
+        stall_minutes=progress.STALL_MINUTES,
     )
 
 

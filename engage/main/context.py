@@ -23,6 +23,7 @@ def staff_navigation() -> list[dict]:
         items.append(("exports.index", "Downloads"))
     if current_user.role == ADMIN:
         items.append(("questionnaire.overview", "Questionnaire"))
+        items.append(("jobs.index", "Jobs"))
         items.append(("audit.index", "Audit trail"))
     if current_user.role in (ADMIN, ANALYST):
         items.append(("tokens.index", "API tokens"))

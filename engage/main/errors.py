@@ -1,6 +1,6 @@
 """Error pages that say what happened and what to do next."""
 
-from flask import Flask, abort, current_app, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -62,7 +62,7 @@ def too_large(error: RequestEntityTooLarge):
     """413, saying what the limit is: JSON for scripts, a page for people."""
     from engage.api.errors import error_response, is_api_request
 
-    limit = _megabytes(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    limit = _megabytes(request.max_content_length or 0)
     if is_api_request() or request.endpoint in JSON_ENDPOINTS:
         return error_response(413, f"The request is too large: the limit is {limit} MB.")
     # The body is too large to read, so the form's _lang cannot choose the language.
