@@ -74,11 +74,13 @@ def test_my_agencys_questions(db, app, partnership, answered):
     db.session.commit()
     fire = app.test_client()
     assert AuthActions(fire).login(user.email).status_code == 302
+    # Each question's results are a section headed by its text (the filters form lists
+    # every single-choice question's answers whatever is shown).
     page = fire.get("/results/?mine=1").get_data(as_text=True)
-    assert "Do you have a working smoke alarm?" in page
-    assert "How safe do you feel outside after dark?" not in page
+    assert 'id="q-smoke_alarm">Do you have a working smoke alarm?' in page
+    assert 'id="q-safe_dark"' not in page
     page = fire.get("/results/").get_data(as_text=True)
-    assert "How safe do you feel outside after dark?" in page
+    assert 'id="q-safe_dark">How safe do you feel outside after dark?' in page
 
 
 def test_results_join_versions_by_code(db, analyst_client, answered):

@@ -9,7 +9,6 @@ the finished file is downloaded from there or from the list on the downloads pag
 
 from collections.abc import Iterator
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -26,17 +25,17 @@ from flask_login import current_user
 
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
-from engage.events.models import Event
 from engage.exports import jobs, services
 from engage.exports.models import QUEUED, RUNNING
-from engage.exports.rows import CHANNEL_LABELS
 from engage.extensions import db
 from engage.jobs import progress
-from engage.partnership.services import areas, current_partnership
+from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
+from engage.results import engine
 from engage.results.filters import parse_filters
-from engage.survey.models import CHANNELS
+from engage.results.reading import answer_problems
+from engage.results.services import filter_choices
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 CHUNK = 64 * 1024
@@ -49,6 +48,7 @@ def _questionnaire() -> Questionnaire | None:
 
 def _prepare(questionnaire: Questionnaire):
     filters, errors = parse_filters(request.args)
+    errors |= answer_problems(engine.view(questionnaire), filters)
     download = services.prepare(
         questionnaire, filters, current_user.free_text_access, current_user.agency_id
     )
@@ -68,29 +68,13 @@ def index():
         download=download,
         errors=errors,
         formats=services.FORMATS.values(),
-        choices=_choices(questionnaire),
+        choices=filter_choices(questionnaire.partnership, questionnaire),
         args=download.filters.query_args(),
         jobs=jobs.recent(current_user),
         job_stalled=progress.stalled,
     )
     db.session.commit()  # expired files deleted while listing
     return html, (400 if errors else 200)
-
-
-def _choices(questionnaire: Questionnaire) -> dict[str, list[tuple]]:
-    """(value, label) pairs for each filter's checkboxes."""
-    partnership = questionnaire.partnership
-    events = db.session.scalars(
-        sa.select(Event).where(Event.partnership_id == partnership.id).order_by(Event.starts_on)
-    )
-    return {
-        "wards": [(a.code, a.name) for a in areas(partnership)],
-        "events": [(e.id, e.name) for e in events],
-        "channels": [(c, CHANNEL_LABELS.get(c, c)) for c in CHANNELS],
-        "versions": [
-            (v.number, f"Version {v.number}") for v in questionnaire.versions if not v.is_draft
-        ],
-    }
 
 
 def _text_chunks(download, fmt, labelled: bool) -> Iterator[bytes]:

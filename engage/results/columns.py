@@ -217,6 +217,7 @@ class Where:
     versions: tuple[int, ...] | None = None  # version ids
     # Respondents who gave one of these answers: (code, option indexes) of single choices.
     answers: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    nothing: bool = False  # a filter no response passes (an answer that does not exist)
 
 
 Selection = np.ndarray | None  # row indexes, or None for every row
@@ -259,6 +260,8 @@ class View:
             nonlocal mask
             mask = condition if mask is None else mask & condition
 
+        if where.nothing:
+            return np.zeros(0, dtype=np.intp)
         if where.first_day is not None:
             both(a["day"] >= where.first_day)
         if where.last_day is not None:

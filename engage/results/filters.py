@@ -5,6 +5,9 @@ Filters arrive as query-string arguments:
     since=YYYY-MM-DD  until=YYYY-MM-DD  ward=<area code> (repeatable)
     event=<event id> (repeatable)  channel=online|kiosk (repeatable)
     version=<version number> (repeatable)  mine=1 (only my agency's questions)
+    answer=<question code>:<option code> (repeatable: respondents who gave that answer
+    to a single-choice question; several options of one question are any of them,
+    answers to different questions all of them, e.g. answer=age:18_24&answer=age:25_34)
 
 ``parse_filters`` turns them into a ResultFilter plus a message per bad argument;
 ``response_conditions`` turns a ResultFilter into SQL conditions on Response.
@@ -20,8 +23,8 @@ import sqlalchemy as sa
 from engage.database import MAX_ID
 from engage.forms import strip
 from engage.partnership.models import Area
-from engage.questionnaire.models import QuestionnaireVersion
-from engage.survey.models import CHANNELS, Response
+from engage.questionnaire.models import Option, Question, QuestionnaireVersion
+from engage.survey.models import CHANNELS, Answer, Response
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class ResultFilter:
     channels: tuple[str, ...] = ()
     versions: tuple[int, ...] = ()
     mine: bool = False
+    # (question code, option codes): respondents who gave one of these answers to it.
+    answers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The filters that are set, for links, the audit trail and API echoes."""
@@ -46,6 +51,8 @@ class ResultFilter:
                 values[name] = list(getattr(self, name))
         if self.mine:
             values["mine"] = True
+        if self.answers:
+            values["answers"] = {code: list(options) for code, options in self.answers}
         return values
 
     def query_args(self) -> dict[str, Any]:
@@ -61,6 +68,7 @@ class ResultFilter:
         args["version"] = list(self.versions)
         if self.mine:
             args["mine"] = "1"
+        args["answer"] = [f"{code}:{o}" for code, options in self.answers for o in options]
         return {k: v for k, v in args.items() if v}
 
 
@@ -118,7 +126,21 @@ def parse_filters(args: Mapping[str, Any]) -> tuple[ResultFilter, dict[str, str]
         else:
             fields[name] = numbers
     fields["mine"] = (_getlist(args, "mine") or [""])[0] in ("1", "true", "yes", "on")
+    fields["answers"] = _answers(_getlist(args, "answer"), errors)
     return ResultFilter(**fields), errors
+
+
+def _answers(values: list[str], errors: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    chosen: dict[str, set[str]] = {}
+    for text in values:
+        code, colon, option = text.partition(":")
+        if not colon or not code.strip() or not option.strip():
+            errors["answer"] = (
+                "Give each ‘answer’ as a question code and an option code, for example age:18_24"
+            )
+            continue
+        chosen.setdefault(code.strip(), set()).add(option.strip())
+    return tuple((code, tuple(sorted(options))) for code, options in sorted(chosen.items()))
 
 
 def _start_of(day: date) -> datetime:
@@ -151,6 +173,15 @@ def response_conditions(filters: ResultFilter, questionnaire_id: int) -> list[sa
         conditions.append(Response.event_id.in_(filters.events))
     if filters.channels:
         conditions.append(Response.channel.in_(filters.channels))
+    for code, options in filters.answers:
+        conditions.append(
+            Response.id.in_(
+                sa.select(Answer.response_id)
+                .join(Question, Answer.question_id == Question.id)
+                .join(Option, Answer.option_id == Option.id)
+                .where(Question.code == code, Option.code.in_(options))
+            )
+        )
     return conditions
 
 

@@ -25,7 +25,40 @@ def where(view: View, filters: ResultFilter, areas: list[Area]) -> Where:
         events=tuple(filters.events) or None,
         channels=tuple(filters.channels) or None,
         versions=tuple(view.schema.version_ids(filters.versions)) if filters.versions else None,
+        answers=tuple(
+            (code, _option_indexes(view, code, options))
+            for code, options in filters.answers
+            if _single_choice(view, code)
+        ),
+        # An answer no question has matches nobody (answer_problems says why).
+        nothing=not all(_single_choice(view, code) for code, _ in filters.answers),
     )
+
+
+def _single_choice(view: View, code: str) -> bool:
+    column = view.schema.codes.get(code)
+    return column is not None and column.kind == CHOICE
+
+
+def _option_indexes(view: View, code: str, options: tuple[str, ...]) -> tuple[int, ...]:
+    column = view.schema.codes[code]
+    return tuple(i for i, option in enumerate(column.options) if option in options)
+
+
+def answer_problems(view: View, filters: ResultFilter) -> dict[str, str]:
+    """A message if an ``answer`` filter names no single-choice question or no option of it."""
+    for code, options in filters.answers:
+        if not _single_choice(view, code):
+            return {
+                "answer": f"No single-choice question has the code ‘{code}’: "
+                "choose the answers from the list"
+            }
+        unknown = [o for o in options if o not in view.schema.codes[code].options]
+        if unknown:
+            return {
+                "answer": f"‘{code}’ has no option ‘{unknown[0]}’: choose the answers from the list"
+            }
+    return {}
 
 
 def selected(questionnaire: Questionnaire, filters: ResultFilter) -> tuple[View, Selection]:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from engage.events.models import Event
 from engage.extensions import db
 from engage.partnership.models import Partnership
+from engage.questionnaire import types
 from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireVersion
 from engage.questionnaire.services import current_version
 from engage.results.aggregates import CHANNEL_LABELS
@@ -22,6 +23,8 @@ class FilterChoices:
     events: list[tuple[int, str]]
     versions: list[tuple[int, str]]
     channels: list[tuple[str, str]]
+    # Single-choice questions whose answers pick respondents: (code, text, options).
+    answers: list[tuple[str, str, list[tuple[str, str]]]]
 
 
 def filter_choices(partnership: Partnership, questionnaire: Questionnaire) -> FilterChoices:
@@ -43,6 +46,11 @@ def filter_choices(partnership: Partnership, questionnaire: Questionnaire) -> Fi
         events=[(e.id, f"{e.name} ({e.starts_on:%d %b %Y})") for e in events],
         versions=[(number, f"Version {number}") for number in versions],
         channels=list(CHANNEL_LABELS.items()),
+        answers=[
+            (info.code, info.text(), [(f"{info.code}:{o}", info.label(o)) for o in info.options])
+            for info in catalogue(questionnaire)
+            if info.type in types.CHOICE_TYPES and not info.multiple
+        ],
     )
 
 
