@@ -51,8 +51,9 @@ def shape(statement: str) -> str:
     return f"{verb} {target or ''}".strip()
 
 
-def make_app(url: str):
-    """The app on an empty database at ``url`` with the demo seeded; the kiosk limit lifted."""
+def make_app(url: str, seed: bool = True):
+    """The app on an empty database at ``url`` with the demo seeded (or, ``seed=False``,
+    on the database as it is); the kiosk limit lifted."""
     app = create_app(
         {
             "SECRET_KEY": "profile",
@@ -60,9 +61,10 @@ def make_app(url: str):
             "ENGAGE_KIOSK_LIMIT": "1000000 per minute",
         }
     )
-    with app.app_context():
-        db.create_all()
-        app.test_cli_runner().invoke(args=["seed-demo"], catch_exceptions=False)
+    if seed:
+        with app.app_context():
+            db.create_all()
+            app.test_cli_runner().invoke(args=["seed-demo"], catch_exceptions=False)
     return app
 
 

@@ -50,6 +50,8 @@ def group_by(path: str) -> None:
 
 
 FILTERS = "since=2026-01-15&until=2026-04-10&ward=northgate&channel=kiosk"
+# Respondents' own answers: either of two tenures, and a disability.
+ANSWERS = "answer=tenure:social_rent&answer=tenure:private_rent&answer=disability:yes_a_lot"
 PAGE_TARGET = 0.3  # seconds: the results page with a date range and two other filters
 
 
@@ -78,12 +80,15 @@ def _pages(app, n: int, label: str, baseline: float) -> list[dict]:
     ]
     crosstab = "/results/crosstab?row={}&column={}"
     for column in (COLUMN, ABOUT_YOU):
-        for query in ("", "&" + FILTERS):
+        for query, named in (
+            ("", ""),
+            ("&" + FILTERS, " with 4 filters"),
+            ("&" + FILTERS + "&" + ANSWERS, " with 4 filters and 2 answers"),
+        ):
             took = seconds(get(crosstab.format(ROW, column) + query))
             rows.append(
                 row(
-                    f"cross-tab {ROW} x {column}{' with 4 filters' if query else ''}, "
-                    f"first view, {where}",
+                    f"cross-tab {ROW} x {column}{named}, first view, {where}",
                     took * 1000,
                     "ms",
                     base,
