@@ -5,7 +5,7 @@ request body as it came, in one INSERT, commits, and answers 201 with JSON.
         .venv/bin/gunicorn --workers 2 --pythonpath bench/harness baseline_app:app
 
 It is what any web app on the same server and database pays for a stored POST: the HTTP
-parsing, one connection kept per worker process (as Engage's pool keeps one), one
+parsing, one connection kept per worker thread (as Engage's pool keeps one), one
 statement and one commit. SQLite gets the pragmas engage/database.py sets (WAL,
 synchronous=NORMAL, busy_timeout=5000, foreign keys); PostgreSQL is reached with psycopg,
 the driver Engage uses. Gunicorn loads this file as a top-level module, so it imports
@@ -14,6 +14,7 @@ nothing from bench/ or engage/. Call ``create_schema`` before the server starts.
 
 import os
 import sqlite3
+import threading
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -76,17 +77,21 @@ def count_rows(url: str) -> int:
 
 
 app = Flask(__name__)
-# pid -> this worker's connection and INSERT statement, opened after gunicorn's fork.
-_opened: dict[int, tuple[Any, str]] = {}
+# (pid, thread) -> that thread's connection and INSERT statement, opened after gunicorn's
+# fork: one per thread of a threaded worker, as Engage's pool gives each thread its own.
+_opened: dict[tuple[int, int], tuple[Any, str]] = {}
+_opening = threading.Lock()
 
 
 def _connection() -> tuple[Any, str]:
-    pid = os.getpid()
-    if pid not in _opened:
-        _opened.clear()  # a connection inherited across a fork is never used
-        url = os.environ["BASELINE_DATABASE_URL"]
-        _opened[pid] = connect(url), INSERT[kind(url)]
-    return _opened[pid]
+    key = (os.getpid(), threading.get_ident())
+    if key not in _opened:
+        with _opening:
+            for stale in [k for k in _opened if k[0] != key[0]]:
+                del _opened[stale]  # a connection inherited across a fork is never used
+            url = os.environ["BASELINE_DATABASE_URL"]
+            _opened[key] = connect(url), INSERT[kind(url)]
+    return _opened[key]
 
 
 @app.post("/submissions")
