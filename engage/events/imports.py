@@ -46,9 +46,9 @@ class ImportSummary:
     already_stored: int = 0
 
     def describe(self) -> str:
-        """For example: 2 responses stored, 1 already stored."""
+        """For example: 2 responses stored, 1 already stored (1,200: thousands separated)."""
         noun = "response" if self.stored == 1 else "responses"
-        return f"{self.stored} {noun} stored, {self.already_stored} already stored."
+        return f"{self.stored:,} {noun} stored, {self.already_stored:,} already stored."
 
 
 @dataclass
