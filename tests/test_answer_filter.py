@@ -3,6 +3,7 @@ in downloads and in cross-tabs, and refused plainly when the answer does not exi
 
 import csv
 import io
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -115,3 +116,20 @@ def test_a_download_under_an_answer_filter_has_those_respondents_and_says_so(
     entry = db.session.scalar(sa.select(AuditEntry).order_by(AuditEntry.id.desc()))
     assert entry.filters == {"answers": {"safe_dark": ["unsafe"]}}
     assert entry.rows == len(wanted)
+
+
+def test_the_api_pages_only_respondents_who_gave_the_answers(db, client, partnership, two_versions):
+    from tests.test_api import bearer, make_token
+
+    _, plaintext = make_token(db, partnership)
+    url = "/api/v1/responses?limit=500&answer=safe_dark:very&answer=police_agree:agree"
+    body = client.get(url, headers=bearer(plaintext)).get_json()
+    wanted = sorted(
+        i
+        for i, g in _given(db).items()
+        if "very" in g.get("safe_dark", ()) and "agree" in g.get("police_agree", ())
+    )
+    assert sorted(row["id"] for row in body["data"]) == wanted
+    assert wanted
+    documented = client.get("/api/v1/openapi.json").get_json()
+    assert "answer" in json.dumps(documented)

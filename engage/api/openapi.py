@@ -66,6 +66,14 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "1 for only the questions of your agency.",
         {"type": "string", "enum": ["1", "true", "yes", "on"]},
     ),
+    "answer": _query(
+        "answer",
+        "Only respondents who gave this answer to a single-choice question, as "
+        "question_code:option_code. Several answers to one question: any of them; "
+        "answers to different questions: all of them.",
+        {"type": "string", "pattern": "^[^:]+:[^:]+$", "examples": ["tenure:social_rent"]},
+        True,
+    ),
     "limit": _query(
         "limit",
         f"Responses per page, from 1 to {MAX_LIMIT}.",
@@ -89,7 +97,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string"},
     },
 }
-FILTERS = ["since", "until", "ward", "event", "channel", "version", "mine"]
+FILTERS = ["since", "until", "ward", "event", "channel", "version", "mine", "answer"]
 
 ERRORS = {
     "BadRequest": "A query parameter is not valid; `fields` has a message for each one.",
