@@ -133,3 +133,21 @@ def test_the_api_pages_only_respondents_who_gave_the_answers(db, client, partner
     assert wanted
     documented = client.get("/api/v1/openapi.json").get_json()
     assert "answer" in json.dumps(documented)
+
+
+@pytest.mark.parametrize("answer", ["shoe_size:9", "improve:parks", "safe_dark:maybe"])
+def test_an_answer_that_does_not_exist_is_refused_by_the_api_and_the_downloads(
+    db, client, analyst_client, partnership, two_versions, answer
+):
+    from engage.exports.models import ExportJob
+    from tests.test_api import bearer, make_token
+
+    _, plaintext = make_token(db, partnership)
+    for url in (f"/api/v1/responses?answer={answer}", f"/api/v1/results/ward?answer={answer}"):
+        refused = client.get(url, headers=bearer(plaintext))
+        assert refused.status_code == 400, url
+        assert "answer" in refused.get_json()["error"]["fields"]
+    assert analyst_client.get(f"/exports/responses.csv?answer={answer}").status_code == 400
+    asked = analyst_client.post("/exports/jobs", data={"format": "xlsx", "answer": answer})
+    assert asked.status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 0

@@ -9,7 +9,9 @@ from werkzeug.datastructures import MultiDict
 from engage.api.errors import ApiError
 from engage.api.rows import decode_cursor
 from engage.i18n import LANGUAGES
-from engage.results.filters import ResultFilter, parse_filters
+from engage.questionnaire.models import Questionnaire
+from engage.results.filters import ResultFilter
+from engage.results.reading import checked_filters
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 5000
@@ -46,7 +48,9 @@ def _since(text: str) -> date | datetime | None:
         return None
 
 
-def filters(args: MultiDict) -> tuple[ResultFilter, datetime | None, dict[str, str]]:
+def filters(
+    args: MultiDict, questionnaire: Questionnaire
+) -> tuple[ResultFilter, datetime | None, dict[str, str]]:
     """The dashboard filters, except that ``since`` may also be a date and time."""
     args = MultiDict(args)
     since_at = None
@@ -62,22 +66,22 @@ def filters(args: MultiDict) -> tuple[ResultFilter, datetime | None, dict[str, s
         elif isinstance(since, datetime):
             args.pop("since")
             since_at = since
-    parsed, filter_errors = parse_filters(args)
+    parsed, filter_errors = checked_filters(questionnaire, args)
     errors.update(filter_errors)
     return parsed, since_at, errors
 
 
-def result_filters(args: MultiDict) -> ResultFilter:
+def result_filters(args: MultiDict, questionnaire: Questionnaire) -> ResultFilter:
     """Filters for an aggregate: exactly the dashboard's; raises a 400 for bad ones."""
-    parsed, errors = parse_filters(args)
+    parsed, errors = checked_filters(questionnaire, args)
     if errors:
         raise ApiError(400, "Some query parameters are not valid.", errors)
     return parsed
 
 
-def page_args(args: MultiDict) -> PageArgs:
+def page_args(args: MultiDict, questionnaire: Questionnaire) -> PageArgs:
     """Filters, ``since``, ``cursor`` and ``limit``; raises a 400 listing every bad one."""
-    parsed, since_at, errors = filters(args)
+    parsed, since_at, errors = filters(args, questionnaire)
     limit = DEFAULT_LIMIT
     limit_text = args.get("limit", "").strip()
     if limit_text:

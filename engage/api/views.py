@@ -76,8 +76,8 @@ def questionnaire():
 @token_required
 def responses():
     """Row-level responses, oldest first, one page at a time; follow ``next`` for the rest."""
-    args = params.page_args(request.args)
     questionnaire = _questionnaire()
+    args = params.page_args(request.args, questionnaire)
     page = response_page(
         questionnaire.id,
         args.filters,
@@ -106,9 +106,10 @@ def responses():
 @token_required
 def results(code: str):
     """One question's counts across versions, with small numbers suppressed."""
-    filters = params.result_filters(request.args)
+    questionnaire = _questionnaire()
+    filters = params.result_filters(request.args, questionnaire)
     lang = params.language(request.args)
-    result = question_results(_questionnaire(), code, filters, configured_k(), lang)
+    result = question_results(questionnaire, code, filters, configured_k(), lang)
     if result is None:
         raise ApiError(404, NO_RESULTS.format(code=code))
     _pulled(filters.as_dict(), len(result["options"]))

@@ -32,9 +32,7 @@ from engage.jobs import progress
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
-from engage.results import engine
-from engage.results.filters import parse_filters
-from engage.results.reading import answer_problems
+from engage.results.reading import checked_filters
 from engage.results.services import filter_choices
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -47,8 +45,7 @@ def _questionnaire() -> Questionnaire | None:
 
 
 def _prepare(questionnaire: Questionnaire):
-    filters, errors = parse_filters(request.args)
-    errors |= answer_problems(engine.view(questionnaire), filters)
+    filters, errors = checked_filters(questionnaire, request.args)
     download = services.prepare(
         questionnaire, filters, current_user.free_text_access, current_user.agency_id
     )
@@ -114,7 +111,7 @@ def request_job():
     questionnaire = _questionnaire()
     if fmt is None or fmt.text or questionnaire is None:
         abort(404)
-    filters, errors = parse_filters(request.form)
+    filters, errors = checked_filters(questionnaire, request.form)
     if errors:
         flash("Fix the filters first: " + " ".join(errors.values()))
         return redirect(url_for(".index"), code=303)

@@ -5,14 +5,16 @@ that pass it; ``Keys`` turns the columns' keys (option indexes, area ids, number
 into the codes that results show.
 """
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from engage.partnership.models import Area
 from engage.questionnaire.models import Questionnaire
 from engage.results import engine
 from engage.results.coding import AREA, CHOICE, MULTIPLE
 from engage.results.columns import Selection, View, Where
-from engage.results.filters import ResultFilter
+from engage.results.filters import ResultFilter, parse_filters
 
 
 def where(view: View, filters: ResultFilter, areas: list[Area]) -> Where:
@@ -59,6 +61,19 @@ def answer_problems(view: View, filters: ResultFilter) -> dict[str, str]:
                 "answer": f"‘{code}’ has no option ‘{unknown[0]}’: choose the answers from the list"
             }
     return {}
+
+
+def checked_filters(
+    questionnaire: Questionnaire, args: Mapping[str, Any]
+) -> tuple[ResultFilter, dict[str, str]]:
+    """``parse_filters``, with each ``answer`` checked against the questionnaire's
+    single-choice questions: the one way in for filters from a page, a download or the API,
+    so an answer that does not exist is refused alike everywhere. Only a request with an
+    answer filter reads the results columns for it."""
+    filters, errors = parse_filters(args)
+    if filters.answers:
+        errors |= answer_problems(engine.view(questionnaire), filters)
+    return filters, errors
 
 
 def selected(questionnaire: Questionnaire, filters: ResultFilter) -> tuple[View, Selection]:

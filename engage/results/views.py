@@ -11,10 +11,10 @@ from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
-from engage.results import aggregates, crosstabs, engine, services
+from engage.results import aggregates, crosstabs, services
 from engage.results.catalogue import BREAKDOWN_TYPES, TREND_TYPES, catalogue
 from engage.results.filters import parse_filters
-from engage.results.reading import answer_problems
+from engage.results.reading import checked_filters
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 STAFF = (ANALYST, FACILITATOR, ADMIN)
@@ -31,8 +31,7 @@ def _setting() -> tuple[Partnership, Questionnaire]:
 def _filtered(template: str, **context):
     """Render a results page with its filters form; bad filters are listed, not fatal."""
     partnership, questionnaire = _setting()
-    filters, errors = parse_filters(request.args)
-    errors |= answer_problems(engine.view(questionnaire), filters)
+    filters, errors = checked_filters(questionnaire, request.args)
     html = render_template(
         template,
         filters=filters,
