@@ -11,7 +11,12 @@ deleted when the job ends, however it ends.
 import secrets
 
 from engage.accounts.models import User
-from engage.events.imports import ImportRefused, import_file, parse_queue_file
+from engage.events.imports import (
+    NOT_THIS_PARTNERSHIP,
+    ImportRefused,
+    import_file,
+    parse_queue_file,
+)
 from engage.events.services import event_for_import
 from engage.extensions import db
 from engage.jobs import services as jobs
@@ -19,11 +24,6 @@ from engage.jobs.models import KIOSK_IMPORT, Job
 from engage.jobs.queue import huey, in_app
 from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
-
-NOT_THIS_PARTNERSHIP = (
-    "The file’s event token does not match any event of this partnership. "
-    "Check that the file came from one of this partnership’s kiosk tablets."
-)
 
 
 def request_import(partnership: Partnership, raw: bytes, filename: str, user: User | None) -> Job:

@@ -29,6 +29,10 @@ from engage.survey.submission import DUPLICATE, INVALID, submit_payload
 
 FORMAT = "engage-kiosk-queue"
 FORMAT_VERSION = 1
+NOT_THIS_PARTNERSHIP = (
+    "The file’s event token does not match any event of this partnership. "
+    "Check that the file came from one of this partnership’s kiosk tablets."
+)
 
 
 class ImportRefused(Exception):
@@ -94,12 +98,7 @@ def import_queue(
     """
     event = event_for_import(queue.event_token, partnership)
     if event is None:
-        raise ImportRefused(
-            [
-                "The file’s event token does not match any event of this partnership. "
-                "Check that the file came from one of this partnership’s kiosk tablets."
-            ]
-        )
+        raise ImportRefused([NOT_THIS_PARTNERSHIP])
     questionnaire = questionnaire_for(partnership)
     if questionnaire is None:
         raise ImportRefused(["There is no questionnaire to store responses against."])

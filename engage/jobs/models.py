@@ -23,7 +23,6 @@ EXPIRED = "expired"
 RECOUNT = "recount"
 SEED = "seed-synthetic"
 KIOSK_IMPORT = "kiosk-import"
-KINDS = (RECOUNT, SEED, KIOSK_IMPORT)
 
 
 class Tracked:
