@@ -332,7 +332,8 @@ def text_widths(plan: RowPlan) -> dict[int, int]:
     widths: dict[int, int] = {}
     found = db.session.execute(
         sa.select(Answer.question_id, sa.func.max(size))
-        .where(Answer.question_id.in_(list(plan.texts)))
+        # Both conditions, so the partial index of free-text answers serves it.
+        .where(Answer.question_id.in_(list(plan.texts)), Answer.text_value.is_not(None))
         .group_by(Answer.question_id)
     )
     for question_id, width in found:

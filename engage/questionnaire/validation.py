@@ -139,15 +139,14 @@ def _published_usage(version: QuestionnaireVersion) -> tuple[dict[str, set[str]]
             QuestionnaireVersion.status == PUBLISHED,
         )
     ).subquery()
+    offered = sa.select(Option.id).join(published, Option.question_id == published.c.id)
+    # One pass over the answers (they are indexed by response only, so that storing a
+    # response stays cheap); publishing is rare, storing is not.
+    chosen = sa.select(Answer.option_id).where(Answer.option_id.in_(offered)).distinct()
     used_options = db.session.execute(
         sa.select(published.c.code, Option.code)
         .join(Option, Option.question_id == published.c.id)
-        .where(
-            sa.exists().where(
-                Answer.question_id == Option.question_id, Answer.option_id == Option.id
-            )
-        )
-        .distinct()
+        .where(Option.id.in_(chosen.scalar_subquery()))
     )
     used: dict[str, set[str]] = {}
     for question_code, option_code in used_options:

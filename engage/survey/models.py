@@ -67,16 +67,17 @@ sa.event.listen(
 class Answer(Model):
     """One answer value; which column holds it depends on the question type."""
 
-    # Covers reading one question's answers response by response, values included: the
-    # counts per option, and matching two questions' answers for a cross-tab.
+    # Storing a response adds tens of answer rows, and every index on this table gets an
+    # entry for each: an index led by the question puts them on as many different pages,
+    # each written again at every commit. So answers are indexed by response only (the
+    # results read ``response.coded``, not this table), plus the few free-text answers
+    # by question, for the width of each text column a .sav download declares first.
     __table_args__ = (
         sa.Index(
-            "ix_answer_question_response",
+            "ix_answer_text_question",
             "question_id",
-            "response_id",
-            "option_id",
-            "area_id",
-            "number_value",
+            sqlite_where=sa.text("text_value IS NOT NULL"),
+            postgresql_where=sa.text("text_value IS NOT NULL"),
         ),
     )
 
