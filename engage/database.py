@@ -1,6 +1,7 @@
 """Engine-level settings: SQLite runs in WAL mode with foreign keys enforced."""
 
 import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -8,6 +9,10 @@ from sqlalchemy.engine import Engine
 
 # The largest id a 32-bit INTEGER column holds; a larger number names no row.
 MAX_ID = 2**31 - 1
+# How long a SQLite statement waits for another connection's lock before it fails.
+BUSY_SECONDS = 5.0
+# The first and the longest pause between two tries for the write lock (seconds).
+FIRST_PAUSE, LONGEST_PAUSE = 0.0001, 0.002
 
 
 def _on_connect(dbapi_connection: object, _record: object) -> None:
@@ -16,7 +21,7 @@ def _on_connect(dbapi_connection: object, _record: object) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000:.0f}")
         cursor.close()
 
 
@@ -36,7 +41,34 @@ def begin_writing(session: Any) -> None:
     connection = session.connection()
     raw = connection.connection.dbapi_connection
     if isinstance(raw, sqlite3.Connection) and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        _begin_immediate(raw)
+
+
+def _begin_immediate(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, trying again after a short pause while another connection writes.
+
+    SQLite's own busy handler sleeps a whole millisecond at first, then 2, 5, 10...,
+    whereas a response holds the write lock for a fraction of a millisecond: two
+    workers storing responses side by side would spend much of their time asleep. Here
+    the pauses start at a tenth of a millisecond and double up to two; the give-up time
+    is SQLite's own (``BUSY_SECONDS``), and the error the same "database is locked"."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    pause = FIRST_PAUSE
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if raw.in_transaction or "locked" not in str(error):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, LONGEST_PAUSE)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000:.0f}")
 
 
 def is_sqlite(engine: Engine) -> bool:
