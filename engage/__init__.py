@@ -47,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects created in engage.extensions."""
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
-    from engage.database import configure_engine_events
+    from engage.database import configure_engine_events, ping_when_idle
     from engage.i18n import select_locale
     from engage.questionnaire import immutability
 
@@ -60,6 +60,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to see that page."
     login_manager.session_protection = "strong"
     configure_engine_events()
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_when_idle(engine)
     if app.config.get("ENGAGE_JOBS_IMMEDIATE"):
         from engage.jobs.queue import huey
 

@@ -8,7 +8,8 @@ class ConfigError(RuntimeError):
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A connection idle for a while is checked before use (engage.database.ping_when_idle).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

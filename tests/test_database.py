@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from engage import database
+from engage.config import normalise_database_url
+from tests.conftest import PG_URL
 
 
 @pytest.fixture
@@ -75,3 +77,45 @@ def test_a_writer_gives_up_with_sqlites_own_error_and_writes_nothing(engine, mon
     holder.close()
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM item").scalar() == 0
+
+
+@pytest.fixture
+def server_engine():
+    """An engine on the PostgreSQL test server, as the app makes it (no pre-ping)."""
+    if not PG_URL:
+        pytest.skip("ENGAGE_TEST_DATABASE_URL is not set, so the PostgreSQL leg is skipped")
+    engine = sa.create_engine(normalise_database_url(PG_URL), pool_size=1)
+    database.ping_when_idle(engine)
+    pings = []
+    real_ping = engine.dialect.do_ping
+    engine.dialect.do_ping = lambda connection: pings.append(1) or real_ping(connection)
+    yield engine, pings
+    engine.dispose()
+
+
+def backend(connection) -> int:
+    return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced_before_use(
+    server_engine, monkeypatch
+):
+    engine, pings = server_engine
+    with engine.connect() as connection:
+        first = backend(connection)
+    # The server ends the pooled connection (a restart, an idle timeout, a network cut).
+    with sa.create_engine(engine.url, poolclass=sa.NullPool).connect() as admin:
+        admin.exec_driver_sql(f"SELECT pg_terminate_backend({first})")
+    monkeypatch.setattr(database, "IDLE_SECONDS", 0.0)
+    time.sleep(0.01)
+    with engine.connect() as connection:
+        assert backend(connection) != first
+    assert pings == [1]
+
+
+def test_a_connection_used_a_moment_ago_is_not_checked_again(server_engine):
+    engine, pings = server_engine
+    for _ in range(5):
+        with engine.connect() as connection:
+            backend(connection)
+    assert pings == []
