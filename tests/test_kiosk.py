@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from engage.events import services as events
+from engage.questionnaire import services as questionnaire_services
 from engage.survey.models import KIOSK, Response
 from engage.survey.services import new_key
 from engage.timeutil import utcnow
@@ -71,6 +72,45 @@ def test_upload_with_expired_token_is_refused(client, db, questionnaire, event):
     assert upload(client, event, payload(questionnaire)).status_code == 403
     assert client.get(f"/kiosk/{event.kiosk_token}/").status_code == 403
     assert responses(db) == []
+
+
+def test_a_link_replaced_or_expired_since_the_last_upload_stores_nothing_more(
+    client, db, questionnaire, event
+):
+    """An upload may use the event this process read for the one before; the link is
+    checked again where the response is written, so a link replaced or expired
+    elsewhere (another worker, another server) stops at once."""
+    first = payload(questionnaire)
+    assert upload(client, event, first).status_code == 201
+    old_token = event.kiosk_token
+    events.new_kiosk_link(event)
+    db.session.commit()
+    refused = client.post(f"/kiosk/{old_token}/responses", json=payload(questionnaire))
+    assert refused.status_code == 403
+    assert refused.json == {"error": "This kiosk link is not valid or has expired."}
+    assert client.post(f"/kiosk/{old_token}/responses", json=first).status_code == 403
+
+    assert upload(client, event, payload(questionnaire)).status_code == 201
+    event.kiosk_valid_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert upload(client, event, payload(questionnaire)).status_code == 403
+    assert len(responses(db)) == 2
+
+
+def test_a_response_takes_the_events_default_area_as_it_is_now(client, db, questionnaire, event):
+    draft = questionnaire_services.start_draft(questionnaire.questionnaire)
+    next(q for q in draft.questions if q.code == "ward").required = False
+    questionnaire_services.publish(draft)
+    areas = {a.code: a for a in questionnaire.questionnaire.partnership.areas}
+    no_ward = payload(draft, answers={k: v for k, v in ANSWERS.items() if k != "ward"})
+    event.default_area = areas["north"]
+    db.session.commit()
+    assert upload(client, event, no_ward).status_code == 201
+    event.default_area = areas["east"]  # changed while this process remembers the event
+    db.session.commit()
+    assert upload(client, event, {**no_ward, "key": new_key()}).status_code == 201
+    stored = sorted(responses(db), key=lambda r: r.id)
+    assert [r.area.code for r in stored] == ["north", "east"]
 
 
 def test_upload_with_wrong_answers_gets_422_with_messages(client, db, questionnaire, event):

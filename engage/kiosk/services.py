@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app, url_for
 from flask_babel import gettext
 
-from engage.events.services import event_for_token
+from engage.events.services import event_for_token, kiosk_active
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.partnership.models import Area, Partnership
@@ -23,6 +23,7 @@ from engage.survey import rendering
 from engage.survey import services as survey_services
 from engage.survey.answers import check_one, max_length, number_range_message
 from engage.survey.models import KIOSK
+from engage.survey.services import KioskLink
 from engage.survey.submission import Outcome, submit_payload
 
 # Each start button is written in its own language, whatever the page's language.
@@ -49,6 +50,7 @@ class Kiosk:
     event: Any  # the event's row: the columns of an Event, read-only
     questionnaire_id: int
     areas: list[AreaRef]
+    token: str = ""
 
     @cached_property
     def questionnaire(self) -> Questionnaire:
@@ -61,20 +63,36 @@ class Kiosk:
         """The version residents answer now (an upload names its own version instead)."""
         return current_version(self.questionnaire)
 
+    @property
+    def link(self) -> KioskLink:
+        return KioskLink(self.event.id, self.token)
+
 
 SETTINGS = "engage.kiosk_settings"
+LINKS = "engage.kiosk_links"
+MOST_LINKS = 256  # events whose link a process remembers; a partnership runs a few at once
 
 
-def kiosk_for(token: str) -> Kiosk | None:
+def kiosk_for(token: str, remembered: bool = False) -> Kiosk | None:
     """The kiosk behind ``token``; None when the token is unknown, replaced or expired.
 
-    The token is looked up on every request (``event_for_token``). What follows from the
-    event's partnership (its one questionnaire, its areas) never changes once set up, so
-    each process keeps it.
+    Pages look the token up every time (``event_for_token``), so a link replaced or
+    expired in any process stops showing the kiosk at once. An upload may take the
+    event this process read before (``remembered``): the INSERT that stores it checks
+    the link again in the database (``KioskLink``), and a link it refuses is forgotten
+    (``forget``). What follows from the event's partnership (its one questionnaire, its
+    areas) never changes once set up, so each process keeps it.
     """
-    event = event_for_token(token)
-    if event is None:
-        return None
+    links = current_app.extensions.setdefault(LINKS, {})
+    event = links.get(token) if remembered and isinstance(token, str) else None
+    if event is None or not kiosk_active(event):
+        event = event_for_token(token)
+        if event is None:
+            forget(token)
+            return None
+        if len(links) >= MOST_LINKS:
+            links.clear()
+        links[token] = event
     cache = current_app.extensions.setdefault(SETTINGS, {})
     settings = cache.get(event.partnership_id)
     if settings is None:
@@ -84,7 +102,13 @@ def kiosk_for(token: str) -> Kiosk | None:
             return None
         areas = tuple(AreaRef(a.id, a.code, a.name) for a in partnership_areas(partnership))
         settings = cache[event.partnership_id] = (questionnaire.id, areas)
-    return Kiosk(event, settings[0], list(settings[1]))
+    return Kiosk(event, settings[0], list(settings[1]), token)
+
+
+def forget(token: str) -> None:
+    """Drop what this process remembers of a kiosk link (it was refused)."""
+    if isinstance(token, str):
+        current_app.extensions.get(LINKS, {}).pop(token, None)
 
 
 def start_choices() -> list[dict[str, str]]:
@@ -155,7 +179,12 @@ def form_payload(version: QuestionnaireVersion, form: Any, lang: str) -> dict[st
 def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
     """Check and store one kiosk response for the event; the view commits."""
     return submit_payload(
-        kiosk.questionnaire_id, payload, channel=KIOSK, event=kiosk.event, areas=kiosk.areas
+        kiosk.questionnaire_id,
+        payload,
+        channel=KIOSK,
+        event=kiosk.event,
+        areas=kiosk.areas,
+        link=kiosk.link,
     )
 
 

@@ -30,10 +30,11 @@ from engage.kiosk.services import Kiosk
 from engage.main.errors import render_error
 from engage.survey import rendering
 from engage.survey import services as survey_services
-from engage.survey.submission import DUPLICATE, STORED
+from engage.survey.submission import DUPLICATE, LINK_CLOSED, STORED
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
+LINK_CLOSED_MESSAGE = "This kiosk link is not valid or has expired."
 # After a thank-you, the tablet returns to the start screen after this many seconds.
 RETURN_SECONDS = 8
 
@@ -45,11 +46,15 @@ def no_store(response: Response) -> Response:
     return response
 
 
+def _closed() -> Response:
+    message = gettext("This kiosk link is not valid or has expired. Ask a member of staff.")
+    return make_response(render_error(403, message))
+
+
 def _kiosk(token: str) -> Kiosk:
     kiosk = services.kiosk_for(token)
     if kiosk is None:
-        message = gettext("This kiosk link is not valid or has expired. Ask a member of staff.")
-        abort(make_response(render_error(403, message)))
+        abort(_closed())
     return kiosk
 
 
@@ -115,6 +120,9 @@ def survey(token: str, lang: str):
     if outcome.status in (STORED, DUPLICATE):
         db.session.commit()
         return redirect(url_for("kiosk.thanks", token=token, lang=lang), code=303)
+    if outcome.status == LINK_CLOSED:
+        services.forget(token)
+        return _closed()
     values = rendering.submitted_values(version, request.form)
     return render_survey(kiosk, token, lang, version, values, outcome.errors)
 
@@ -132,10 +140,11 @@ def thanks(token: str, lang: str):
 @bp.route("/<token>/responses", methods=["POST"])
 @csrf.exempt
 def upload(token: str):
-    """Store one response sent by a tablet: 201 stored, 200 already stored, 422 to fix."""
-    kiosk = services.kiosk_for(token)
+    """Store one response sent by a tablet: 201 stored, 200 already stored, 422 to fix,
+    403 once the link is replaced or expired (the tablet keeps the response)."""
+    kiosk = services.kiosk_for(token, remembered=True)
     if kiosk is None:
-        return jsonify(error="This kiosk link is not valid or has expired."), 403
+        return jsonify(error=LINK_CLOSED_MESSAGE), 403
     try:
         payload = request.get_json(silent=True)
     except RecursionError:  # nested deeper than the JSON parser goes
@@ -151,6 +160,10 @@ def upload(token: str):
         return jsonify(status=STORED), 201
     if outcome.status == DUPLICATE:
         return jsonify(status=DUPLICATE), 200
+    if outcome.status == LINK_CLOSED:
+        db.session.rollback()
+        services.forget(token)
+        return jsonify(error=LINK_CLOSED_MESSAGE), 403
     if outcome.errors:
         return jsonify(errors=services.error_messages(kiosk, payload, outcome.errors)), 422
     return jsonify(error=outcome.message), 400

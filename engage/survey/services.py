@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, cast
 
@@ -21,7 +22,8 @@ from engage.survey.plans import VersionPlan, plan_for
 from engage.timeutil import utcnow
 
 _KEY = re.compile(r"[0-9a-f]{32}")
-ANSWER_VALUES = ("option_id", "area_id", "number_value", "text_value")
+# An answer row's columns besides its response: the question and the one value it holds.
+ANSWER_VALUES = ("question_id", "option_id", "area_id", "number_value", "text_value")
 
 
 def new_key() -> str:
@@ -64,22 +66,21 @@ class AreaLike(Protocol):
 
 
 def _answer_rows(plan: VersionPlan, parsed: dict[str, Parsed], areas: Mapping[str, AreaLike]):
-    """The answer rows (without the response id), as plain dicts for one executemany."""
+    """The answer rows (without the response id) as tuples of ``ANSWER_VALUES``."""
     for question in plan.questions:
         answer = parsed.get(question.code)
         if answer is None:
             continue
-        row = dict.fromkeys(ANSWER_VALUES) | {"question_id": question.id}
         if question.type in types.CHOICE_TYPES:
             for code in answer.option_codes:
                 option = question.option_by_code(code)
-                yield row | {"option_id": option.id if option else None}
+                yield question.id, option.id if option else None, None, None, None
         elif question.type == types.AREA and answer.area_code:
-            yield row | {"area_id": areas[answer.area_code].id}
+            yield question.id, None, areas[answer.area_code].id, None, None
         elif answer.text is not None:
-            yield row | {"text_value": answer.text}
+            yield question.id, None, None, None, answer.text
         else:
-            yield row | {"number_value": answer.number}
+            yield question.id, None, None, answer.number, None
 
 
 def _response_area(
@@ -119,20 +120,62 @@ def store_response(
     return response, created
 
 
-_INSERTS: dict[str, sa.Insert] = {}
+@dataclass(frozen=True)
+class KioskLink:
+    """The kiosk link a response came through: it is stored only while the event's
+    link is still this token and unexpired, checked in the INSERT itself."""
+
+    event_id: int
+    token: str
 
 
-def _insert_once(dialect: str) -> sa.Insert:
-    """INSERT a response unless its key is taken, returning its new id (built once)."""
-    if dialect not in _INSERTS:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        table = cast(sa.Table, Response.__table__)
-        _INSERTS[dialect] = (
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(table.c.id)
+RESPONSE_VALUES = (
+    "version_id",
+    "area_id",
+    "channel",
+    "language",
+    "event_id",
+    "idempotency_key",
+    "submitted_at",
+    "coded",
+)
+_INSERTS: dict[tuple[str, bool], sa.Insert] = {}
+
+
+def _insert_once(dialect: str, through_link: bool) -> sa.Insert:
+    """INSERT a response unless its key is taken, returning its new id (built once).
+
+    Through a kiosk link, the row is selected from the event's own row, so nothing is
+    stored once the link is replaced or has expired, whatever a process remembers of
+    it, and the event's default area is the one it has now."""
+    key = (dialect, through_link)
+    if key in _INSERTS:
+        return _INSERTS[key]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(sa.Table, Response.__table__)
+    if not through_link:
+        statement = insert(table).values({name: sa.bindparam(name) for name in RESPONSE_VALUES})
+    else:
+        event = cast(sa.Table, Event.__table__)
+        # PostgreSQL must be told the type of a parameter in a SELECT list; SQLite's
+        # CAST to a date type would turn the text into a number, so it is only typed.
+        typed = sa.cast if dialect == "postgresql" else sa.type_coerce
+        values = {name: typed(sa.bindparam(name), table.c[name].type) for name in RESPONSE_VALUES}
+        values["area_id"] = sa.func.coalesce(values["area_id"], event.c.default_area_id)
+        values["event_id"] = event.c.id
+        statement = insert(table).from_select(
+            list(values),
+            sa.select(*values.values()).where(
+                event.c.id == sa.bindparam("link_event_id"),
+                event.c.kiosk_token == sa.bindparam("link_token"),
+                event.c.kiosk_valid_until
+                >= sa.bindparam("now", type_=event.c.kiosk_valid_until.type),
+            ),
         )
-    return _INSERTS[dialect]
+    _INSERTS[key] = statement.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+        table.c.id
+    )
+    return _INSERTS[key]
 
 
 def store_checked(
@@ -145,9 +188,10 @@ def store_checked(
     event_id: int | None = None,
     default_area_id: int | None = None,
     submitted_at: datetime | None = None,
-) -> tuple[int, bool]:
+    link: KioskLink | None = None,
+) -> tuple[int | None, bool]:
     """Store one checked response; (its id, True), or (the stored one's id, False) if this
-    key was already stored.
+    key was already stored, or (None, False) if ``link`` no longer lets it be stored.
 
     The unique index on the key decides, in the insert itself (ON CONFLICT DO NOTHING):
     no lookup first, and two posts of one key at once store one response. The response
@@ -156,40 +200,65 @@ def store_checked(
     Its time is now unless ``submitted_at`` says otherwise (a response from elsewhere).
     """
     area = _response_area(plan, parsed, areas)
+    now = utcnow()
     values = {
         "version_id": plan.id,
-        "area_id": area.id if area is not None else default_area_id,
+        # Through a link, the event's default area is read with the link (the INSERT).
+        "area_id": area.id if area is not None else None if link else default_area_id,
         "channel": channel,
         "language": language,
-        "event_id": event_id,
+        "event_id": link.event_id if link else event_id,
         "idempotency_key": key,
-        "submitted_at": submitted_at or utcnow(),
+        "submitted_at": submitted_at or now,
         "coded": coded_row(plan, parsed, {code: a.id for code, a in areas.items()}),
     }
+    if link:
+        values |= {"link_event_id": link.event_id, "link_token": link.token, "now": now}
     begin_writing(db.session)  # the response and its answers: all or nothing
     # Core statements on the session's connection: the ORM has no objects to track here.
     connection = db.session.connection()
     dialect = connection.dialect.name
-    response_id = connection.execute(_insert_once(dialect), values).scalar()
+    rows = list(_answer_rows(plan, parsed, areas))
+    if dialect == "postgresql":
+        # One statement, one round trip: the response, then its answers from one array
+        # per column (psycopg adapts five lists, not every value), if it was stored.
+        for index, name in enumerate(ANSWER_VALUES):
+            values[f"answer_{name}"] = [row[index] for row in rows]
+        response_id = connection.execute(_store_all_at_once(link is not None), values).scalar()
+    else:
+        response_id = connection.execute(_insert_once(dialect, link is not None), values).scalar()
+        if response_id is not None and rows:
+            # The driver's own executemany of plain tuples: no per-row work in between.
+            connection.exec_driver_sql(_INSERT_ANSWERS, [(response_id, *row) for row in rows])
     if response_id is None:
+        # The key was stored before (by any route), or the link let nothing in.
         stored = connection.scalar(sa.select(Response.id).where(Response.idempotency_key == key))
-        assert stored is not None  # noqa: S101  # nosec B101  # the conflict was this key
         return stored, False
-    rows = [row | {"response_id": response_id} for row in _answer_rows(plan, parsed, areas)]
-    if rows and dialect == "postgresql":
-        # One statement with an array per column: psycopg adapts six lists, not every value.
-        connection.execute(
-            _UNNEST_ANSWERS, {name: [row[name] for row in rows] for name in ANSWER_COLUMNS}
-        )
-    elif rows:
-        connection.execute(sa.insert(cast(sa.Table, Answer.__table__)), rows)
     return response_id, True
 
 
-ANSWER_COLUMNS = ("response_id", "question_id", *ANSWER_VALUES)
-_UNNEST_ANSWERS = sa.text(
-    "INSERT INTO answer (response_id, question_id, option_id, area_id, number_value, text_value) "
-    "SELECT * FROM unnest(CAST(:response_id AS bigint[]), CAST(:question_id AS integer[]), "
-    "CAST(:option_id AS integer[]), CAST(:area_id AS integer[]), "
-    "CAST(:number_value AS integer[]), CAST(:text_value AS text[]))"
+_INSERT_ANSWERS = (
+    "INSERT INTO answer (response_id, question_id, option_id, area_id, number_value,"
+    " text_value) VALUES (?, ?, ?, ?, ?, ?)"
 )
+_AT_ONCE: dict[bool, sa.Select] = {}
+
+
+def _store_all_at_once(through_link: bool) -> sa.Select:
+    """PostgreSQL: INSERT the response (as ``_insert_once``) and, if it went in, its
+    answers, in one statement; it returns the new response's id, or nothing."""
+    if through_link in _AT_ONCE:
+        return _AT_ONCE[through_link]
+    stored = _insert_once("postgresql", through_link).cte("stored")
+    table = cast(sa.Table, Answer.__table__)
+    arrays = [
+        sa.cast(sa.bindparam(f"answer_{name}"), postgresql.ARRAY(table.c[name].type))
+        for name in ANSWER_VALUES
+    ]
+    given = sa.func.unnest(*arrays).table_valued(*ANSWER_VALUES).render_derived("given")
+    answers = sa.insert(table).from_select(
+        ["response_id", *ANSWER_VALUES],
+        sa.select(stored.c.id, *given.c).select_from(stored).join(given, sa.true()),
+    )
+    _AT_ONCE[through_link] = sa.select(stored.c.id).add_cte(answers.cte("answers"))
+    return _AT_ONCE[through_link]

@@ -22,11 +22,12 @@ from engage.survey import services
 from engage.survey.answers import check_answers
 from engage.survey.models import KIOSK
 from engage.survey.plans import published_plan
-from engage.survey.services import AreaLike
+from engage.survey.services import AreaLike, KioskLink
 
 STORED = "stored"
 DUPLICATE = "duplicate"
 INVALID = "invalid"
+LINK_CLOSED = "link closed"  # the kiosk link was replaced or expired: nothing stored
 
 
 @dataclass
@@ -57,11 +58,13 @@ def submit_payload(
     channel: str = KIOSK,
     event: Event | None = None,
     areas: Sequence[AreaLike] | None = None,
+    link: KioskLink | None = None,
 ) -> Outcome:
     """Check and store one payload; the caller commits. Never stores half a response.
 
     A payload sent again is checked again (it passes, as it did the first time: a
     published version never changes) and the key's unique index then stores nothing.
+    Through a kiosk ``link``, it is stored only while that link is the event's own.
     """
     key = payload.get("key")
     if not isinstance(key, str) or not services.valid_key(key):
@@ -93,5 +96,8 @@ def submit_payload(
         language=str(lang),
         event_id=event.id if event else None,
         default_area_id=event.default_area_id if event else None,
+        link=link,
     )
+    if response_id is None:
+        return Outcome(LINK_CLOSED, message="This kiosk link is not valid or has expired.")
     return Outcome(STORED if created else DUPLICATE, response_id=response_id)
