@@ -113,6 +113,20 @@ def test_a_response_takes_the_events_default_area_as_it_is_now(client, db, quest
     assert [r.area.code for r in stored] == ["north", "east"]
 
 
+def test_an_upload_leaves_no_connection_committing_each_statement(
+    app, client, db, questionnaire, event
+):
+    """On PostgreSQL an upload's one statement commits by itself; the connection goes
+    back to the pool as it came, so the next request's changes are still all or nothing."""
+    for _ in range(3):
+        assert upload(client, event, payload(questionnaire)).status_code == 201
+    with app.app_context():
+        db.session.add(Response(version_id=questionnaire.id, idempotency_key=new_key()))
+        db.session.flush()
+        db.session.rollback()
+    assert len(responses(db)) == 3
+
+
 def test_upload_with_wrong_answers_gets_422_with_messages(client, db, questionnaire, event):
     body = payload(questionnaire, answers={"improve": ["parks"], "household": ["99"]}, lang="en")
     response = upload(client, event, body)

@@ -177,7 +177,8 @@ def form_payload(version: QuestionnaireVersion, form: Any, lang: str) -> dict[st
 
 
 def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
-    """Check and store one kiosk response for the event; the view commits."""
+    """Check and store one kiosk response for the event; the view commits, and writes
+    nothing else in that request."""
     return submit_payload(
         kiosk.questionnaire_id,
         payload,
@@ -185,6 +186,7 @@ def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
         event=kiosk.event,
         areas=kiosk.areas,
         link=kiosk.link,
+        alone=True,
     )
 
 

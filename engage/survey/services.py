@@ -189,6 +189,7 @@ def store_checked(
     default_area_id: int | None = None,
     submitted_at: datetime | None = None,
     link: KioskLink | None = None,
+    alone: bool = False,
 ) -> tuple[int | None, bool]:
     """Store one checked response; (its id, True), or (the stored one's id, False) if this
     key was already stored, or (None, False) if ``link`` no longer lets it be stored.
@@ -198,6 +199,8 @@ def store_checked(
     carries its results row (who was asked what, and the closed answers), and its
     answers go in the same transaction, so results never see one without the other.
     Its time is now unless ``submitted_at`` says otherwise (a response from elsewhere).
+    A response stored ``alone`` (the only write of its request, as a kiosk upload) is
+    committed by its own statement on PostgreSQL when the session has not begun.
     """
     area = _response_area(plan, parsed, areas)
     now = utcnow()
@@ -214,9 +217,14 @@ def store_checked(
     }
     if link:
         values |= {"link_event_id": link.event_id, "link_token": link.token, "now": now}
-    begin_writing(db.session)  # the response and its answers: all or nothing
-    # Core statements on the session's connection: the ORM has no objects to track here.
-    connection = db.session.connection()
+    session = db.session()
+    if alone and session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        # Its one statement is all or nothing by itself: no BEGIN and COMMIT round trips.
+        connection = session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:
+        begin_writing(db.session)  # the response and its answers: all or nothing
+        # Core statements on the session's connection: no ORM objects to track here.
+        connection = db.session.connection()
     dialect = connection.dialect.name
     rows = list(_answer_rows(plan, parsed, areas))
     if dialect == "postgresql":

@@ -59,12 +59,14 @@ def submit_payload(
     event: Event | None = None,
     areas: Sequence[AreaLike] | None = None,
     link: KioskLink | None = None,
+    alone: bool = False,
 ) -> Outcome:
     """Check and store one payload; the caller commits. Never stores half a response.
 
     A payload sent again is checked again (it passes, as it did the first time: a
     published version never changes) and the key's unique index then stores nothing.
     Through a kiosk ``link``, it is stored only while that link is the event's own.
+    ``alone``: nothing else is written before the caller commits (``store_checked``).
     """
     key = payload.get("key")
     if not isinstance(key, str) or not services.valid_key(key):
@@ -97,6 +99,7 @@ def submit_payload(
         event_id=event.id if event else None,
         default_area_id=event.default_area_id if event else None,
         link=link,
+        alone=alone,
     )
     if response_id is None:
         return Outcome(LINK_CLOSED, message="This kiosk link is not valid or has expired.")
