@@ -126,7 +126,7 @@ def test_a_large_seed_rebuilds_the_answer_indexes_and_keeps_foreign_keys_on(db, 
     db.session.commit()
     engine = db.engine
     indexes = {i["name"] for i in sa.inspect(engine).get_indexes("answer")}
-    assert {"ix_answer_response_id", "ix_answer_question_response"} <= indexes
+    assert {"ix_answer_response_id", "ix_answer_text_question"} <= indexes
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == answers
     if engine.dialect.name == "sqlite":
         for _ in range(3):  # every pooled connection checks foreign keys again
@@ -144,4 +144,4 @@ def test_a_failed_seed_leaves_nothing_behind(db, questionnaire, monkeypatch):
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
     indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("answer")}
-    assert {"ix_answer_response_id", "ix_answer_question_response"} <= indexes
+    assert {"ix_answer_response_id", "ix_answer_text_question"} <= indexes
