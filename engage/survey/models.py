@@ -23,6 +23,15 @@ CHANNELS = (ONLINE, KIOSK)
 class Response(Model):
     """One resident's completed questionnaire, pinned to the version it answered."""
 
+    __table_args__ = (
+        sa.Index(
+            "ix_response_txid",
+            "txid",
+            sqlite_where=sa.text("txid IS NOT NULL"),
+            postgresql_where=sa.text("txid IS NOT NULL"),
+        ),
+    )
+
     id: so.Mapped[int] = so.mapped_column(BigId, primary_key=True)
     version_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("questionnaire_version.id"), index=True
@@ -40,10 +49,9 @@ class Response(Model):
     # Nullable only in the schema (see the migration that added it); always written.
     coded: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
     # PostgreSQL: the transaction that stored it, so results read new rows in commit
-    # order (``results.engine``); set by the column's default. Unused on SQLite.
-    txid: so.Mapped[int | None] = so.mapped_column(
-        sa.BigInteger, index=True, server_default=sa.FetchedValue()
-    )
+    # order (``results.engine``); set by the column's default. Unused on SQLite, where
+    # it stays NULL, so its index holds only the rows that have one.
+    txid: so.Mapped[int | None] = so.mapped_column(sa.BigInteger, server_default=sa.FetchedValue())
 
     version: so.Mapped[QuestionnaireVersion] = so.relationship()
     area: so.Mapped[Area | None] = so.relationship()
