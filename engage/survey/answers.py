@@ -63,6 +63,8 @@ class Checked:
 
 def clean_text(value: str) -> str:
     """Normalise line endings and Unicode form, drop control characters, trim."""
+    if value.isascii() and value.isprintable():
+        return value.strip()  # an option code or a number: nothing else to do
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = unicodedata.normalize("NFC", _CONTROL.sub("", value))
     return value.strip()
@@ -87,7 +89,8 @@ def number_range_message(low: int | None, high: int | None) -> Problem:
 
 
 def _check_choice(question: Any, values: list[str]) -> tuple[Answer | None, Problem | None]:
-    by_code = {o.code: o for o in question.options}
+    # A version's plan keeps its options by code; a draft's question is read afresh.
+    by_code = getattr(question, "by_code", None) or {o.code: o for o in question.options}
     if any(v not in by_code for v in values):
         return None, Problem(N_("Select from the options shown"))
     values = list(dict.fromkeys(values))
