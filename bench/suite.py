@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -85,12 +86,20 @@ def main() -> None:
     args = parser.parse_args()
     context = Context(args.scale, tempfile.mkdtemp(prefix="engage-bench-"))
     rows = []
+    broken: list[str] = []
     try:
         for name in args.only:
             progress(f"{name} at scale {args.scale:g}")
             started = time.perf_counter()
-            for found in FIGURES[name](context):
-                rows.append({"group": name, **found})
+            try:
+                found = list(FIGURES[name](context))
+            except Exception:  # noqa: BLE001 (reported, and the run fails at the end)
+                # One figure that cannot be measured must not lose the others' figures.
+                traceback.print_exc()
+                broken.append(name)
+                progress(f"{name} FAILED after {time.perf_counter() - started:.1f} s")
+                continue
+            rows += [{"group": name, **row} for row in found]
             progress(f"{name} done in {time.perf_counter() - started:.1f} s")
     finally:
         shutil.rmtree(context.folder, ignore_errors=True)
@@ -108,6 +117,8 @@ def main() -> None:
             indent=2,
         )
         out.write("\n")
+    if broken:
+        sys.exit(f"these figures could not be measured (see above): {', '.join(broken)}")
     missed = [r["figure"] for r in rows if r["ok"] is False]
     if missed and args.scale >= 1:
         sys.exit(f"{len(missed)} figures missed their targets")
