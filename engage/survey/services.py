@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -160,7 +160,9 @@ def _insert_once(dialect: str, through_link: bool) -> sa.Insert:
         # PostgreSQL must be told the type of a parameter in a SELECT list; SQLite's
         # CAST to a date type would turn the text into a number, so it is only typed.
         typed = sa.cast if dialect == "postgresql" else sa.type_coerce
-        values = {name: typed(sa.bindparam(name), table.c[name].type) for name in RESPONSE_VALUES}
+        values: dict[str, sa.ColumnElement[Any]] = {
+            name: typed(sa.bindparam(name), table.c[name].type) for name in RESPONSE_VALUES
+        }
         values["area_id"] = sa.func.coalesce(values["area_id"], event.c.default_area_id)
         values["event_id"] = event.c.id
         statement = insert(table).from_select(
@@ -204,7 +206,7 @@ def store_checked(
     """
     area = _response_area(plan, parsed, areas)
     now = utcnow()
-    values = {
+    values: dict[str, Any] = {
         "version_id": plan.id,
         # Through a link, the event's default area is read with the link (the INSERT).
         "area_id": area.id if area is not None else None if link else default_area_id,
