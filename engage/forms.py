@@ -10,3 +10,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def strip(value: object) -> object:
     """A WTForms filter: trim spaces around typed text and drop control characters."""
     return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
+
+
+def upload_name(filename: str | None, default: str) -> str:
+    """The name of an uploaded file as pages and records show it: the browser's name
+    without any folders or control characters (PostgreSQL refuses NUL), at most 200
+    characters, or ``default`` when nothing is left."""
+    name = re.split(r"[\\/]", _CONTROL.sub("", filename or "").replace("\t", " "))[-1].strip()
+    return name[:200] or default

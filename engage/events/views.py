@@ -17,6 +17,7 @@ from engage.events.imports import ImportRefused
 from engage.events.models import Event
 from engage.events.qr import qr_svg
 from engage.extensions import db
+from engage.forms import upload_name
 from engage.partnership.models import Partnership
 from engage.partnership.services import areas, current_partnership
 from engage.timeutil import utcnow
@@ -153,9 +154,8 @@ def import_queue():
     if form.validate_on_submit():
         upload = form.queue_file.data
         try:
-            job = import_jobs.request_import(
-                _partnership(), upload.read(), upload.filename or "queue file", current_user
-            )
+            name = upload_name(upload.filename, "queue file")
+            job = import_jobs.request_import(_partnership(), upload.read(), name, current_user)
         except ImportRefused as refused:
             db.session.rollback()
             problems = refused.problems

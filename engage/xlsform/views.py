@@ -1,8 +1,6 @@
 """XLSForm pages: analysts import an agency's form into the bank; admins download the
 questionnaire as an XLSForm."""
 
-import os
-
 from flask import (
     Blueprint,
     Response,
@@ -19,6 +17,7 @@ from flask_login import current_user
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
 from engage.extensions import db
+from engage.forms import upload_name
 from engage.partnership.services import agencies, agency_by_slug, current_partnership
 from engage.questionnaire import types
 from engage.questionnaire.services import questionnaire_for, version_by_number
@@ -64,7 +63,7 @@ def upload():
             form_import = importing.start_import(
                 agency,
                 current_user,
-                os.path.basename(upload.filename or "form.xlsx"),
+                upload_name(upload.filename, "form.xlsx"),
                 upload.read(),
                 threshold,
             )
