@@ -210,3 +210,16 @@ def test_cli_refuses_a_file_with_an_invalid_response(db, runner, event, question
     assert "Nothing was imported" in result.output
     assert f"Response 2 (key {bad['key']})" in result.output
     assert stored(db) == []
+
+
+def test_a_file_name_with_control_characters_or_folders_is_stored_clean(
+    db, admin_client, event, questionnaire
+):
+    """Browsers send any name: PostgreSQL refuses NUL, and a job title shows no folders."""
+    response = upload(
+        admin_client, queue_file(event, [response_item(questionnaire)]), "tablets/q\x00ue\x1b.json"
+    )
+    assert response.status_code == 200
+    assert "1 response stored" in response.get_data(as_text=True)
+    job = db.session.scalar(sa.select(Job).order_by(Job.id.desc()))
+    assert "‘que.json’" in job.title
