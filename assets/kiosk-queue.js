@@ -52,8 +52,16 @@
   }
 
   // What the server and the export file see: never the queue's own bookkeeping.
+  // answered_at is when the resident finished (entries queued by older kiosks have
+  // only queued_at, the same moment); the server dates the response with it.
   function payloadOf(entry) {
-    return { key: entry.key, version: entry.version, lang: entry.lang, answers: entry.answers };
+    return {
+      key: entry.key,
+      version: entry.version,
+      lang: entry.lang,
+      answers: entry.answers,
+      answered_at: entry.answered_at || entry.queued_at
+    };
   }
 
   function uploadUrl(token) {
@@ -78,6 +86,7 @@
   function enqueue(token, payload) {
     var entry = payloadOf(payload);
     entry.queued_at = new Date().toISOString();
+    if (!entry.answered_at) entry.answered_at = entry.queued_at;
     entry.event_token = token;
     entry.attention = null;
     return put(entry);

@@ -336,7 +336,9 @@
         key: state.key,
         version: Number(form.elements._version.value),
         lang: form.elements._lang.value,
-        answers: answers()
+        answers: answers(),
+        // The tablet's time of finishing: queued answers are dated with it.
+        answered_at: new Date().toISOString()
       };
       queue.send(token, payload).then(function (result) {
         if (result.status === 201 || result.status === 200) return finish(false);

@@ -32,7 +32,8 @@ def response_item(version, ward="north", safe="fairly") -> dict:
         "version": version.id,
         "lang": "pl",
         "answers": {"ward": [ward], "safe_dark": [safe], "improve": ["parks", "litter"]},
-        "queued_at": "2026-06-27T11:02:03.000Z",
+        # When the tablet queued it: after the link was issued, so it dates the response.
+        "queued_at": utcnow().isoformat(),
     }
 
 

@@ -87,3 +87,72 @@ def test_responses_stored_before_the_results_rows_get_them_from_their_answers(em
     engine.forget()
     result = empty_app.test_cli_runner().invoke(args=["recount-results"])
     assert "Every results row already matched" in result.output
+
+
+def test_kiosk_tokens_get_their_issue_times_from_the_events_history(empty_app):
+    """Before tablets' times dated responses, nothing recorded when a kiosk token was
+    issued: the migration takes it from when the event was made and its tokens retired,
+    and keeps the events' responses (on SQLite it rebuilds the event table)."""
+    from datetime import UTC, datetime
+
+    from flask_migrate import downgrade
+
+    from engage.events.models import Event, RetiredKioskToken
+    from engage.survey.models import Response
+    from engage.timeutil import aware
+    from tests import factories
+
+    upgrade()
+    downgrade(revision="8d4b0f2e3c51")
+    partnership = factories.make_partnership()
+    version = factories.make_questionnaire(partnership)
+    db.session.commit()
+    made, first, second = (datetime(2026, 5, day, 9, 0, tzinfo=UTC) for day in (1, 3, 7))
+    with db.engine.begin() as connection:
+        tables = sa.MetaData()
+        tables.reflect(connection, only=["event", "retired_kiosk_token", "response"])
+        event, retired, response = (
+            tables.tables[name] for name in ("event", "retired_kiosk_token", "response")
+        )
+        common = {
+            "partnership_id": partnership.id,
+            "starts_on": made.date(),
+            "place": "",
+            "idle_seconds": 120,
+            "kiosk_valid_until": datetime(2026, 6, 1, tzinfo=UTC),
+            "created_at": made,
+        }
+        connection.execute(
+            sa.insert(event),
+            [
+                {"id": 1, "name": "Twice relinked", "kiosk_token": "c" * 32, **common},
+                {"id": 2, "name": "Never relinked", "kiosk_token": "d" * 32, **common},
+            ],
+        )
+        connection.execute(
+            sa.insert(retired),
+            [
+                {"token": "a" * 32, "event_id": 1, "retired_at": first},
+                {"token": "b" * 32, "event_id": 1, "retired_at": second},
+            ],
+        )
+        connection.execute(
+            sa.insert(response),
+            {
+                "version_id": version.id,
+                "channel": "kiosk",
+                "event_id": 1,
+                "language": "en",
+                "submitted_at": first,
+                "idempotency_key": "e" * 32,
+            },
+        )
+    db.session.remove()
+
+    upgrade()
+    issued = dict(db.session.execute(sa.select(Event.id, Event.kiosk_issued_at)).all())
+    assert {k: aware(v) for k, v in issued.items()} == {1: second, 2: made}
+    tokens = db.session.execute(sa.select(RetiredKioskToken.token, RetiredKioskToken.issued_at))
+    assert {t[0]: aware(t[1]) for t in tokens} == {"a" * 32: made, "b" * 32: first}
+    [(event_id, flagged)] = db.session.execute(sa.select(Response.event_id, Response.time_flagged))
+    assert (event_id, flagged) == (1, False)

@@ -5,11 +5,15 @@ The file, as the kiosk writes it::
     {"format": "engage-kiosk-queue", "version": 1, "event_token": "<token>",
      "exported_at": "<iso>",
      "responses": [{"key": "<32 hex>", "version": <version id>, "lang": "en",
-                    "answers": {"<code>": ["<value>", ...]}, "queued_at": "<iso>"}]}
+                    "answers": {"<code>": ["<value>", ...]},
+                    "answered_at": "<iso>", "queued_at": "<iso>"}]}
 
 Each response goes through ``submit_payload``, the same way in as a kiosk
 upload, so one already stored (by any route) is counted, never stored twice.
-The file is imported whole or not at all.
+The file is imported whole or not at all. Each response is dated with the time the
+resident finished (``answered_at``, or ``queued_at`` in files from older kiosks) when it
+is plausible for the token the file was saved under (``engage.survey.answered``); the
+summary counts those dated with the import time instead.
 """
 
 import json
@@ -20,7 +24,7 @@ from typing import Any
 from engage.accounts.models import User
 from engage.audit import services as audit
 from engage.events.models import Event
-from engage.events.services import event_for_import
+from engage.events.services import event_for_import, link_issued_at
 from engage.extensions import db
 from engage.partnership.models import Partnership
 from engage.questionnaire.services import questionnaire_for
@@ -48,11 +52,21 @@ class ImportSummary:
     event: Event
     stored: int = 0
     already_stored: int = 0
+    time_flagged: int = 0  # stored with the import time: the tablet's time was not plausible
 
     def describe(self) -> str:
-        """For example: 2 responses stored, 1 already stored (1,200: thousands separated)."""
+        """For example: 2 responses stored, 1 already stored (1,200: thousands separated),
+        and how many of those stored are dated with the import time, if any."""
         noun = "response" if self.stored == 1 else "responses"
-        return f"{self.stored:,} {noun} stored, {self.already_stored:,} already stored."
+        text = f"{self.stored:,} {noun} stored, {self.already_stored:,} already stored."
+        if self.time_flagged:
+            were = "was" if self.time_flagged == 1 else "were"
+            text += (
+                f" {self.time_flagged:,} {were} dated with the import time because the"
+                " tablet’s time of answering was in the future or before the kiosk link"
+                " was issued (check the tablet’s clock)."
+            )
+        return text
 
 
 @dataclass
@@ -103,13 +117,16 @@ def import_queue(
     if questionnaire is None:
         raise ImportRefused(["There is no questionnaire to store responses against."])
     summary = ImportSummary(event)
+    issued_at = link_issued_at(event, queue.event_token)
     problems: list[str] = []
     savepoint = db.session.begin_nested()
     for index, item in enumerate(queue.responses):
         if not isinstance(item, Mapping):
             problems.append(f"{_label(index, item)}: not a response object.")
             continue
-        outcome = submit_payload(questionnaire, item, channel=KIOSK, event=event)
+        outcome = submit_payload(
+            questionnaire, item, channel=KIOSK, event=event, link_issued_at=issued_at
+        )
         if outcome.status == INVALID:
             details = [f"{code}: {message}" for code, message in outcome.errors.items()]
             problems.append(f"{_label(index, item)}: " + " ".join([outcome.message, *details]))
@@ -117,6 +134,7 @@ def import_queue(
             summary.already_stored += 1
         else:
             summary.stored += 1
+            summary.time_flagged += outcome.time_flagged
         if progress:
             progress(index + 1)
     if problems:

@@ -28,6 +28,10 @@ class Event(Model):
     # The kiosk credential: it only lets a tablet submit responses to this event.
     kiosk_token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     kiosk_valid_until: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
+    # When this token was issued: a tablet's time of answering before it is not believed.
+    kiosk_issued_at: so.Mapped[datetime] = so.mapped_column(
+        sa.DateTime(timezone=True), default=utcnow
+    )
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -40,6 +44,7 @@ class RetiredKioskToken(Model):
 
     token: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("event.id"), index=True)
+    issued_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
     retired_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     event: so.Mapped[Event] = so.relationship()

@@ -92,8 +92,11 @@ def new_kiosk_link(event: Event) -> None:
     The old token is kept as retired so that a queue file saved under it can still
     be imported by an admin.
     """
-    db.session.add(RetiredKioskToken(token=event.kiosk_token, event=event))
+    db.session.add(
+        RetiredKioskToken(token=event.kiosk_token, event=event, issued_at=event.kiosk_issued_at)
+    )
     event.kiosk_token = new_token()
+    event.kiosk_issued_at = utcnow()
     event.kiosk_valid_until = kiosk_valid_until(event.starts_on)
     db.session.flush()
 
@@ -127,6 +130,16 @@ def event_for_import(token: str | None, partnership: Partnership) -> Event | Non
     if retired is None or retired.event.partnership_id != partnership.id:
         return None
     return retired.event
+
+
+def link_issued_at(event: Event, token: str) -> datetime:
+    """When ``token``, the event's current or a retired kiosk token, was issued."""
+    if secrets.compare_digest(event.kiosk_token, token):
+        return aware(event.kiosk_issued_at)
+    retired = db.session.get(RetiredKioskToken, token)
+    if retired is None or retired.event_id != event.id:
+        raise ValueError("not a kiosk token of this event")
+    return aware(retired.issued_at)
 
 
 # The event's columns as a plain row (attribute access as on an Event): a kiosk request

@@ -25,6 +25,7 @@ from engage.survey.answers import check_one, max_length, number_range_message
 from engage.survey.models import KIOSK
 from engage.survey.services import KioskLink
 from engage.survey.submission import Outcome, submit_payload
+from engage.timeutil import aware
 
 # Each start button is written in its own language, whatever the page's language.
 START_LABELS = {
@@ -187,6 +188,8 @@ def submit(kiosk: Kiosk, payload: Mapping[str, Any]) -> Outcome:
         areas=kiosk.areas,
         link=kiosk.link,
         alone=True,
+        # The row matches the token, and the INSERT stores nothing once it does not.
+        link_issued_at=aware(kiosk.event.kiosk_issued_at),
     )
 
 

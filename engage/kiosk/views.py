@@ -157,6 +157,8 @@ def upload(token: str):
     outcome = services.submit(kiosk, payload)
     if outcome.status == STORED:
         db.session.commit()
+        if outcome.time_flagged:  # dated when received: the tablet's clock is not right
+            return jsonify(status=STORED, time_flagged=True), 201
         return jsonify(status=STORED), 201
     if outcome.status == DUPLICATE:
         return jsonify(status=DUPLICATE), 200

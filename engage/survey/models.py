@@ -43,6 +43,9 @@ class Response(Model):
     submitted_at: so.Mapped[datetime] = so.mapped_column(
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
+    # The tablet's time of answering was not plausible (in the future, or before its
+    # kiosk link was issued): submitted_at is when the server received the response.
+    time_flagged: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # One per rendered form: a repeated post of the same form stores nothing new.
     idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     # Its results row: who was asked what, and the closed answers (``results.coding``).

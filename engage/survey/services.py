@@ -137,6 +137,7 @@ RESPONSE_VALUES = (
     "event_id",
     "idempotency_key",
     "submitted_at",
+    "time_flagged",
     "coded",
 )
 _INSERTS: dict[tuple[str, bool], sa.Insert] = {}
@@ -192,6 +193,7 @@ def store_checked(
     submitted_at: datetime | None = None,
     link: KioskLink | None = None,
     alone: bool = False,
+    time_flagged: bool = False,
 ) -> tuple[int | None, bool]:
     """Store one checked response; (its id, True), or (the stored one's id, False) if this
     key was already stored, or (None, False) if ``link`` no longer lets it be stored.
@@ -200,7 +202,8 @@ def store_checked(
     no lookup first, and two posts of one key at once store one response. The response
     carries its results row (who was asked what, and the closed answers), and its
     answers go in the same transaction, so results never see one without the other.
-    Its time is now unless ``submitted_at`` says otherwise (a response from elsewhere).
+    Its time is now unless ``submitted_at`` says otherwise (a response from elsewhere,
+    dated by the tablet; ``time_flagged`` when the tablet's time was not believed).
     A response stored ``alone`` (the only write of its request, as a kiosk upload) is
     committed by its own statement on PostgreSQL when the session has not begun.
     """
@@ -215,6 +218,7 @@ def store_checked(
         "event_id": link.event_id if link else event_id,
         "idempotency_key": key,
         "submitted_at": submitted_at or now,
+        "time_flagged": time_flagged,
         "coded": coded_row(plan, parsed, {code: a.id for code, a in areas.items()}),
     }
     if link:

@@ -7,7 +7,7 @@ rely on is also tested on PostgreSQL in tests/test_kiosk.py.
 import os
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,10 +15,11 @@ from werkzeug.serving import make_server
 
 from engage import create_app
 from engage.events import services as events
+from engage.events.models import Event
 from engage.extensions import db
 from engage.partnership.services import current_partnership
 from engage.survey.models import Response
-from engage.timeutil import utcnow
+from engage.timeutil import aware, utcnow
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,6 +59,8 @@ class Stored:
     language: str
     event_id: int | None
     area_code: str | None
+    submitted_at: datetime
+    time_flagged: bool
 
 
 @dataclass
@@ -79,6 +82,12 @@ class LiveServer:
             db.session.commit()
             return KioskEvent(event.id, event.kiosk_token)
 
+    def backdate_link(self, event: KioskEvent, issued_at: datetime) -> None:
+        """Say the event's kiosk link was issued at ``issued_at``."""
+        with self.app.app_context():
+            db.session.get(Event, event.id).kiosk_issued_at = issued_at
+            db.session.commit()
+
     def responses(self, event: KioskEvent) -> list[Stored]:
         with self.app.app_context():
             rows = db.session.scalars(sa.select(Response).where(Response.event_id == event.id))
@@ -89,6 +98,8 @@ class LiveServer:
                     r.language,
                     r.event_id,
                     r.area.code if r.area else None,
+                    aware(r.submitted_at),
+                    r.time_flagged,
                 )
                 for r in rows
             ]

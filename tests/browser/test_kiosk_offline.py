@@ -3,11 +3,13 @@ way it travels (automatic upload, a later page load, export and import), and how
 many of them happen. Also the size and hosts of what a kiosk page loads."""
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from engage.events.imports import import_file
 from engage.extensions import db
 from engage.partnership.services import current_partnership
+from engage.timeutil import utcnow
 from tests.browser.kiosk import complete_survey
 
 WAITING = "[data-kiosk-queue-count]"
@@ -45,7 +47,7 @@ def test_offline_submission_is_stored_exactly_once(live_server, event, context, 
         "event_token": event.kiosk_token,
     }
     [entry] = saved["responses"]
-    assert set(entry) == {"key", "version", "lang", "answers", "queued_at"}
+    assert set(entry) == {"key", "version", "lang", "answers", "answered_at", "queued_at"}
     assert entry["lang"] == "en" and entry["answers"]["ward"]
 
     # An administrator imports the file while the tablet is still offline...
@@ -63,9 +65,23 @@ def test_offline_submission_is_stored_exactly_once(live_server, event, context, 
     page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
     [stored] = live_server.responses(event)
     assert (stored.key, stored.channel, stored.language) == (entry["key"], "kiosk", "en")
+    # Dated when the resident finished on the tablet, to the millisecond it recorded.
+    assert stored.submitted_at == datetime.fromisoformat(entry["answered_at"])
+    assert not stored.time_flagged
 
 
-def test_queue_uploads_when_the_connection_returns(live_server, event, context, page):
+def test_a_response_queued_ten_days_ago_is_dated_that_day(live_server, event, context, page):
+    """The tablet's clock says ten days ago (inside the link's life): the upload keeps it."""
+    answered = (utcnow() - timedelta(days=10)).replace(microsecond=0)
+    live_server.backdate_link(event, answered - timedelta(days=1))
+    page.clock.set_fixed_time(answered)
+    answer_offline_then_reconnect(live_server, event, context, page)
+    [stored] = live_server.responses(event)
+    assert (stored.submitted_at, stored.time_flagged) == (answered, False)
+
+
+def answer_offline_then_reconnect(live_server, event, context, page):
+    """One response finished offline (queued), then the connection returns: it uploads."""
     page.goto(live_server.kiosk(event, "en/"))
     wait_for_service_worker(page)
     context.set_offline(True)
@@ -74,6 +90,10 @@ def test_queue_uploads_when_the_connection_returns(live_server, event, context, 
     context.set_offline(False)
     page.locator("[data-kiosk-restart]:visible").click()
     page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
+
+
+def test_queue_uploads_when_the_connection_returns(live_server, event, context, page):
+    answer_offline_then_reconnect(live_server, event, context, page)
     assert len(live_server.responses(event)) == 1
     page.reload()
     page.locator(WAITING).filter(has_text="0 responses waiting to upload").wait_for()
