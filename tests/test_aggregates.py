@@ -46,6 +46,7 @@ def test_question_results_join_versions_by_code_and_count_respondents(db, questi
         "code": "parks",
         "label": "Parks",
         "count": 23,
+        "base": 23,
         "percent": 100.0,
     }
     assert option(result, "litter")["count"] == 12

@@ -162,7 +162,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "code": {"type": "string"},
                         "label": {"type": "string"},
                         "count": COUNT,
-                        "percent": {"type": ["number", "null"]},
+                        "base": {
+                            **COUNT,
+                            "description": (
+                                "The respondents this option's percentage is of: those "
+                                "who answered the question and whose version of the "
+                                "questionnaire offered the option."
+                            ),
+                        },
+                        "percent": {
+                            "type": ["number", "null"],
+                            "description": "count ÷ base, in per cent; null when either is hidden.",
+                        },
                     },
                 },
             },

@@ -36,13 +36,15 @@ def configured_k() -> int:
 def _raw_question_counts(
     questionnaire: Questionnaire, filters: ResultFilter, infos: list[QuestionInfo]
 ):
-    """Respondents per code, and per code the count of each option, area or value."""
+    """Respondents per code, per code the count of each option, area or value, and per
+    code the base of each option not every version asking it offered."""
     view, selection = reading.selected(questionnaire, filters)
     key = reading.Keys(view, questionnaire.partnership.areas)
     totals: dict[str, int] = {}
     values: dict[str, dict[str, int]] = {}
+    bases: dict[str, dict[str, int]] = {}
     for info in infos:
-        values[info.code] = {}
+        values[info.code], bases[info.code] = {}, {}
         if info.code not in view.schema.codes:
             continue
         found = view.distribution(info.code, selection)
@@ -50,7 +52,10 @@ def _raw_question_counts(
         for value, count in found.counts.items():
             if (shown := key(info.code, value)) is not None:
                 values[info.code][shown] = values[info.code].get(shown, 0) + count
-    return totals, values
+        for value, base in found.bases.items():
+            if (shown := key(info.code, value)) is not None:
+                bases[info.code][shown] = base
+    return totals, values, bases
 
 
 MAX_NUMBER_ROWS = 12  # more distinct numbers than this are shown in bands
@@ -94,8 +99,18 @@ def _value_keys(info: QuestionInfo, observed: dict[str, int], areas: list[Area])
 
 
 def _suppressed_result(
-    info: QuestionInfo, total: int, observed: dict[str, int], k: int, areas, lang: str | None
+    info: QuestionInfo,
+    total: int,
+    observed: dict[str, int],
+    k: int,
+    areas,
+    lang: str | None,
+    bases: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """Counts, each option's base (the respondents whose version offered it: all who
+    answered, unless a version asking the question did not offer it) and percentages
+    of those bases, suppressed."""
+    bases = bases or {}
     keys = _value_keys(info, observed, areas)
     counts = {key: observed.get(key, 0) for key in keys}
     mean = None
@@ -107,17 +122,26 @@ def _suppressed_result(
         keys = list(counts)
     cells, respondents = suppression.suppress_distribution(counts, total, k, not info.multiple)
     area_names = {a.code: a.name for a in areas}
+    shown_bases = {
+        key: respondents
+        if key not in bases
+        else suppression.suppress_base(bases[key], respondents, total, k)
+        for key in keys
+    }
     options = [
         {
             "code": key,
             "label": labels.get(key)
             or (area_names.get(key, key) if info.type == types.AREA else info.label(key, lang)),
             "count": cells[key],
-            "percent": suppression.share(cells[key], respondents),
+            "base": shown_bases[key],
+            "percent": suppression.share(cells[key], shown_bases[key]),
         }
         for key in keys
     ]
-    hidden = isinstance(respondents, str) or any(isinstance(o["count"], str) for o in options)
+    hidden = isinstance(respondents, str) or any(
+        isinstance(o["count"], str) or isinstance(o["base"], str) for o in options
+    )
     if hidden:
         mean = None
     return {
@@ -144,10 +168,12 @@ def results_for(
     infos = [i for i in infos if i.type in (*CLOSED_TYPES, types.AREA)]
     if not infos:
         return []
-    totals, values = _raw_question_counts(questionnaire, filters, infos)
+    totals, values, bases = _raw_question_counts(questionnaire, filters, infos)
     areas = questionnaire.partnership.areas
     return [
-        _suppressed_result(info, totals.get(info.code, 0), values[info.code], k, areas, lang)
+        _suppressed_result(
+            info, totals.get(info.code, 0), values[info.code], k, areas, lang, bases[info.code]
+        )
         for info in infos
     ]
 

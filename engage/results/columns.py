@@ -32,11 +32,19 @@ NO_ONE = 0  # no ward, no event
 
 @dataclass
 class Code:
-    """A question code across versions: its kind and every option any version offered."""
+    """A question code across versions: its kind and every option any version offered,
+    with the versions that asked it and, per option, the versions that offered it."""
 
     code: str
     kind: str
     options: list[str] = field(default_factory=list)
+    asked_by: frozenset[int] = frozenset()
+    offered_by: list[frozenset[int]] = field(default_factory=list)
+
+    def partly_offered(self) -> list[tuple[int, frozenset[int]]]:
+        """(option index, versions offering it) for options that some version asking the
+        question did not offer: their base is not everyone who answered."""
+        return [(i, by) for i, by in enumerate(self.offered_by) if by != self.asked_by]
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,16 @@ class Schema:
         for code in self.codes.values():
             if code.kind == MULTIPLE and len(code.options) > coding.MAX_MULTIPLE_OPTIONS:
                 raise ValueError(f"{code.code}: too many options across versions")
+            slots = {
+                v.id: v.layout.slots[i]
+                for v in versions
+                if (i := v.layout.slot(code.code)) is not None
+            }
+            code.asked_by = frozenset(slots)
+            code.offered_by = [
+                frozenset(v for v, slot in slots.items() if option in slot.options)
+                for option in code.options
+            ]
         self._luts = {
             (v.id, s.code): np.array(
                 [self.codes[s.code].options.index(o) for o in s.options], dtype=np.int64
@@ -73,14 +91,6 @@ class Schema:
     def version_ids(self, numbers: Iterable[int] | None = None) -> list[int]:
         wanted = None if numbers is None else set(numbers)
         return [v.id for v in self.versions.values() if wanted is None or v.number in wanted]
-
-    def offered(self, code: str, option: str) -> list[int]:
-        """The ids of the versions that offered ``option`` for ``code``."""
-        return [
-            v.id
-            for v in self.versions.values()
-            if (i := v.layout.slot(code)) is not None and option in v.layout.slots[i].options
-        ]
 
     def decode(self, version_id: int, blobs: list[bytes]) -> dict[str, np.ndarray]:
         """Every code's column for rows of one version (codes it lacks: not asked)."""
@@ -225,20 +235,29 @@ Selection = np.ndarray | None  # row indexes, or None for every row
 
 @dataclass
 class Distribution:
-    """Respondents to a question and the count of each key (option index or value)."""
+    """Respondents to a question and the count of each key (option index or value).
+
+    ``bases``: for an option that not every version asking the question offered, the
+    respondents whose version offered it (its percentage's base); any other key's base
+    is ``respondents``."""
 
     respondents: int
     counts: dict[int, int]
+    bases: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
 class Table:
-    """Respondents to both questions: by cell, by row key, by column key, and in all."""
+    """Respondents to both questions: by cell, by row key, by column key, and in all.
+
+    ``bases``: for a row option not every version offered, per column key, the column's
+    respondents whose version offered it (any other cell's base is its column total)."""
 
     cells: dict[tuple[int, int], int]
     rows: dict[int, int]
     columns: dict[int, int]
     total: int
+    bases: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 class View:
@@ -297,15 +316,31 @@ class View:
             counts = np.bincount(values.astype(np.intp) - NOT_ASKED)
             found = {i + NOT_ASKED: int(n) for i, n in enumerate(counts) if n}
             respondents = sum(n for key, n in found.items() if key >= 0)
-            return Distribution(respondents, {k: n for k, n in found.items() if k >= 0})
+            return Distribution(
+                respondents,
+                {k: n for k, n in found.items() if k >= 0},
+                self._option_bases(code, selection),
+            )
         if kind == MULTIPLE:
             state = self.column("?" + code, selection)
             options = len(self.schema.codes[code].options)
             return Distribution(
-                int(np.count_nonzero(state == ANSWERED)), _bit_counts(values, options)
+                int(np.count_nonzero(state == ANSWERED)),
+                _bit_counts(values, options),
+                self._option_bases(code, selection),
             )
         answered = values[values > VALUE_NOT_ASKED]
         return Distribution(len(answered), _value_counts(answered))
+
+    def _option_bases(self, code: str, selection: Selection) -> dict[int, int]:
+        """Per option some version asking ``code`` did not offer: respondents to ``code``
+        whose version offered it."""
+        partly = self.schema.codes[code].partly_offered()
+        if not partly:
+            return {}
+        versions = self.column("version", selection)[self.answered(code, selection)]
+        per_version = _value_counts(versions)
+        return {i: sum(per_version.get(v, 0) for v in by) for i, by in partly}
 
     def answered(self, code: str, selection: Selection) -> np.ndarray:
         """A boolean per selected row: did it answer ``code``?"""
@@ -331,11 +366,19 @@ class View:
                 n = _overlap(r_rows, c_rows)
                 if n:
                     cells[(r_key, c_key)] = n
+        bases: dict[tuple[int, int], int] = {}
+        if rows != "area":
+            versions = self.arrays["version"][picked]
+            for r_key, by in self.schema.codes[rows].partly_offered():
+                offered = np.isin(versions, list(by))
+                for c_key, c_rows in column_side:
+                    bases[(r_key, c_key)] = _overlap(offered, c_rows)
         return Table(
             cells,
             {k: _size(r) for k, r in row_side if _size(r)},
             {k: _size(c) for k, c in column_side if _size(c)},
             len(picked),
+            bases,
         )
 
     def _answered(self, name: str, selection: Selection) -> np.ndarray:

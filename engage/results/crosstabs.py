@@ -57,8 +57,12 @@ def _suppressed_table(
     col_totals: dict[str, int],
     total: int,
     k: int,
+    bases: dict[tuple[str, str], int] | None = None,
 ) -> dict[str, Any]:
-    """Suppress the counts of a table and lay it out; percentages are of column totals."""
+    """Suppress the counts of a table and lay it out; percentages are of column totals,
+    or for a row option only some versions offered, of the column's respondents whose
+    version offered it (``bases``; each cell then carries its ``base``)."""
+    bases = bases or {}
     shown = suppression.suppress_table(
         [[cells.get((r, c), 0) for c in cols.keys] for r in rows.keys],
         [row_totals.get(r, 0) for r in rows.keys],
@@ -68,15 +72,21 @@ def _suppressed_table(
         rows_add_up=not cols.multiple,
         cols_add_up=not rows.multiple,
     )
+
+    def cell(r: str, j: int, count: suppression.Cell) -> dict[str, Any]:
+        base: suppression.Cell = shown["col_totals"][j]
+        c = cols.keys[j]
+        if (r, c) not in bases:
+            return {"count": count, "percent": suppression.share(count, base)}
+        base = suppression.suppress_base(bases[(r, c)], base, col_totals.get(c, 0), k)
+        return {"count": count, "base": base, "percent": suppression.share(count, base)}
+
     return {
         "rows": [{"key": r, "label": rows.labels[r]} for r in rows.keys],
         "columns": [{"key": c, "label": cols.labels[c]} for c in cols.keys],
         "cells": [
-            [
-                {"count": cell, "percent": suppression.share(cell, shown["col_totals"][j])}
-                for j, cell in enumerate(row)
-            ]
-            for row in shown["cells"]
+            [cell(r, j, count) for j, count in enumerate(row)]
+            for r, row in zip(rows.keys, shown["cells"], strict=True)
         ],
         "row_totals": shown["row_totals"],
         "col_totals": shown["col_totals"],
@@ -92,10 +102,10 @@ def _add(counts: dict, key: Any, n: int) -> None:
 
 def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: ResultFilter):
     """Cells, row and column totals and the total of respondents to both (``col`` may be
-    "area", the response's ward)."""
+    "area", the response's ward), and the bases of row options only some versions offered."""
     view, selection = reading.selected(questionnaire, filters)
     if row not in view.schema.codes or (col != "area" and col not in view.schema.codes):
-        return {}, {}, {}, 0
+        return {}, {}, {}, 0, {}
     key = reading.Keys(view, questionnaire.partnership.areas)
     table = view.table(row, col, selection)
     cells: dict[tuple[str, str], int] = {}
@@ -107,7 +117,10 @@ def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: Resu
         _add(row_totals, key(row, r), n)
     for c, n in table.columns.items():
         _add(col_totals, key(col, c), n)
-    return cells, row_totals, col_totals, table.total
+    bases: dict[tuple[str, str], int] = {}
+    for (r, c), n in table.bases.items():
+        _add(bases, (key(row, r), key(col, c)), n)
+    return cells, row_totals, col_totals, table.total, bases
 
 
 def crosstab(
@@ -125,7 +138,9 @@ def crosstab(
     if row.type not in ROW_TYPES or col.type not in BREAKDOWN_TYPES:
         return None
     areas = questionnaire.partnership.areas
-    cells, row_totals, col_totals, total = _pair_counts(questionnaire, row.code, col.code, filters)
+    cells, row_totals, col_totals, total, bases = _pair_counts(
+        questionnaire, row.code, col.code, filters
+    )
     table = _suppressed_table(
         _question_side(row, areas, None),
         _question_side(col, areas, None),
@@ -134,6 +149,7 @@ def crosstab(
         col_totals,
         total,
         k,
+        bases,
     )
     return {
         "row": {"code": row.code, "text": row.text()},
@@ -152,7 +168,7 @@ def ward_results(
     """
     areas = questionnaire.partnership.areas
     head = {"code": info.code, "text": info.text(lang), "type": info.type, "k": k}
-    cells, row_totals, respondents, _total = _pair_counts(
+    cells, row_totals, respondents, _total, bases = _pair_counts(
         questionnaire, info.code, "area", ResultFilter()
     )
     if info.type in types.CHOICE_TYPES:
@@ -164,6 +180,7 @@ def ward_results(
             respondents,
             sum(respondents.values()),
             k,
+            bases,
         )
         return head | table
     totals: dict[str, tuple[int, int]] = {}

@@ -121,6 +121,18 @@ def suppress_table(
     }
 
 
+def suppress_base(base: int, total: Cell, whole: int, k: int = DEFAULT_K) -> Cell:
+    """The base of an option only some respondents were offered (their version had it),
+    beside ``total``, its line's shown total of ``whole`` respondents.
+
+    Hidden when it is small, when the respondents not offered the option (``whole`` -
+    ``base``) are, which a shown total would give away by subtraction, or when the
+    total is hidden itself."""
+    if isinstance(total, str) or is_small(base, k) or is_small(whole - base, k):
+        return marker(k)
+    return base
+
+
 def share(count: Cell, total: Cell) -> float | None:
     """A percentage to one decimal place, or None when either figure is hidden or zero."""
     if isinstance(count, str) or isinstance(total, str) or not total:
