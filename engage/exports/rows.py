@@ -54,7 +54,9 @@ class RowPlan:
     conditions: list[sa.ColumnElement]
     question_ids: list[int] | None  # None: every question is included
     choice: dict[int, tuple[int, int]] = field(default_factory=dict)  # option -> (col, value)
-    multiple: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # option -> col, group
+    # option -> (its column, the columns of the options its version offered): an option
+    # the respondent's version did not offer stays blank, not 0 ("not chosen").
+    multiple: dict[int, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     numbers: dict[int, int] = field(default_factory=dict)  # question -> col
     texts: dict[int, int] = field(default_factory=dict)
     areas: dict[int, int] = field(default_factory=dict)
@@ -189,8 +191,9 @@ def _question_columns(
     if latest.type == types.MULTIPLE:
         position = {o.code: start + i for i, o in enumerate(options)}
         for question in group:
+            offered = tuple(position[option.code] for option in question.options)
             for option in question.options:
-                plan.multiple[option.id] = (position[option.code], start, len(options))
+                plan.multiple[option.id] = (position[option.code], offered)
         return [
             Column(
                 f"{name}{SEPARATOR}{o.code}",
@@ -310,9 +313,10 @@ def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
                 col, value = choice[found]
                 row[col] = value
             elif found in multiple:
-                col, first, count = multiple[found]
-                if row[first] is None:
-                    row[first : first + count] = [0] * count
+                col, offered = multiple[found]
+                if row[col] is None:  # the question's first chosen option in this row
+                    for other in offered:
+                        row[other] = 0
                 row[col] = 1
         yield from rows.values()
 
