@@ -158,6 +158,7 @@ def register_commands(app: Flask) -> None:
     from engage.exports.cli import export
     from engage.jobs.cli import list_jobs
     from engage.main.cli import stats
+    from engage.questionnaire.cli import questionnaire_group
     from engage.results.cli import recount_results
     from engage.xlsform.cli import xlsform
 
@@ -172,6 +173,7 @@ def register_commands(app: Flask) -> None:
         export,
         count_command,
         xlsform,
+        questionnaire_group,
         backup_command,
         restore_command,
         recount_results,

@@ -1,5 +1,5 @@
 """flask --app engage xlsform import FILE --agency SLUG [--user EMAIL] [--tag-matches]
-    [--propose-new] [--as-questionnaire]
+    [--propose-new] [--as-questionnaire | --as-draft [--replace-draft]]
 flask --app engage xlsform export --output FILE [--version N]
 """
 
@@ -22,7 +22,11 @@ def xlsform() -> None:
     """Bring agencies' XLSForms into the question bank; export the questionnaire as one."""
 
 
-def _fail(error: FormError) -> click.ClickException:
+def _not_imported(error: FormError | building.BuildRefused) -> click.ClickException:
+    db.session.rollback()
+    if isinstance(error, building.BuildRefused):
+        lines = "\n".join(f"- {problem}" for problem in error.problems)
+        return click.ClickException(f"Nothing was imported:\n{lines}")
     details = f"\n(pyxform said: {error.details})" if error.details else ""
     return click.ClickException(f"Nothing was imported. {error}{details}")
 
@@ -43,13 +47,8 @@ def _as_questionnaire(data: bytes, agency) -> None:
     try:
         plan = mapping.plan_form(read_form(data))
         version, notes = building.build_questionnaire(plan, agency)
-    except FormError as error:
-        raise _fail(error) from error
-    except building.BuildRefused as refused:
-        db.session.rollback()
-        raise click.ClickException(
-            "Nothing was imported:\n" + "\n".join(f"- {p}" for p in refused.problems)
-        ) from refused
+    except (FormError, building.BuildRefused) as error:
+        raise _not_imported(error) from error
     db.session.commit()
     click.echo(
         f"Published version {version.number} with {len(version.sections)} sections and "
@@ -64,6 +63,21 @@ def _as_questionnaire(data: bytes, agency) -> None:
         click.echo(f"Note: {note}")
 
 
+def _as_draft(data: bytes, agency, replace_draft: bool) -> None:
+    try:
+        draft, notes = building.draft_from_workbook(data, agency, None, replace_draft)
+    except (FormError, building.BuildRefused) as error:
+        raise _not_imported(error) from error
+    db.session.commit()
+    click.echo(
+        f"Version {draft.number} is now a draft with {len(draft.sections)} sections and "
+        f"{len(draft.questions)} questions. Check it, then publish it with "
+        "`flask --app engage questionnaire publish`."
+    )
+    for line in notes or ["No change against the current version."]:
+        click.echo(line)
+
+
 @xlsform.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--agency", "slug", required=True, help="The slug of the agency whose form it is.")
@@ -75,6 +89,12 @@ def _as_questionnaire(data: bytes, agency) -> None:
     is_flag=True,
     help="Publish the form as the first questionnaire (only when there is none yet).",
 )
+@click.option(
+    "--as-draft",
+    is_flag=True,
+    help="Make the workbook (an edited export) the next draft of the questionnaire.",
+)
+@click.option("--replace-draft", is_flag=True, help="With --as-draft: replace an open draft.")
 def import_command(
     file: str,
     slug: str,
@@ -82,6 +102,8 @@ def import_command(
     tag_matches: bool,
     propose_new: bool,
     as_questionnaire: bool,
+    as_draft: bool,
+    replace_draft: bool,
 ) -> None:
     """Read an agency's XLSForm and report which questions the questionnaire already asks."""
     partnership = current_partnership()
@@ -90,8 +112,15 @@ def import_command(
         raise click.ClickException(f"There is no agency with the slug ‘{slug}’.")
     with open(file, "rb") as handle:
         data = handle.read()
+    if as_questionnaire and as_draft:
+        raise click.ClickException("Choose one of --as-questionnaire and --as-draft.")
+    if replace_draft and not as_draft:
+        raise click.ClickException("--replace-draft goes with --as-draft.")
     if as_questionnaire:
         _as_questionnaire(data, agency)
+        return
+    if as_draft:
+        _as_draft(data, agency, replace_draft)
         return
     user = find_user(email) if email else None
     if email and user is None:
@@ -102,7 +131,7 @@ def import_command(
     try:
         form_import = importing.start_import(agency, user, os.path.basename(file), data, threshold)
     except FormError as error:
-        raise _fail(error) from error
+        raise _not_imported(error) from error
     tagged = importing.tag_all(form_import, user) if tag_matches and user else 0
     proposed = importing.propose_new(form_import, user) if propose_new and user else 0
     db.session.commit()

@@ -2,9 +2,17 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput
-from wtforms import SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+)
+from wtforms import RadioField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
+
+BANK, DRAFT, REPLACE = "bank", "draft", "replace"
 
 
 class ImportForm(FlaskForm):
@@ -23,4 +31,15 @@ class ImportForm(FlaskForm):
         description="Matching questions are tagged to this agency, new ones proposed from it.",
         validators=[InputRequired("Choose the agency whose form it is")],
     )
-    submit = SubmitField("Check the form against the bank", widget=GovSubmitInput())
+    # Administrators only (the view removes it for others).
+    purpose = RadioField(
+        "What should happen to it?",
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice(BANK, "Check it against the question bank"),
+            SelectChoice(DRAFT, "Make it the next draft of the questionnaire (an edited export)"),
+            SelectChoice(REPLACE, "Replace the open draft with it"),
+        ],
+        default=BANK,  # also when a post leaves it out
+    )
+    submit = SubmitField("Import the form", widget=GovSubmitInput())

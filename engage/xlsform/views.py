@@ -21,9 +21,9 @@ from engage.forms import upload_name
 from engage.partnership.services import agencies, agency_by_slug, current_partnership
 from engage.questionnaire import types
 from engage.questionnaire.services import questionnaire_for, version_by_number
-from engage.xlsform import exporting, importing
+from engage.xlsform import building, exporting, importing
 from engage.xlsform.errors import FormError
-from engage.xlsform.forms import ImportForm
+from engage.xlsform.forms import BANK, REPLACE, ImportForm
 from engage.xlsform.models import FormImport
 
 bp = Blueprint("xlsform", __name__)
@@ -50,37 +50,58 @@ def upload():
     partnership = _partnership()
     form = ImportForm()
     form.agency.choices = [(a.slug, a.name) for a in agencies(partnership)]
+    if current_user.role != ADMIN:
+        del form.purpose
     if request.method == "GET":
         form.agency.data = current_user.agency.slug
-    problem = None
+    problem: FormError | None = None
+    problems: list[str] = []
     if form.validate_on_submit():
         agency = agency_by_slug(partnership, form.agency.data or "")
         if agency is None:
             abort(400)
         upload = form.workbook.data
+        purpose = form.purpose.data if "purpose" in form else BANK
         threshold = int(current_app.config.get("ENGAGE_MATCH_THRESHOLD", 60))
         try:
-            form_import = importing.start_import(
-                agency,
-                current_user,
-                upload_name(upload.filename, "form.xlsx"),
-                upload.read(),
-                threshold,
-            )
+            if purpose == BANK:
+                form_import = importing.start_import(
+                    agency,
+                    current_user,
+                    upload_name(upload.filename, "form.xlsx"),
+                    upload.read(),
+                    threshold,
+                )
+            else:
+                draft, notes = building.draft_from_workbook(
+                    upload.read(), agency, current_user, replace_draft=purpose == REPLACE
+                )
         except FormError as error:
             db.session.rollback()
             problem = error
+        except building.BuildRefused as refused:
+            db.session.rollback()
+            problems = refused.problems
         else:
             db.session.commit()
-            return redirect(url_for(".report", import_id=form_import.id))
+            if purpose == BANK:
+                return redirect(url_for(".report", import_id=form_import.id))
+            flash(
+                f"Version {draft.number} is now a draft from the workbook. Check it, then "
+                "publish it. " + " ".join(notes or ["No change against the current version."]),
+                "success",
+            )
+            return redirect(url_for("questionnaire.draft"))
+    failed = problem is not None or bool(problems)
     html = render_template(
         "xlsform/upload.html",
         form=form,
         problem=problem,
+        problems=problems,
         imports=importing.imports_for(partnership),
-        error_count=len(form.errors) + (problem is not None),
+        error_count=len(form.errors) + failed,
     )
-    return html, 400 if form.errors or problem else 200
+    return html, 400 if form.errors or failed else 200
 
 
 @bp.route("/bank/imports/<int:import_id>")
