@@ -605,7 +605,10 @@ def editor_requests(app, draft):
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("questionnaire."):
             continue
-        url = rule.build({arg: ids[arg] for arg in rule.arguments})[1]
+        values = {arg: ids[arg] for arg in rule.arguments}
+        if rule.endpoint == "questionnaire.comparable":  # judges questions and options
+            values |= {"kind": "questions", "item_id": draft.questions[0].id}
+        url = rule.build(values)[1]
         requests.extend((method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"}))
     return requests
 

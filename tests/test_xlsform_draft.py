@@ -10,6 +10,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from engage.audit.models import AuditEntry
+from engage.questionnaire import comparability
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import current_version, draft_version
 from engage.xlsform import exporting
@@ -63,6 +64,12 @@ def test_an_edited_export_becomes_the_next_draft_and_publishes(db, runner, quest
     assert all(new[c].bank_question_id == old[c].bank_question_id for c in old)
     assert [a.slug for a in new["improve"].agencies] == [a.slug for a in old["improve"].agencies]
 
+    # The rewording waits for an admin to say whether results stay comparable.
+    refused = runner.invoke(args=["questionnaire", "publish"])
+    assert refused.exit_code == 1
+    assert "Question ‘safe_dark’ is reworded: say on the draft page" in refused.output
+    comparability.decide(draft, comparability.QUESTION, new["safe_dark"].id, True)
+    db.session.commit()
     published = runner.invoke(args=["questionnaire", "publish"])
     assert published.exit_code == 0, published.output
     assert "Version 2 is published" in published.output

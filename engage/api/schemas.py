@@ -14,6 +14,13 @@ NULLABLE_INT = {"type": ["integer", "null"]}
 NULLABLE_STRING = {"type": ["string", "null"]}
 # A count, or "<k" where it is suppressed.
 COUNT = {"type": ["integer", "string"], "examples": [42, "<10"]}
+WORDING = {
+    "type": "object",
+    "properties": {
+        "versions": {"type": "array", "items": {"type": "integer"}},
+        "text": {"type": "string"},
+    },
+}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": {
@@ -153,6 +160,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "text": {"type": "string"},
             "type": {"type": "string", "enum": list(TYPES)},
             "versions": {"type": "array", "items": {"type": "integer"}},
+            "wordings": {
+                "type": "array",
+                "description": (
+                    "Each wording of the question and the versions that asked it, oldest "
+                    "first: results pooled across them were marked comparable."
+                ),
+                "items": WORDING,
+            },
             "respondents": COUNT,
             "options": {
                 "type": "array",
@@ -174,6 +189,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                             "type": ["number", "null"],
                             "description": "count ÷ base, in per cent; null when either is hidden.",
                         },
+                        "labels": {
+                            "type": "array",
+                            "description": "Present when the option was relabelled: each "
+                            "label and the versions that showed it.",
+                            "items": WORDING,
+                        },
                     },
                 },
             },
@@ -182,6 +203,23 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "description": "Rating and number questions, when no cell is hidden.",
             },
             "suppressed": {"type": "boolean", "description": "True when any cell is hidden."},
+            "series": {
+                "type": "object",
+                "description": (
+                    "Present when the question changed in a way marked not comparable (a "
+                    "break in series): these results count only these versions."
+                ),
+                "properties": {
+                    "versions": {"type": "array", "items": {"type": "integer"}},
+                    "note": {"type": "string"},
+                },
+            },
+            "earlier_series": {
+                "type": "array",
+                "description": "After a break in series: the earlier series' results, "
+                "newest first, never added to these.",
+                "items": {"type": "object"},
+            },
             "k": {"type": "integer", "description": "The suppression threshold."},
         },
     },

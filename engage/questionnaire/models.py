@@ -133,6 +133,9 @@ class Question(Model):
     translations: so.Mapped[dict] = so.mapped_column(
         sa.JSON, default=dict, server_default=sa.text("'{}'")
     )
+    # Reworded since the version before: do results stay comparable? None until an admin
+    # says (publishing waits for it); False starts a new series (``comparability``).
+    comparable: so.Mapped[bool | None]
 
     section: so.Mapped[Section] = so.relationship(back_populates="questions")
     bank_question: so.Mapped[BankQuestion] = so.relationship()
@@ -163,6 +166,8 @@ class Option(Model):
     value: so.Mapped[int] = so.mapped_column(default=0)
     # An exclusive option ("Prefer not to say", "None of these") cannot be combined.
     exclusive: so.Mapped[bool] = so.mapped_column(default=False)
+    # Relabelled since the version before: as Question.comparable.
+    comparable: so.Mapped[bool | None]
     # {language code: {field: text}}; English lives in the columns themselves.
     translations: so.Mapped[dict] = so.mapped_column(
         sa.JSON, default=dict, server_default=sa.text("'{}'")

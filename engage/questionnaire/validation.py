@@ -6,7 +6,7 @@ from collections import Counter
 import sqlalchemy as sa
 
 from engage.extensions import db
-from engage.questionnaire import types
+from engage.questionnaire import comparability, types
 from engage.questionnaire.models import (
     PUBLISHED,
     Option,
@@ -184,4 +184,5 @@ def publish_problems(version: QuestionnaireVersion) -> list[str]:
         + [p for q in questions for p in _question_problems(q)]
         + _condition_problems(questions)
         + _compatibility_problems(version, questions)
+        + comparability.undecided_problems(version)
     )

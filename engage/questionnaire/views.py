@@ -17,7 +17,7 @@ from engage.i18n import use_language
 from engage.main.errors import render_error
 from engage.partnership.services import agencies as partnership_agencies
 from engage.partnership.services import areas as partnership_areas
-from engage.questionnaire import editing, lookups, services, types
+from engage.questionnaire import comparability, editing, lookups, services, types
 from engage.questionnaire.editing import EditRefused
 from engage.questionnaire.forms import DetailsForm, OptionForm, question_form
 from engage.questionnaire.models import Option, Question, QuestionnaireVersion, Section
@@ -113,7 +113,11 @@ def version(number: int):
 def _draft_page(version: QuestionnaireVersion, problems: list[str] | None = None, status=200):
     items = [{"text": problem} for problem in problems or []]
     html = render_template(
-        "questionnaire/draft.html", version=version, problems=items, error_count=len(items)
+        "questionnaire/draft.html",
+        version=version,
+        problems=items,
+        error_count=len(items),
+        changes=comparability.changes(version),
     )
     return html, status
 
@@ -287,6 +291,24 @@ def edit_option(option_id: int):
             flash(f"Option ‘{option.label}’ saved.", "success")
             return redirect(_back_to(option))
     return _page("questionnaire/option_form.html", form, question=option.question, option=option)
+
+
+@bp.route("/draft/<any(questions, options):kind>/<int:item_id>/comparable", methods=["POST"])
+@role_required(ADMIN)
+def comparable(kind: str, item_id: int):
+    """Say whether a reworded question or relabelled option keeps results comparable."""
+    version = lookups.draft_or_404()
+    answer = request.form.get("comparable")
+    if answer not in ("yes", "no"):
+        abort(400)
+    try:
+        change = comparability.decide(version, kind, item_id, answer == "yes")
+    except LookupError:
+        abort(404)
+    db.session.commit()
+    outcome = "comparable" if answer == "yes" else "a new series (not pooled)"
+    flash(f"{change.describe()}: results marked {outcome}.", "success")
+    return redirect(url_for(".draft", _anchor="comparability"))
 
 
 @bp.route(f"/draft/{KINDS}/<int:item_id>/move", methods=["POST"])

@@ -5,6 +5,7 @@ are joined by question code. Counts never leave this module raw: each public fun
 passes them through ``suppression`` before returning, and the raw counts are private.
 """
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -139,6 +140,9 @@ def _suppressed_result(
         }
         for key in keys
     ]
+    for key, option in zip(keys, options, strict=True):
+        if info.type in types.CHOICE_TYPES and len(seen := info.labels(key, lang)) > 1:
+            option["labels"] = seen  # relabelled: each group saw its own label
     hidden = isinstance(respondents, str) or any(
         isinstance(o["count"], str) or isinstance(o["base"], str) for o in options
     )
@@ -149,6 +153,7 @@ def _suppressed_result(
         "text": info.text(lang),
         "type": info.type,
         "versions": sorted(info.versions),
+        "wordings": info.wordings(lang),
         "respondents": respondents,
         "options": options,
         "mean": mean,
@@ -164,18 +169,45 @@ def results_for(
     k: int,
     lang: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Suppressed results for several questions at once, from four grouped queries."""
+    """Suppressed results for several questions at once, in their order.
+
+    A question whose wording changed in a way marked not comparable gives one result
+    per series (newest first), each counted over its own versions only, with a note:
+    results across a break in series are never added up."""
     infos = [i for i in infos if i.type in (*CLOSED_TYPES, types.AREA)]
     if not infos:
         return []
     totals, values, bases = _raw_question_counts(questionnaire, filters, infos)
     areas = questionnaire.partnership.areas
-    return [
-        _suppressed_result(
-            info, totals.get(info.code, 0), values[info.code], k, areas, lang, bases[info.code]
-        )
-        for info in infos
-    ]
+    results = []
+    for info in infos:
+        runs = info.series()
+        if len(runs) <= 1:
+            code = info.code
+            results.append(
+                _suppressed_result(
+                    info, totals.get(code, 0), values[code], k, areas, lang, bases[code]
+                )
+            )
+            continue
+        for numbers in runs:
+            part = info.for_versions(numbers)
+            narrowed = replace(filters, versions=tuple(numbers))
+            n, found, offered = _raw_question_counts(questionnaire, narrowed, [part])
+            result = _suppressed_result(
+                part, n.get(part.code, 0), found[part.code], k, areas, lang, offered[part.code]
+            )
+            result["series"] = {"versions": numbers, "note": _series_note(numbers)}
+            results.append(result)
+    return results
+
+
+def _series_note(numbers: list[int]) -> str:
+    which = f"version {numbers[0]}" if len(numbers) == 1 else f"versions {numbers[0]}–{numbers[-1]}"
+    return (
+        f"Results of {which} only: the question changed in a way marked not comparable, "
+        "so its results before and after the change are shown apart and never added up."
+    )
 
 
 def question_results(
@@ -195,7 +227,10 @@ def question_results(
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None:
         return None
-    return results_for(questionnaire, [info], filters, k, lang)[0]
+    newest, *earlier = results_for(questionnaire, [info], filters, k, lang)
+    if earlier:  # a break in series: the newest series, and the earlier ones apart
+        newest["earlier_series"] = earlier
+    return newest
 
 
 def dashboard_results(

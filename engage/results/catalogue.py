@@ -1,18 +1,22 @@
 """Which questions have results: every published version's questions, joined by code.
 
 The newest copy of a question gives its wording and option order; options that
-only older versions had are kept after them, so old answers still count.
+only older versions had are kept after them, so old answers still count. Each
+question also keeps every version's copy, so results can show the wording each
+group of respondents saw, and split at a break in series (``comparability``).
 Free-text questions are left out: their answers never appear in aggregates.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
 from engage.i18n import translated
-from engage.questionnaire import types
+from engage.questionnaire import comparability, types
 from engage.questionnaire.models import (
     PUBLISHED,
     BankQuestion,
@@ -36,13 +40,51 @@ PERIODS = ("day", "week", "month")
 
 @dataclass
 class QuestionInfo:
-    """One question code across the versions that asked it."""
+    """One question code across the versions that asked it (``versions``, newest first,
+    within the filter), with every published version's copy (``copies``, by number)."""
 
     code: str
     question: Question  # the newest copy
     options: dict[str, Option] = field(default_factory=dict)
     versions: list[int] = field(default_factory=list)
     agency_ids: set[int] = field(default_factory=set)
+    copies: dict[int, Question] = field(default_factory=dict)
+
+    def series(self) -> list[list[int]]:
+        """The versions asked, split where a change was marked not comparable (newest
+        series first); one series when results may be pooled."""
+        breaks = comparability.series_breaks(self.copies)
+        return comparability.series(self.versions, breaks)[::-1]
+
+    def for_versions(self, numbers: list[int]) -> "QuestionInfo":
+        """The question as only ``numbers`` asked it: their newest wording and options."""
+        ordered = sorted(numbers, reverse=True)
+        info = QuestionInfo(
+            self.code,
+            self.copies[ordered[0]],
+            versions=ordered,
+            agency_ids=self.agency_ids,
+            copies=self.copies,
+        )
+        for number in ordered:
+            for option in self.copies[number].options:
+                info.options.setdefault(option.code, option)
+        return info
+
+    def wordings(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """Each distinct wording and the versions that asked it, oldest first."""
+        return _grouped(
+            (number, translated(self.copies[number], "text", lang))
+            for number in sorted(self.versions)
+        )
+
+    def labels(self, option_code: str, lang: str | None = None) -> list[dict[str, Any]]:
+        """Each distinct label of an option and the versions that offered it, oldest first."""
+        return _grouped(
+            (number, translated(option, "label", lang))
+            for number in sorted(self.versions)
+            if (option := self.copies[number].option_by_code(option_code)) is not None
+        )
 
     @property
     def type(self) -> str:
@@ -68,6 +110,8 @@ def catalogue(
     With ``filters.mine`` and an ``agency_id``, only the questions that agency uses.
     """
     filters = filters or ResultFilter()
+    # Every published copy, whatever the version filter: a break in series is where
+    # it is, even in a version left out.
     stmt = (
         sa.select(Question, QuestionnaireVersion.number)
         .join(Section, Question.section_id == Section.id)
@@ -83,21 +127,29 @@ def catalogue(
         )
         .order_by(QuestionnaireVersion.number.desc(), Section.position, Question.position)
     )
-    if filters.versions:
-        stmt = stmt.where(QuestionnaireVersion.number.in_(filters.versions))
-    found: dict[str, QuestionInfo] = {}
+    copies: dict[str, dict[int, Question]] = {}
     for question, number in db.session.execute(stmt):
-        info = found.get(question.code)
-        if info is None:
-            info = found[question.code] = QuestionInfo(question.code, question)
-            info.agency_ids = {a.id for a in question.bank_question.agencies}
-        info.versions.append(number)
-        for option in question.options:
-            info.options.setdefault(option.code, option)
-    infos = list(found.values())
+        copies.setdefault(question.code, {})[number] = question
+    infos = []
+    for code, by_number in copies.items():
+        asked = [n for n in by_number if not filters.versions or n in filters.versions]
+        if not asked:
+            continue
+        info = QuestionInfo(code, by_number[max(by_number)], copies=by_number)
+        info = info.for_versions(asked)
+        info.agency_ids = {a.id for a in info.question.bank_question.agencies}
+        infos.append(info)
     if filters.mine and agency_id is not None:
         infos = [info for info in infos if agency_id in info.agency_ids]
     return infos
+
+
+def _grouped(pairs: Iterable[tuple[int, str]]) -> list[dict[str, Any]]:
+    """(version number, text) pairs as each distinct text with its versions."""
+    groups: dict[str, list[int]] = {}
+    for number, text in pairs:
+        groups.setdefault(text, []).append(number)
+    return [{"versions": numbers, "text": text} for text, numbers in groups.items()]
 
 
 def find(questionnaire: Questionnaire, code: str, filters: ResultFilter | None = None):

@@ -5,7 +5,7 @@ under any filter, on its first view), and every public function passes the count
 through ``suppression`` before returning.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engage.partnership.models import Area
@@ -95,6 +95,30 @@ def _suppressed_table(
     }
 
 
+def _newest_series(
+    filters: ResultFilter, *infos: QuestionInfo
+) -> tuple[ResultFilter, list[QuestionInfo], str | None]:
+    """Filters narrowed to the newest series of questions whose wording changed in a way
+    marked not comparable (results across a break are never added up), the questions as
+    that series asked them, and a note saying so; unchanged when there is no break."""
+    versions: set[int] | None = None
+    for info in infos:
+        runs = info.series()
+        if len(runs) > 1:
+            versions = set(runs[0]) if versions is None else versions & set(runs[0])
+    if versions is None:
+        return filters, list(infos), None
+    numbers = sorted(versions)
+    narrowed = [
+        i.for_versions([n for n in i.versions if n in versions] or i.versions) for i in infos
+    ]
+    note = (
+        f"Only version{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}: a "
+        "question changed in a way marked not comparable, so earlier results are not added in."
+    )
+    return replace(filters, versions=tuple(numbers)), narrowed, note
+
+
 def _add(counts: dict, key: Any, n: int) -> None:
     if key is not None and None not in (key if isinstance(key, tuple) else (key,)):
         counts[key] = counts.get(key, 0) + int(n)
@@ -137,6 +161,7 @@ def crosstab(
         return None
     if row.type not in ROW_TYPES or col.type not in BREAKDOWN_TYPES:
         return None
+    filters, (row, col), note = _newest_series(filters, row, col)
     areas = questionnaire.partnership.areas
     cells, row_totals, col_totals, total, bases = _pair_counts(
         questionnaire, row.code, col.code, filters
@@ -154,6 +179,7 @@ def crosstab(
     return {
         "row": {"code": row.code, "text": row.text()},
         "column": {"code": col.code, "text": col.text()},
+        "series_note": note,
         **table,
     }
 
@@ -167,9 +193,16 @@ def ward_results(
     more respondents) instead of the choices.
     """
     areas = questionnaire.partnership.areas
-    head = {"code": info.code, "text": info.text(lang), "type": info.type, "k": k}
+    filters, (info,), note = _newest_series(ResultFilter(), info)
+    head = {
+        "code": info.code,
+        "text": info.text(lang),
+        "type": info.type,
+        "k": k,
+        "series_note": note,
+    }
     cells, row_totals, respondents, _total, bases = _pair_counts(
-        questionnaire, info.code, "area", ResultFilter()
+        questionnaire, info.code, "area", filters
     )
     if info.type in types.CHOICE_TYPES:
         table = _suppressed_table(
@@ -214,6 +247,7 @@ def trend(
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None or info.type not in TREND_TYPES or period not in TREND_PERIODS:
         return None
+    filters, (info,), note = _newest_series(filters, info)
     view, selection = reading.selected(questionnaire, filters)
     if code not in view.schema.codes:
         return None
@@ -246,4 +280,5 @@ def trend(
         "period": period,
         "points": points,
         "k": k,
+        "series_note": note,
     }
