@@ -172,9 +172,11 @@ def test_xlsx_has_data_and_codebook_sheets_and_no_formulas(db, analyst_client, r
     assert first["submitted_at"] == datetime(2026, 3, 1, 9, 30)
     street = workbook["data"].cell(row=2, column=header.index("street") + 1)
     assert street.data_type == "s" and street.value == "'" + FORMULA
-    codebook = {row[0]: row for row in workbook["codebook"].iter_rows(values_only=True)}
-    assert "1 = Very safe (very)" in codebook["safe_dark"][3]
-    assert codebook["safe_dark"][4] == "Riverside City Council; Riverside Police"
+    sheet = list(workbook["codebook"].iter_rows(values_only=True))
+    codebook = [dict(zip(sheet[0], row, strict=True)) for row in sheet[1:]]
+    safe = next(r for r in codebook if (r["code"], r["language"]) == ("safe_dark", "en"))
+    assert "1 = Very safe (very)" in safe["options"]
+    assert safe["agencies"] == "Riverside City Council; Riverside Police"
 
 
 def test_only_a_large_xlsx_download_allows_zip64(db, analyst_client, responses, monkeypatch):
@@ -258,9 +260,13 @@ def test_codebook_lists_options_agencies_and_versions(db, analyst_client, questi
     services.publish(draft)
     db.session.commit()
     rows = read_csv(analyst_client.get("/exports/codebook.csv"))
-    safe = next(r for r in rows if r["code"] == "safe_dark")
-    assert safe["options"] == "1 = Very safe (very); 2 = Fairly safe (fairly); 3 = Unsafe (unsafe)"
-    assert safe["versions"] == "1, 2" and safe["type"] == "single"
+    safe = [r for r in rows if r["code"] == "safe_dark" and r["language"] == "en"]
+    assert [r["version"] for r in safe] == ["1", "2"]
+    assert (
+        safe[1]["options"] == "1 = Very safe (very); 2 = Fairly safe (fairly); 3 = Unsafe (unsafe)"
+    )
+    assert safe[1]["type"] == "single" and safe[1]["series"] == "1"
+    assert safe[1]["agencies"] == "Riverside City Council; Riverside Police"
     assert "street" not in {r["code"] for r in rows}  # free text needs access
 
 

@@ -48,6 +48,7 @@ def responses(
     db.session.commit()
     services.write_file(download, chosen, output, labelled)
     seconds = time.perf_counter() - started
-    what = "questions" if fmt == "codebook" else "responses"
-    count = len(download.plan.layout.questions) if fmt == "codebook" else download.rows
+    codebook = fmt in services.CODEBOOKS
+    what = "questions" if codebook else "responses"
+    count = len(download.plan.layout.questions) if codebook else download.rows
     click.echo(f"Wrote {count:,} {what} to {output} in {seconds:.1f} s.")

@@ -37,8 +37,35 @@ class OptionInfo:
 
 
 @dataclass(frozen=True)
+class VersionOption:
+    """An option as one version offered it."""
+
+    code: str
+    value: int
+    labels: Mapping[str, str]  # language -> label
+    missing: bool = False  # a "don't know" or "prefer not to say" answer
+
+
+@dataclass(frozen=True)
+class VersionQuestion:
+    """A question as one version asked it: wording in every language, options, rules."""
+
+    number: int
+    texts: Mapping[str, str]  # language -> wording
+    options: tuple[VersionOption, ...] = ()
+    required: bool = False
+    condition_code: str | None = None
+    condition_options: tuple[str, ...] = ()
+    condition_words: str = ""  # the show-if condition in words
+    min_value: int | None = None
+    max_value: int | None = None
+    max_choices: int | None = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
 class QuestionInfo:
-    """One question code, joined across versions: a codebook row."""
+    """One question code, joined across versions: a codebook entry."""
 
     code: str
     text: str
@@ -47,6 +74,9 @@ class QuestionInfo:
     agencies: tuple[str, ...]
     versions: tuple[int, ...]
     columns: tuple[str, ...]
+    history: tuple[VersionQuestion, ...] = ()  # oldest version first
+    breaks: tuple[int, ...] = ()  # versions that start a new series (not comparable)
+    missing_values: tuple[int, ...] = ()  # numeric codes of missing answers
 
 
 @dataclass(frozen=True)

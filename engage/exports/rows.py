@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.events.models import Event
+from engage.exports import history
 from engage.exports.cells import utc
 from engage.exports.layout import (
     CHOSEN_LABELS,
@@ -147,6 +148,7 @@ def build_plan(
         name = f"q_{code}" if code in fixed else code
         columns.extend(_question_columns(plan, group, name, start, area_labels))
         latest = group[0]
+        asked, breaks = history.history(group)
         questions.append(
             QuestionInfo(
                 code=code,
@@ -156,6 +158,9 @@ def build_plan(
                 agencies=tuple(a.name for a in latest.agencies),
                 versions=tuple(sorted(q.version.number for q in group)),
                 columns=tuple(c.name for c in columns[start:]),
+                history=asked,
+                breaks=breaks,
+                missing_values=history.missing_values(asked),
             )
         )
     plan.layout = Layout(tuple(columns), tuple(questions))

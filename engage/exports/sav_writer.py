@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 from readstat_arrow import Metadata, SavWriter
+from readstat_arrow.metadata import MissingValues
 
 from engage.exports.cells import utc
 from engage.exports.layout import DATETIME, INTEGER, Column, Layout
@@ -54,9 +55,22 @@ def _arrow_type(column: Column) -> pa.DataType:
     return pa.int64() if column.kind == INTEGER else pa.string()
 
 
+def _missing(names: list[str], layout: Layout) -> dict[str, MissingValues]:
+    """User-missing values ("don't know", "prefer not to say") of single-value coded
+    columns: SPSS leaves them out of statistics, and they stay in the data. SPSS takes
+    at most three discrete values per variable."""
+    spss = dict(zip(layout.names, names, strict=True))
+    return {
+        spss[q.columns[0]]: {"values": list(q.missing_values[:3])}
+        for q in layout.questions
+        if q.missing_values and len(q.columns) == 1
+    }
+
+
 def _metadata(names: list[str], layout: Layout, widths: dict[int, int]) -> Metadata:
     columns = list(zip(names, layout.columns, strict=True))
     return Metadata(
+        missing_values=_missing(names, layout),
         variable_labels={n: _cut(c.label, MAX_VARIABLE_LABEL_BYTES) for n, c in columns},
         value_labels={
             n: [{"value": k, "label": _cut(v, MAX_LABEL_BYTES)} for k, v in c.value_labels.items()]

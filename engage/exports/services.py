@@ -11,7 +11,7 @@ from typing import Any
 from engage.accounts.models import User
 from engage.audit.services import DOWNLOAD, record
 from engage.exports import rows as row_source
-from engage.exports.codebook import write_codebook_csv
+from engage.exports.codebook import write_codebook_csv, write_codebook_json
 from engage.exports.csv_writer import BOM, csv_chunks
 from engage.exports.datapackage import write_datapackage
 from engage.exports.jsonl_writer import jsonl_chunks
@@ -69,11 +69,19 @@ FORMATS = {
             "codebook.csv",
             "text/csv; charset=utf-8",
             True,
-            "Codebook: every question, its options and numeric codes",
+            "Codebook: every question as each version asked it, in every language",
+        ),
+        Format(
+            "codebook_json",
+            "codebook.json",
+            "application/json; charset=utf-8",
+            True,
+            "Codebook as JSON, by variable and version",
         ),
     )
 }
 BY_FILENAME = {f.filename: f for f in FORMATS.values()}
+CODEBOOKS = ("codebook", "codebook_json")  # one entry per question, not per response
 
 
 @dataclass
@@ -101,7 +109,7 @@ def record_download(
     download: Download, fmt: Format, user: User | None, labelled: bool = False, via: str = "web"
 ) -> None:
     """Add the audit entry: who, which format, which filters, how many rows."""
-    rows = len(download.plan.layout.questions) if fmt.key == "codebook" else download.rows
+    rows = len(download.plan.layout.questions) if fmt.key in CODEBOOKS else download.rows
     details = [via, "with free text" if download.free_text else "without free text"]
     if labelled:
         details.append("labelled values")
@@ -132,6 +140,10 @@ def text_chunks(
         out = io.StringIO()
         write_codebook_csv(layout, out)
         yield BOM + out.getvalue()
+    elif fmt.key == "codebook_json":
+        out = io.StringIO()
+        write_codebook_json(layout, out)
+        yield out.getvalue()
     elif fmt.key == "csv":
         yield from csv_chunks(layout, rows, labelled)
     elif fmt.key == "jsonl":

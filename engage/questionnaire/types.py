@@ -44,3 +44,7 @@ TEXT_TYPES = (SHORT_TEXT, LONG_TEXT)
 
 DEFAULT_MAX_LENGTH = {SHORT_TEXT: 200, LONG_TEXT: 2000}
 RATING_MIN, RATING_MAX = 0, 10
+
+# Option codes that record a missing answer rather than a view ("don't know", "prefer
+# not to say"): codebooks and statistics files mark their values as missing codes.
+MISSING_CODES = ("dont_know", "prefer_not_to_say")
