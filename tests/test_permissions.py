@@ -151,6 +151,7 @@ ACCESS = {
     "questionnaire.add_option": ADMIN,
     "questionnaire.edit_option": ADMIN,
     "questionnaire.move": ADMIN,
+    "questionnaire.comparable": ADMIN,
     "questionnaire.delete": ADMIN,
     "translations.edit": ADMIN,
     "translations.missing": ADMIN,

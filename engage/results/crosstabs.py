@@ -18,6 +18,7 @@ from engage.results.catalogue import (
     TREND_TYPES,
     QuestionInfo,
     catalogue,
+    find,
 )
 from engage.results.filters import ResultFilter
 
@@ -193,6 +194,9 @@ def ward_results(
     more respondents) instead of the choices.
     """
     areas = questionnaire.partnership.areas
+    # Every version that asked it (the page lists the current version's questions), so
+    # the rows and the counts cover the same respondents.
+    info = find(questionnaire, info.code) or info
     filters, (info,), note = _newest_series(ResultFilter(), info)
     head = {
         "code": info.code,
