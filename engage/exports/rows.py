@@ -31,6 +31,7 @@ from engage.extensions import db
 from engage.i18n import LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
+from engage.questionnaire.joining import joined
 from engage.questionnaire.models import (
     PUBLISHED,
     BankQuestion,
@@ -177,11 +178,8 @@ def build_plan(
 
 def _options(group: list[Question]) -> list[OptionInfo]:
     """Options by code across versions: the newest label and value, older-only ones after."""
-    seen: dict[str, OptionInfo] = {}
-    for question in group:
-        for option in question.options:
-            seen.setdefault(option.code, OptionInfo(option.code, option.label, option.value))
-    return list(seen.values())
+    options = joined((question.options for question in group), lambda option: option.code)
+    return [OptionInfo(option.code, option.label, option.value) for option in options]
 
 
 def _question_columns(

@@ -17,6 +17,7 @@ import sqlalchemy.orm as so
 from engage.extensions import db
 from engage.i18n import translated
 from engage.questionnaire import comparability, types
+from engage.questionnaire.joining import joined
 from engage.questionnaire.models import (
     PUBLISHED,
     BankQuestion,
@@ -66,9 +67,8 @@ class QuestionInfo:
             agency_ids=self.agency_ids,
             copies=self.copies,
         )
-        for number in ordered:
-            for option in self.copies[number].options:
-                info.options.setdefault(option.code, option)
+        copies = (self.copies[number].options for number in ordered)
+        info.options = {o.code: o for o in joined(copies, lambda option: option.code)}
         return info
 
     def wordings(self, lang: str | None = None) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engage.questionnaire.joining import joined
 from engage.results import coding
 from engage.results.coding import CHOICE, MULTIPLE, RowLayout
 from engage.results.periods import period_starts
@@ -61,13 +62,15 @@ class Schema:
     def __init__(self, versions: Sequence[Version]) -> None:
         self.versions = {v.id: v for v in versions}
         self.codes: dict[str, Code] = {}
+        lists: dict[str, list[tuple[str, ...]]] = {}
         for version in sorted(versions, key=lambda v: -v.number):
             for slot in version.layout.slots:
                 code = self.codes.setdefault(slot.code, Code(slot.code, slot.kind))
                 if code.kind != slot.kind:
                     raise ValueError(f"{slot.code} is counted two ways in different versions")
-                code.options.extend(o for o in slot.options if o not in code.options)
+                lists.setdefault(slot.code, []).append(slot.options)
         for code in self.codes.values():
+            code.options = joined(lists[code.code], str)
             if code.kind == MULTIPLE and len(code.options) > coding.MAX_MULTIPLE_OPTIONS:
                 raise ValueError(f"{code.code}: too many options across versions")
             slots = {
