@@ -202,3 +202,10 @@ def test_every_output_follows_who_was_asked_what(
     # The stored results rows still agree with the answers.
     recount = runner.invoke(args=["recount-results"])
     assert "Checked 40 responses" in recount.output and "already matched" in recount.output
+
+
+def test_cross_tab_and_trend_pages_show_each_wording(scenario, analyst_client):
+    crosstab = analyst_client.get("/results/crosstab?row=safe_dark&column=ward").get_data(
+        as_text=True
+    )
+    assert "Asked in different words" in crosstab and OLD in crosstab and NEW in crosstab

@@ -178,8 +178,8 @@ def crosstab(
         bases,
     )
     return {
-        "row": {"code": row.code, "text": row.text()},
-        "column": {"code": col.code, "text": col.text()},
+        "row": {"code": row.code, "text": row.text(), "wordings": row.wordings()},
+        "column": {"code": col.code, "text": col.text(), "wordings": col.wordings()},
         "series_note": note,
         **table,
     }
@@ -285,4 +285,5 @@ def trend(
         "points": points,
         "k": k,
         "series_note": note,
+        "wordings": info.wordings(),
     }
