@@ -130,3 +130,17 @@ def test_a_change_marked_not_comparable_starts_a_series_never_pooled(two_wording
 )
 def test_versions_split_into_series_at_each_break(numbers, breaks, runs):
     assert comparability.series(numbers, breaks) == runs
+
+
+def test_the_public_page_counts_the_newest_series_and_says_so(two_wordings, admin_client, client):
+    from tests.test_public_results import opt_in
+
+    two_wordings(False)
+    opt_in(admin_client, "safe_dark")
+    page = client.get("/you-said").get_data(as_text=True)
+    assert "it changed in a way that makes earlier answers not comparable" in page
+    assert NEW_WORDING in page
+    # The north ward: 15 version-2 respondents (the 12 from version 1 are not added in).
+    assert ">15<" in page
+    polish = client.get("/you-said?lang=pl").get_data(as_text=True)
+    assert "wcześniejszych odpowiedzi nie można z nimi porównać" in polish
