@@ -33,13 +33,13 @@ from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.joining import joined
 from engage.questionnaire.models import (
-    PUBLISHED,
     BankQuestion,
     Question,
     Questionnaire,
     QuestionnaireVersion,
     Section,
 )
+from engage.questionnaire.published import published_copies
 from engage.results.filters import ResultFilter, response_conditions
 from engage.survey.models import Answer, Response
 
@@ -69,13 +69,7 @@ class RowPlan:
 def _questions(questionnaire: Questionnaire, filters: ResultFilter) -> list[Question]:
     """Every published copy of every question, newest version first, in questionnaire order."""
     query = (
-        sa.select(Question)
-        .join(Section, Question.section_id == Section.id)
-        .join(QuestionnaireVersion, Section.version_id == QuestionnaireVersion.id)
-        .where(
-            QuestionnaireVersion.questionnaire_id == questionnaire.id,
-            QuestionnaireVersion.status == PUBLISHED,
-        )
+        published_copies(questionnaire.id)
         .order_by(QuestionnaireVersion.number.desc(), Section.position, Question.position)
         .options(
             so.selectinload(Question.options),

@@ -16,16 +16,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from engage.extensions import db
 from engage.questionnaire.models import (
-    PUBLISHED,
     Option,
     Question,
     QuestionnaireVersion,
-    Section,
 )
+from engage.questionnaire.published import published_copies
 
 QUESTION, OPTION = "questions", "options"
 
@@ -53,14 +50,8 @@ class Change:
 def previous_copies(version: QuestionnaireVersion) -> dict[str, Question]:
     """The latest published copy of each question code in versions before ``version``."""
     rows = db.session.scalars(
-        sa.select(Question)
-        .join(Section, Question.section_id == Section.id)
-        .join(QuestionnaireVersion, Section.version_id == QuestionnaireVersion.id)
-        .where(
-            QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
-            QuestionnaireVersion.status == PUBLISHED,
-            QuestionnaireVersion.number < version.number,
-        )
+        published_copies(version.questionnaire_id)
+        .where(QuestionnaireVersion.number < version.number)
         .order_by(QuestionnaireVersion.number.desc())
     )
     found: dict[str, Question] = {}

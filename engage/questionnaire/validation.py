@@ -8,12 +8,11 @@ import sqlalchemy as sa
 from engage.extensions import db
 from engage.questionnaire import comparability, types
 from engage.questionnaire.models import (
-    PUBLISHED,
     Option,
     Question,
     QuestionnaireVersion,
-    Section,
 )
+from engage.questionnaire.published import published_copies
 from engage.survey.models import Answer
 
 # Letters, digits and underscores, starting with a letter: valid in SPSS, R and Stata too.
@@ -130,14 +129,8 @@ def _condition_problems(questions: list[Question]) -> list[str]:
 
 def _published_usage(version: QuestionnaireVersion) -> tuple[dict[str, set[str]], dict[str, str]]:
     """Option codes that stored answers use, and each code's published type."""
-    published = (
-        sa.select(Question.id, Question.code, Question.type)
-        .join(Section, Question.section_id == Section.id)
-        .join(QuestionnaireVersion, Section.version_id == QuestionnaireVersion.id)
-        .where(
-            QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
-            QuestionnaireVersion.status == PUBLISHED,
-        )
+    published = published_copies(
+        version.questionnaire_id, Question.id, Question.code, Question.type
     ).subquery()
     offered = sa.select(Option.id).join(published, Option.question_id == published.c.id)
     # One pass over the answers (they are indexed by response only, so that storing a

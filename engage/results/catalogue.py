@@ -19,7 +19,6 @@ from engage.i18n import translated
 from engage.questionnaire import comparability, types
 from engage.questionnaire.joining import joined
 from engage.questionnaire.models import (
-    PUBLISHED,
     BankQuestion,
     Option,
     Question,
@@ -27,6 +26,7 @@ from engage.questionnaire.models import (
     QuestionnaireVersion,
     Section,
 )
+from engage.questionnaire.published import published_copies
 from engage.results.filters import ResultFilter
 
 # Questions whose answers can be counted: choices, ratings and numbers.
@@ -113,14 +113,8 @@ def catalogue(
     # Every published copy, whatever the version filter: a break in series is where
     # it is, even in a version left out.
     stmt = (
-        sa.select(Question, QuestionnaireVersion.number)
-        .join(Section, Question.section_id == Section.id)
-        .join(QuestionnaireVersion, Section.version_id == QuestionnaireVersion.id)
-        .where(
-            QuestionnaireVersion.questionnaire_id == questionnaire.id,
-            QuestionnaireVersion.status == PUBLISHED,
-            Question.type.in_((*CLOSED_TYPES, types.AREA)),
-        )
+        published_copies(questionnaire.id, Question, QuestionnaireVersion.number)
+        .where(Question.type.in_((*CLOSED_TYPES, types.AREA)))
         .options(
             so.selectinload(Question.options),
             so.selectinload(Question.bank_question).selectinload(BankQuestion.agencies),
