@@ -177,11 +177,13 @@ def results_for(
     infos = [i for i in infos if i.type in (*CLOSED_TYPES, types.AREA)]
     if not infos:
         return []
-    totals, values, bases = _raw_question_counts(questionnaire, filters, infos)
+    runs_of = {info.code: info.series() for info in infos}
+    pooled = [info for info in infos if len(runs_of[info.code]) <= 1]
+    totals, values, bases = _raw_question_counts(questionnaire, filters, pooled)
     areas = questionnaire.partnership.areas
     results = []
     for info in infos:
-        runs = info.series()
+        runs = runs_of[info.code]
         if len(runs) <= 1:
             code = info.code
             results.append(
