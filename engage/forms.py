@@ -16,5 +16,6 @@ def upload_name(filename: str | None, default: str) -> str:
     """The name of an uploaded file as pages and records show it: the browser's name
     without any folders or control characters (PostgreSQL refuses NUL), at most 200
     characters, or ``default`` when nothing is left."""
-    name = re.split(r"[\\/]", _CONTROL.sub("", filename or "").replace("\t", " "))[-1].strip()
+    flat = re.sub(r"[\t\r\n]+", " ", _CONTROL.sub("", filename or ""))  # one line
+    name = re.split(r"[\\/]", flat)[-1].strip()
     return name[:200] or default
