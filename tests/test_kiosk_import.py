@@ -224,3 +224,18 @@ def test_a_file_name_with_control_characters_or_folders_is_stored_clean(
     assert "1 response stored" in response.get_data(as_text=True)
     job = db.session.scalar(sa.select(Job).order_by(Job.id.desc()))
     assert "‘que.json’" in job.title
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("C:\\Users\\staff\\queue.json", "queue.json"),
+        ("tablets/q\x00ue\x1b.json", "que.json"),
+        ("queue\r\n2.json", "queue 2.json"),
+        ("\x00\x07", "queue file"),
+    ],
+)
+def test_an_uploaded_name_keeps_no_folders_control_characters_or_line_breaks(sent, kept):
+    from engage.forms import upload_name
+
+    assert upload_name(sent, "queue file") == kept
