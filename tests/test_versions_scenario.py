@@ -152,6 +152,14 @@ def test_every_output_follows_who_was_asked_what(
     by_version = {v: [r for r in csv_rows if r["version"] == v] for v in ("1", "2")}
     assert {r["improve__cctv"] for r in by_version["1"]} == {""}
     assert sorted(r["improve__cctv"] for r in by_version["2"]) == ["0"] * 10 + ["1"] * 10
+    # The files and the results read one rule: per option, the rows holding 0 or 1 are
+    # the option's base in the API, and the 1s its count.
+    for choice in improve["options"]:
+        column = [r[f"improve__{choice['code']}"] for r in csv_rows]
+        assert (len(column) - column.count(""), column.count("1")) == (
+            choice["base"],
+            choice["count"],
+        ), choice["code"]
     disagree = "4"  # police_agree's value for "disagree"
     assert sorted(r["police_agree"] for r in by_version["2"]) == [""] * 10 + [disagree] * 10
 

@@ -40,6 +40,7 @@ from engage.questionnaire.models import (
     Section,
 )
 from engage.questionnaire.published import published_copies
+from engage.results import engine
 from engage.results.filters import ResultFilter, response_conditions
 from engage.survey.models import Answer, Response
 
@@ -56,9 +57,12 @@ class RowPlan:
     conditions: list[sa.ColumnElement]
     question_ids: list[int] | None  # None: every question is included
     choice: dict[int, tuple[int, int]] = field(default_factory=dict)  # option -> (col, value)
-    # option -> (its column, the columns of the options its version offered): an option
-    # the respondent's version did not offer stays blank, not 0 ("not chosen").
-    multiple: dict[int, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    multiple: dict[int, tuple[int, str]] = field(default_factory=dict)  # option -> (col, code)
+    # (version number, code) -> the columns of the options that version offered, read
+    # from the results schema (who was asked what): an option the respondent's version
+    # did not offer stays blank, not 0 ("not chosen"), exactly as the results count it.
+    offered: dict[tuple[int, str], tuple[int, ...]] = field(default_factory=dict)
+    option_columns: dict[str, dict[str, int]] = field(default_factory=dict)  # code -> option -> col
     numbers: dict[int, int] = field(default_factory=dict)  # question -> col
     texts: dict[int, int] = field(default_factory=dict)
     areas: dict[int, int] = field(default_factory=dict)
@@ -159,6 +163,7 @@ def build_plan(
             )
         )
     plan.layout = Layout(tuple(columns), tuple(questions))
+    _offered_columns(plan, questionnaire)
     included = [q.id for group in copies.values() for q in group]
     plan.question_ids = None if len(included) == len(every) else included
     plan.area_codes = {
@@ -168,6 +173,24 @@ def build_plan(
         )
     }
     return plan
+
+
+def _offered_columns(plan: RowPlan, questionnaire: Questionnaire) -> None:
+    """Per version and multiple-choice code, the columns of the options it offered."""
+    wanted = {code for _, code in plan.multiple.values()}
+    if not wanted:
+        return
+    schema = engine.schema(questionnaire.id)
+    for code in wanted:
+        info = schema.codes[code]
+        position = plan.option_columns[code]
+        for version in schema.versions.values():
+            if version.id in info.asked_by:
+                plan.offered[(version.number, code)] = tuple(
+                    position[option]
+                    for option, by in zip(info.options, info.offered_by, strict=True)
+                    if version.id in by
+                )
 
 
 def _options(group: list[Question]) -> list[OptionInfo]:
@@ -186,11 +209,12 @@ def _question_columns(
     latest = group[0]
     options = _options(group)
     if latest.type == types.MULTIPLE:
-        position = {o.code: start + i for i, o in enumerate(options)}
+        position = plan.option_columns[latest.code] = {
+            o.code: start + i for i, o in enumerate(options)
+        }
         for question in group:
-            offered = tuple(position[option.code] for option in question.options)
             for option in question.options:
-                plan.multiple[option.id] = (position[option.code], offered)
+                plan.multiple[option.id] = (position[option.code], question.code)
         return [
             Column(
                 f"{name}{SEPARATOR}{o.code}",
@@ -290,6 +314,7 @@ def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
     width = len(plan.layout.columns)
     choice, multiple, numbers = plan.choice, plan.multiple, plan.numbers
     texts, areas, area_codes = plan.texts, plan.areas, plan.area_codes
+    offered = plan.offered
     after = 0
     while heads := _heads(plan, after, batch):
         rows: dict[int, list[Any]] = {}
@@ -310,9 +335,9 @@ def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
                 col, value = choice[found]
                 row[col] = value
             elif found in multiple:
-                col, offered = multiple[found]
+                col, code = multiple[found]
                 if row[col] is None:  # the question's first chosen option in this row
-                    for other in offered:
+                    for other in offered[(row[2], code)]:
                         row[other] = 0
                 row[col] = 1
         yield from rows.values()

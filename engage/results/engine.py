@@ -71,6 +71,11 @@ def schema_for(versions: list[QuestionnaireVersion]) -> Schema:
     return Schema([Version(v.id, v.number, plan_for(v).layout) for v in versions])
 
 
+def schema(questionnaire_id: int) -> Schema:
+    """Who was asked what, per published version: the one rule every output reads."""
+    return schema_for(_published(questionnaire_id))
+
+
 def view(questionnaire: Questionnaire) -> View:
     """The questionnaire's results columns, with every response committed until now.
 
