@@ -8,6 +8,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from engage.events.models import Event
 from engage.extensions import BigId, Model
@@ -18,6 +20,23 @@ from engage.timeutil import utcnow
 ONLINE = "online"
 KIOSK = "kiosk"
 CHANNELS = (ONLINE, KIOSK)
+
+
+class random_record_key(FunctionElement):  # noqa: N801  # a SQL function's name
+    """A random whole number from 0 to 255, drawn by the database for each new row."""
+
+    type = sa.SmallInteger()
+    inherit_cache = True
+
+
+@compiles(random_record_key, "sqlite")
+def _random_key_sqlite(element, compiler, **kw) -> str:
+    return "(abs(random()) % 256)"
+
+
+@compiles(random_record_key, "postgresql")
+def _random_key_postgresql(element, compiler, **kw) -> str:
+    return "(floor(random() * 256)::smallint)"
 
 
 class Response(Model):
@@ -45,6 +64,12 @@ class Response(Model):
     )
     # The tablet's time of answering was not plausible (in the future, or before its
     # kiosk link was issued): submitted_at is when the server received the response.
+    # The record key of cell key perturbation (``results.perturbation``), 0 to 255, drawn
+    # by the database when the row is stored, whichever way it is stored. It never
+    # leaves the server: no download, API or page shows it.
+    record_key: so.Mapped[int] = so.mapped_column(
+        sa.SmallInteger, server_default=random_record_key()
+    )
     time_flagged: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # One per rendered form: a repeated post of the same form stores nothing new.
     idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
