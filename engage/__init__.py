@@ -8,6 +8,7 @@ from flask import Flask
 
 from engage import config as config_module
 from engage.extensions import babel, csrf, db, login_manager, migrate
+from engage.results import perturbation
 from engage.templating import register_templates
 from engage.upload_limits import LimitedRequest
 
@@ -32,6 +33,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     config_module.finalise(app.config)
+    try:  # a ptable that cannot be used stops the start, saying what to fix
+        perturbation.load(app.config.get("ENGAGE_PTABLE"))
+    except perturbation.PTableError as error:
+        raise config_module.ConfigError(f"ENGAGE_PTABLE: {error}") from None
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_templates(app, os.path.join(ROOT, "templates"))

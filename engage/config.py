@@ -20,6 +20,12 @@ DEFAULTS = {
     "ENGAGE_MATCH_THRESHOLD": 60,
     # Results for fewer than this many respondents show as "<k" (the ONS rule uses 10).
     "ENGAGE_SUPPRESSION_K": 10,
+    # The perturbation table (ptable) of cell key perturbation: a CSV of pcv, ckey,
+    # pvalue. None: the one ONS's cell-key-perturbation package ships (the 10-5 rule).
+    "ENGAGE_PTABLE": None,
+    # A view filtered by answers ("about you" questions) needs at least this many
+    # respondents before perturbation, or it is refused with a message saying why.
+    "ENGAGE_MIN_FILTERED_BASE": 50,
     # Where staff and tablets reach Engage; used for links made outside a request.
     "ENGAGE_BASE_URL": "http://127.0.0.1:5000",
     # Where residents report an accessibility problem; set your own in instance/config.py.
@@ -90,6 +96,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_JOB_FOLDER"] = env["ENGAGE_JOB_FOLDER"]
     if env.get("ENGAGE_IMPORT_MAX_MB"):
         values["ENGAGE_IMPORT_MAX_MB"] = float(env["ENGAGE_IMPORT_MAX_MB"])
+    if env.get("ENGAGE_PTABLE"):
+        values["ENGAGE_PTABLE"] = env["ENGAGE_PTABLE"]
+    if env.get("ENGAGE_MIN_FILTERED_BASE"):
+        values["ENGAGE_MIN_FILTERED_BASE"] = int(env["ENGAGE_MIN_FILTERED_BASE"])
     if env.get("ENGAGE_TRUSTED_PROXIES"):
         values["ENGAGE_TRUSTED_PROXIES"] = int(env["ENGAGE_TRUSTED_PROXIES"])
     return values

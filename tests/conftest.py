@@ -17,6 +17,9 @@ from engage.extensions import db as _db
 from tests import factories
 
 PG_URL = os.environ.get("ENGAGE_TEST_DATABASE_URL")
+# A ptable that changes no count: tests of counting see true counts with the threshold
+# on top. Tests of perturbation itself (test_perturbation*.py) use the shipped default.
+NO_CHANGE_PTABLE = os.path.join(os.path.dirname(__file__), "data", "ptable_no_change.csv")
 
 
 @pytest.fixture(
@@ -65,6 +68,7 @@ def app_config(database_url, tmp_path):
         "ENGAGE_JOBS_IMMEDIATE": True,
         "ENGAGE_EXPORT_FOLDER": str(tmp_path / "exports"),
         "ENGAGE_JOB_FOLDER": str(tmp_path / "jobs"),
+        "ENGAGE_PTABLE": NO_CHANGE_PTABLE,
     }
 
 

@@ -8,11 +8,19 @@ from flask_migrate import upgrade
 
 from engage import create_app
 from engage.extensions import db
+from tests.conftest import NO_CHANGE_PTABLE
 
 
 @pytest.fixture
 def empty_app(database_url):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "ENGAGE_PTABLE": NO_CHANGE_PTABLE,
+        }
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -196,3 +204,39 @@ def test_responses_stored_before_versions_were_judged_keep_their_figures(empty_a
     assert (option(improve, "cctv")["base"], option(improve, "cctv")["percent"]) == (10, 100.0)
     safe = aggregates.question_results(qn, "safe_dark", ResultFilter(), 10)
     assert safe["respondents"] == 22 and "series" not in safe  # pooled, as before
+
+
+def test_responses_stored_before_record_keys_get_random_ones_and_keep_their_answers(empty_app):
+    """The record-key migration draws a key, 0 to 255, for every existing response (on
+    SQLite by copying the table) and loses no answer; new responses draw their own."""
+    from flask_migrate import downgrade
+
+    from engage.results import engine
+    from engage.survey.models import Answer, Response
+    from tests import factories
+    from tests.test_aggregates import many
+
+    upgrade()
+    partnership = factories.make_partnership()
+    version = factories.make_questionnaire(partnership)
+    many(db, version, 300, ward=["north"], safe_dark=["very"], improve=["parks"])
+    db.session.commit()
+    answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
+    db.session.remove()
+
+    downgrade(revision="a4f2d9c1e7b3")
+    with db.engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("response")}
+    assert "record_key" not in columns
+    upgrade()
+    keys = db.session.scalars(sa.select(Response.record_key)).all()
+    assert len(keys) == 300 and set(keys) <= set(range(256))
+    assert len(set(keys)) > 120  # drawn per row, not one for all (about 176 expected)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == answers
+    many(db, db.session.merge(version), 50, ward=["south"], safe_dark=["fairly"])
+    db.session.commit()
+    fresh = db.session.scalars(sa.select(Response.record_key).where(Response.id > 300)).all()
+    assert len(fresh) == 50 and len(set(fresh)) > 30
+    engine.forget()
+    result = empty_app.test_cli_runner().invoke(args=["recount-results"])
+    assert "Every results row already matched" in result.output

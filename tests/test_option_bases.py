@@ -7,7 +7,7 @@ base. Counted the pooled way they would be, and the new option would look rare.
 import pytest
 
 from engage.questionnaire import editing, services
-from engage.results import aggregates, crosstabs, suppression
+from engage.results import aggregates, crosstabs
 from engage.results.filters import ResultFilter
 from tests.test_aggregates import many, option
 from tests.test_api import bearer, make_token
@@ -74,20 +74,6 @@ def test_a_cross_tab_cell_of_a_new_option_is_of_the_column_respondents_offered_i
 def test_the_dashboard_says_what_a_new_options_percentage_is_of(two_versions, analyst_client):
     page = analyst_client.get("/results/").get_data(as_text=True)
     assert "of 20 offered it" in page
-
-
-@pytest.mark.parametrize(
-    ("base", "total", "whole", "shown"),
-    [
-        (20, 32, 32, 20),
-        (5, 32, 32, "<10"),  # few were offered it
-        (27, 32, 32, "<10"),  # 5 were not: 32 - 27 would give them away
-        (0, 12, 12, 0),  # nobody was offered it: zero is not secret
-        (20, "<10", 9, "<10"),  # the total is hidden, so is the base
-    ],
-)
-def test_a_base_is_hidden_when_it_or_its_complement_is_small(base, total, whole, shown):
-    assert suppression.suppress_base(base, total, whole, 10) == shown
 
 
 def test_row_level_files_leave_an_option_not_offered_blank_not_zero(

@@ -5,6 +5,16 @@ import pytest
 
 from engage.results.coding import AREA, CHOICE, MULTIPLE, VALUE, RowLayout, Slot
 from engage.results.columns import Columns, Schema, Version, Where
+from engage.results.perturbation import Count
+
+# Record keys 1, 2, 4 and 8 for responses 1 to 4: a cell's key sum says which are in it.
+KEYS = {1: 1, 2: 2, 3: 4, 4: 8}
+
+
+def counts(found):
+    """Plain counts of a dict of Counts."""
+    return {key: count.n for key, count in found.items()}
+
 
 V1 = RowLayout(
     (
@@ -65,6 +75,7 @@ def _columns():
                 "event": [0, 5],
                 "channel": ["online", "kiosk"],
                 "language": ["en", "pl"],
+                "key": [KEYS[i] for i in ids],
             },
             schema.decode(version, rows),
         )
@@ -78,22 +89,23 @@ def test_versions_join_by_option_code_whatever_the_order():
     view = columns.view()
     safe = view.distribution("safe", None)
     # very (v1), unsafe (v1), unsafe (v2), dont_know (v2)
-    assert safe.respondents == 4
+    assert safe.respondents == Count(4, 15)
+    # Each count carries the key sum of exactly its respondents.
     assert {schema.codes["safe"].options[k]: n for k, n in safe.counts.items()} == {
-        "very": 1,
-        "unsafe": 2,
-        "dont_know": 1,
+        "very": Count(1, 1),
+        "unsafe": Count(2, 2 + 4),
+        "dont_know": Count(1, 8),
     }
     improve = view.distribution("improve", None)
-    assert improve.respondents == 3  # the fourth was shown it and chose nothing
+    assert improve.respondents == Count(3, 7)  # the fourth was shown it and chose nothing
     assert {schema.codes["improve"].options[k]: n for k, n in improve.counts.items()} == {
-        "lighting": 2,
-        "parks": 1,
-        "litter": 1,
-        "buses": 1,
+        "lighting": Count(2, 1 + 2),
+        "parks": Count(1, 2),
+        "litter": Count(1, 4),
+        "buses": Count(1, 4),
     }
     rating = view.distribution("rating", None)
-    assert (rating.respondents, rating.counts) == (1, {8: 1})
+    assert (rating.respondents, rating.counts) == (Count(1, 1), {8: Count(1, 1)})
 
 
 def test_a_table_counts_respondents_to_both_and_a_filter_narrows_it():
@@ -101,17 +113,26 @@ def test_a_table_counts_respondents_to_both_and_a_filter_narrows_it():
     view = columns.view()
     table = view.table("improve", "area", None)
     names = schema.codes["improve"].options
-    assert {(names[r], c): n for (r, c), n in table.cells.items()} == {
+    assert {(names[r], c): n for (r, c), n in counts(table.cells).items()} == {
         ("lighting", 7): 1,
         ("lighting", 8): 1,
         ("parks", 8): 1,
         ("litter", 7): 1,
         ("buses", 7): 1,
     }
-    assert table.total == 3 and table.columns == {7: 2, 8: 1}
+    assert table.total == Count(3, 7) and table.columns == {7: Count(2, 5), 8: Count(1, 2)}
     kiosk = view.select(Where(channels=("kiosk",), versions=(1,)))
     assert list(kiosk) == [1]
-    assert view.table("improve", "area", kiosk).total == 1
+    assert view.table("improve", "area", kiosk).total == Count(1, 2)
+    # Two single-valued questions: every cell in one pass, with its key sum.
+    safe_by_area = view.table("safe", "area", None)
+    safe_names = schema.codes["safe"].options
+    assert {(safe_names[r], c): n for (r, c), n in safe_by_area.cells.items()} == {
+        ("very", 7): Count(1, 1),
+        ("unsafe", 8): Count(1, 2),
+        ("unsafe", 7): Count(1, 4),
+        ("dont_know", 8): Count(1, 8),
+    }
     assert view.select(Where(first_day=20001, last_day=20001, areas=(8,))).tolist() == [1, 3]
 
 
@@ -128,11 +149,12 @@ def test_a_view_does_not_change_when_rows_are_added_later():
                 "event": [0],
                 "channel": ["online"],
                 "language": ["ur"],
+                "key": [255],
             },
             schema.decode(1, [V1.encode({"safe": [0]}, {"safe"})]),
         )
-    assert view.n == 4 and view.distribution("safe", None).respondents == 4
-    assert columns.view().distribution("safe", None).respondents == 604
+    assert view.n == 4 and view.distribution("safe", None).respondents == Count(4, 15)
+    assert columns.view().distribution("safe", None).respondents == Count(604, 15 + 600 * 255)
     assert np.count_nonzero(columns.view().arrays["area"] == 9) == 600
 
 
@@ -143,6 +165,6 @@ def test_an_answer_filters_the_respondents_of_any_table():
     picked = view.select(Where(answers=(("safe", (unsafe,)),)))
     assert picked.tolist() == [1, 2]  # unsafe in version 1 (option 3 there) and in version 2
     table = view.table("improve", "area", picked)
-    assert table.total == 2 and table.columns == {8: 1, 7: 1}
+    assert table.total == Count(2, 6) and counts(table.columns) == {8: 1, 7: 1}
     with pytest.raises(ValueError, match="single-choice"):
         view.select(Where(answers=(("improve", (0,)),)))

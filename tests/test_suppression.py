@@ -1,104 +1,109 @@
-"""The small-number rule on its own: plain lists and dicts, no app or database."""
+"""The disclosure rule on its own: perturbed counts with the threshold on top, no app."""
 
-from engage.results.suppression import share, suppress_distribution, suppress_table
+import pytest
+
+from engage.results.perturbation import Count, PTable, package_default
+from engage.results.suppression import Rule, mean, share, suppress_distribution, suppress_table
+
+NO_CHANGE = PTable((1, key, 0) for key in range(256))
+# Adds 1 to every count whose cell key is odd: enough to see which key moved what.
+ODD_ADDS_ONE = PTable((value, key, key % 2) for value in range(1, 751) for key in range(256))
 
 
 def test_a_ward_with_nine_respondents_is_hidden_entirely():
-    cells, total = suppress_distribution({"very": 4, "fairly": 3, "unsafe": 2}, 9, k=10)
+    rule = Rule(10, NO_CHANGE)
+    cells, total = suppress_distribution(
+        {"very": Count(4), "fairly": Count(3), "unsafe": Count(2)}, Count(9), rule
+    )
     assert total == "<10"
     assert cells == {"very": "<10", "fairly": "<10", "unsafe": "<10"}
 
 
-def test_ten_respondents_are_shown():
-    cells, total = suppress_distribution({"yes": 10, "no": 0}, 10, k=10)
+def test_ten_respondents_are_shown_and_zero_stays_zero():
+    cells, total = suppress_distribution(
+        {"yes": Count(10), "no": Count(0)}, Count(10), Rule(10, NO_CHANGE)
+    )
     assert (cells, total) == ({"yes": 10, "no": 0}, 10)
 
 
-def test_zero_is_shown_and_never_used_as_the_complementary_cell():
-    cells, total = suppress_distribution({"a": 30, "b": 0, "c": 3, "d": 40}, 73, k=10)
-    assert cells == {"a": "<10", "b": 0, "c": "<10", "d": 40}
-    assert total == 73
-
-
-def test_one_hidden_cell_derivable_from_the_total_hides_the_next_smallest():
-    # Shown: 40 + 30 + ? = 75, so ? = 5 could be worked out without a second hidden cell.
-    cells, total = suppress_distribution({"a": 40, "b": 30, "c": 5}, 75, k=10)
-    assert cells == {"a": 40, "b": "<10", "c": "<10"}
-    assert total == 75
-
-
-def test_two_hidden_cells_need_no_more():
-    cells, _ = suppress_distribution({"a": 40, "b": 3, "c": 4}, 47, k=10)
-    assert cells == {"a": 40, "b": "<10", "c": "<10"}
-
-
-def test_multiple_choice_cells_do_not_add_up_so_only_the_primary_rule_applies():
-    cells, total = suppress_distribution({"parks": 40, "lighting": 5}, 42, k=10, additive=False)
-    assert cells == {"parks": 40, "lighting": "<10"}
-    assert total == 42
-
-
-def test_k_is_configurable():
-    cells, total = suppress_distribution({"a": 4, "b": 6}, 10, k=5)
-    assert cells == {"a": "<5", "b": "<5"}
-    assert total == 10
-
-
-def test_table_row_with_one_hidden_cell_gets_a_complementary_cell():
-    # Row "north": 20 + 3 = 23 shown as a total; 3 could be derived from 23 - 20.
-    shown = suppress_table(
-        cells=[[20, 3], [30, 40]],
-        row_totals=[23, 70],
-        col_totals=[50, 43],
-        total=93,
-        k=10,
+def test_each_cell_moves_by_its_own_key_and_totals_are_cells_of_their_own():
+    rule = Rule(10, ODD_ADDS_ONE)
+    cells, total = suppress_distribution(
+        {"a": Count(40, 3), "b": Count(30, 4), "c": Count(12, 255)}, Count(82, 262), rule
     )
-    hidden = [
-        (r, c)
-        for r, row in enumerate(shown["cells"])
-        for c, cell in enumerate(row)
-        if cell == "<10"
+    assert cells == {"a": 41, "b": 30, "c": 13}
+    assert total == 82  # key 262 % 256 = 6: not moved, and not the sum of the cells (84)
+
+
+def test_a_count_perturbed_below_k_is_hidden_and_zero_is_never_moved():
+    minus_two = PTable(
+        (value, key, -2 if value >= 2 else 0) for value in range(1, 751) for key in range(256)
+    )
+    rule = Rule(10, minus_two)
+    assert rule.show(Count(11, 7)) == "<10"
+    assert rule.show(Count(12, 7)) == 10
+    assert rule.show(Count(0, 0)) == 0
+
+
+def test_large_counts_reuse_the_rows_from_501_to_750():
+    # Row 501 says +3 for key 9; 751 and 1001 read that row, 750 does not.
+    table = PTable([(501, 9, 3), (750, 9, -1), (1, 255, 0)])
+    assert table.perturbed(Count(501, 9)) == 504
+    assert table.perturbed(Count(751, 9)) == 754
+    assert table.perturbed(Count(1001, 9 + 256)) == 1004
+    assert table.perturbed(Count(750, 9)) == 749
+    assert table.perturbed(Count(1000, 9)) == 999  # (1000 - 1) % 250 + 501 = 750
+
+
+def test_the_default_ptable_hides_under_ten_and_rounds_to_fives():
+    rule = Rule(10, package_default())
+    assert [rule.show(Count(n, 17)) for n in (0, 1, 9, 10, 11, 12, 13, 14, 2023)] == [
+        0,
+        "<10",
+        "<10",
+        10,
+        10,
+        10,
+        15,
+        15,
+        2025,
     ]
-    assert (0, 1) in hidden
-    assert len(hidden) >= 2
-    assert_nothing_derivable(shown)
 
 
-def test_table_keeps_suppressing_until_nothing_is_derivable():
+def test_a_table_perturbs_cells_margins_and_total_alike():
     shown = suppress_table(
-        cells=[[50, 2, 30], [40, 25, 35], [60, 45, 20]],
-        row_totals=[82, 100, 125],
-        col_totals=[150, 72, 85],
-        total=307,
-        k=10,
+        [[Count(20, 1), Count(3, 2)], [Count(15, 0), Count(0)]],
+        [Count(23, 3), Count(15, 0)],
+        [Count(35, 1), Count(3, 2)],
+        Count(38, 3),
+        Rule(10, ODD_ADDS_ONE),
     )
-    assert shown["cells"][0][1] == "<10"
-    assert_nothing_derivable(shown)
+    assert shown == {
+        "cells": [[21, "<10"], [15, 0]],
+        "row_totals": [24, 15],
+        "col_totals": [36, "<10"],
+        "total": 39,
+    }
 
 
-def test_table_small_margin_is_hidden_too():
-    shown = suppress_table([[5, 3], [40, 50]], [8, 90], [45, 53], 98, k=10)
-    assert shown["row_totals"][0] == "<10"
-    assert shown["cells"][0] == ["<10", "<10"]
-    assert_nothing_derivable(shown)
+def test_percentages_and_means_come_from_the_shown_counts():
+    assert share(41, 82) == 50.0
+    assert share("<10", 82) is None and share(5, 0) is None
+    assert mean({1: 10, 5: 30}) == 4.0
+    assert mean({1: "<10", 5: 30}) is None  # a hidden count could be worked out
+    assert mean({}) is None
 
 
-def test_table_zero_cells_stay_visible():
-    shown = suppress_table([[0, 30], [20, 25]], [30, 45], [20, 55], 75, k=10)
-    assert shown["cells"] == [[0, 30], [20, 25]]
-
-
-def test_share_is_none_for_hidden_figures():
-    assert share(25, 100) == 25.0
-    assert share("<10", 100) is None
-    assert share(5, "<10") is None
-    assert share(0, 0) is None
-
-
-def assert_nothing_derivable(shown):
-    """No row or column (margins included) has exactly one hidden figure."""
-    grid = [row + [total] for row, total in zip(shown["cells"], shown["row_totals"], strict=True)]
-    grid.append(shown["col_totals"] + [shown["total"]])
-    lines = grid + [list(col) for col in zip(*grid, strict=True)]
-    for line in lines:
-        assert sum(1 for cell in line if cell == "<10") != 1, line
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([(0, 1, 0)], "not a count of 1 or more"),
+        ([(1, 256, 0)], "outside 0 to 255"),
+        ([(3, 255, -4)], "would be negative"),
+        ([(1, 4, 0)], "cell keys 0 to 255"),
+        ([], "no rows"),
+    ],
+)
+def test_a_ptable_that_cannot_work_is_refused_saying_why(rows, message):
+    with pytest.raises(ValueError, match=message):
+        PTable(rows)

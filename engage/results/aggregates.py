@@ -18,10 +18,11 @@ from engage.i18n import LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
-from engage.results import engine, reading, suppression
+from engage.results import engine, perturbation, reading, suppression
 from engage.results.catalogue import CLOSED_TYPES, QuestionInfo, catalogue
 from engage.results.filters import ResultFilter
 from engage.results.periods import date_period, period_label, period_of
+from engage.results.perturbation import NONE, Count
 
 CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
 
@@ -29,6 +30,11 @@ CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
 def configured_k() -> int:
     """The suppression threshold k from ENGAGE_SUPPRESSION_K (default 10)."""
     return int(current_app.config.get("ENGAGE_SUPPRESSION_K", suppression.DEFAULT_K))
+
+
+def rule(k: int) -> suppression.Rule:
+    """The threshold ``k`` with the configured ptable (ENGAGE_PTABLE)."""
+    return suppression.Rule(k, perturbation.load(current_app.config.get("ENGAGE_PTABLE")))
 
 
 # --- Private: raw counts, from the results columns -----------------------------------
@@ -41,9 +47,9 @@ def _raw_question_counts(
     code the base of each option not every version asking it offered."""
     view, selection = reading.selected(questionnaire, filters)
     key = reading.Keys(view, questionnaire.partnership.areas)
-    totals: dict[str, int] = {}
-    values: dict[str, dict[str, int]] = {}
-    bases: dict[str, dict[str, int]] = {}
+    totals: dict[str, Count] = {}
+    values: dict[str, dict[str, Count]] = {}
+    bases: dict[str, dict[str, Count]] = {}
     for info in infos:
         values[info.code], bases[info.code] = {}, {}
         if info.code not in view.schema.codes:
@@ -52,7 +58,7 @@ def _raw_question_counts(
         totals[info.code] = found.respondents
         for value, count in found.counts.items():
             if (shown := key(info.code, value)) is not None:
-                values[info.code][shown] = values[info.code].get(shown, 0) + count
+                values[info.code][shown] = values[info.code].get(shown, NONE) + count
         for value, base in found.bases.items():
             if (shown := key(info.code, value)) is not None:
                 bases[info.code][shown] = base
@@ -63,7 +69,7 @@ MAX_NUMBER_ROWS = 12  # more distinct numbers than this are shown in bands
 BAND_WIDTHS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000)
 
 
-def number_bands(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, str]]:
+def number_bands(counts: dict[str, Count]) -> tuple[dict[str, Count], dict[str, str]]:
     """Counts of a number question in about ten equal bands ("10-19"), and their labels.
 
     A bar per distinct value would make a list of a hundred near-empty rows (years
@@ -73,18 +79,18 @@ def number_bands(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, str]
     low, high = min(values), max(values)
     width = next((w for w in BAND_WIDTHS if (high - low) // w < 10), BAND_WIDTHS[-1])
     start = low - low % width if width >= 5 else low  # "10 to 19", but "1 to 2"
-    bands: dict[str, int] = {}
+    bands: dict[str, Count] = {}
     labels: dict[str, str] = {}
     for first in range(start, high + 1, width):
         key = f"{first}-{first + width - 1}"
-        bands[key] = sum(
+        bands[key] = perturbation.total(
             n for v, n in zip(values, counts.values(), strict=True) if first <= v < first + width
         )
         labels[key] = f"{first} to {first + width - 1}"
     return bands, labels
 
 
-def _value_keys(info: QuestionInfo, observed: dict[str, int], areas: list[Area]) -> list[str]:
+def _value_keys(info: QuestionInfo, observed: dict[str, Count], areas: list[Area]) -> list[str]:
     if info.type in types.CHOICE_TYPES:
         return list(info.options) + [c for c in observed if c not in info.options]
     if info.type == types.AREA:
@@ -101,33 +107,33 @@ def _value_keys(info: QuestionInfo, observed: dict[str, int], areas: list[Area])
 
 def _suppressed_result(
     info: QuestionInfo,
-    total: int,
-    observed: dict[str, int],
+    total: Count,
+    observed: dict[str, Count],
     k: int,
     areas,
     lang: str | None,
-    bases: dict[str, int] | None = None,
+    bases: dict[str, Count] | None = None,
 ) -> dict[str, Any]:
     """Counts, each option's base (the respondents whose version offered it: all who
     answered, unless a version asking the question did not offer it) and percentages
-    of those bases, suppressed."""
+    of those bases, perturbed and thresholded; the mean from the shown counts."""
+    shown_rule = rule(k)
     bases = bases or {}
     keys = _value_keys(info, observed, areas)
-    counts = {key: observed.get(key, 0) for key in keys}
+    counts = {key: observed.get(key, NONE) for key in keys}
     mean = None
-    if info.type in (types.RATING, types.NUMBER) and total:
-        mean = round(sum(int(key) * n for key, n in counts.items()) / total, 2)
+    if info.type in (types.RATING, types.NUMBER) and total.n:
+        value_cells = {int(key): shown_rule.show(n) for key, n in counts.items()}
+        found = suppression.mean(value_cells)
+        mean = None if found is None else round(found, 2)
     labels: dict[str, str] = {}
     if info.type == types.NUMBER and len(keys) > MAX_NUMBER_ROWS:
         counts, labels = number_bands(counts)
         keys = list(counts)
-    cells, respondents = suppression.suppress_distribution(counts, total, k, not info.multiple)
+    cells, respondents = suppression.suppress_distribution(counts, total, shown_rule)
     area_names = {a.code: a.name for a in areas}
     shown_bases = {
-        key: respondents
-        if key not in bases
-        else suppression.suppress_base(bases[key], respondents, total, k)
-        for key in keys
+        key: respondents if key not in bases else shown_rule.show(bases[key]) for key in keys
     }
     options = [
         {
@@ -188,7 +194,7 @@ def results_for(
             code = info.code
             results.append(
                 _suppressed_result(
-                    info, totals.get(code, 0), values[code], k, areas, lang, bases[code]
+                    info, totals.get(code, NONE), values[code], k, areas, lang, bases[code]
                 )
             )
             continue
@@ -197,7 +203,7 @@ def results_for(
             narrowed = replace(filters, versions=tuple(numbers))
             n, found, offered = _raw_question_counts(questionnaire, narrowed, [part])
             result = _suppressed_result(
-                part, n.get(part.code, 0), found[part.code], k, areas, lang, offered[part.code]
+                part, n.get(part.code, NONE), found[part.code], k, areas, lang, offered[part.code]
             )
             result["series"] = {"versions": numbers, "note": _series_note(numbers)}
             results.append(result)
@@ -243,10 +249,10 @@ def dashboard_results(
     return results_for(questionnaire, infos, filters, k)
 
 
-def _breakdown(rows: list[tuple[Any, str, int]], total: int, k: int) -> list[dict[str, Any]]:
+def _breakdown(rows: list[tuple[Any, str, Count]], total: Count, k: int) -> list[dict[str, Any]]:
     counts = {str(key): count for key, _label, count in rows}
     labels = {str(key): label for key, label, _count in rows}
-    cells, shown_total = suppression.suppress_distribution(counts, total, k)
+    cells, shown_total = suppression.suppress_distribution(counts, total, rule(k))
     return [
         {
             "key": key,
@@ -264,10 +270,10 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
     view, selection = reading.selected(questionnaire, filters)
     by_area = view.grouped("area", selection)
     total = view.size(selection)
-    wards = [(a.code, a.name, by_area.get(a.id, 0)) for a in questionnaire.partnership.areas]
+    wards = [(a.code, a.name, by_area.get(a.id, NONE)) for a in questionnaire.partnership.areas]
     known = {a.id for a in questionnaire.partnership.areas}
-    unknown = sum(n for area_id, n in by_area.items() if area_id not in known)
-    if unknown:
+    unknown = perturbation.total(n for area_id, n in by_area.items() if area_id not in known)
+    if unknown.n:
         wards.append(("none", "No ward given", unknown))
     by_event = view.grouped("event", selection)
     names = {
@@ -282,10 +288,10 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
     ]
     by_day = {engine.from_day_number(day): n for day, n in view.grouped("day", selection).items()}
     period = date_period(min(by_day, default=None), max(by_day, default=None))
-    by_period: dict[date, int] = {}
+    by_period: dict[date, Count] = {}
     for day, n in by_day.items():
         start = period_of(day, period)
-        by_period[start] = by_period.get(start, 0) + n
+        by_period[start] = by_period.get(start, NONE) + n
     dates = [(start, period_label(str(start), period), n) for start, n in by_period.items()]
     channels = [
         (view.channels[c], CHANNEL_LABELS.get(view.channels[c], view.channels[c]), n)
@@ -297,9 +303,8 @@ def overview(questionnaire: Questionnaire, filters: ResultFilter, k: int) -> dic
             (view.languages[i], n) for i, n in view.grouped("language", selection).items()
         )
     ]
-    _, shown_total = suppression.suppress_distribution({}, total, k)
     return {
-        "total": shown_total,
+        "total": rule(k).show(total),
         "k": k,
         "by_ward": _breakdown(wards, total, k),
         "by_event": _breakdown(sorted(events, key=lambda r: str(r[1])), total, k),

@@ -14,6 +14,9 @@ Per code, by kind (see ``coding``):
   (``ANSWERED``, ``BLANK``, ``HIDDEN``, ``NOT_ASKED``);
 - a rating, number or area: int32, the value, or ``coding.NO_ANSWER`` (blank),
   ``coding.NOT_SHOWN`` or ``VALUE_NOT_ASKED``.
+
+Every count comes with the sum of its respondents' record keys (a ``Count``), taken in
+the same pass over the columns: the cell key that perturbs it (``perturbation``).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +28,7 @@ from engage.questionnaire.joining import joined
 from engage.results import coding
 from engage.results.coding import CHOICE, MULTIPLE, RowLayout
 from engage.results.periods import period_starts
+from engage.results.perturbation import NONE, Count
 
 ANSWERED, BLANK, HIDDEN, NOT_ASKED = 0, -1, -2, -3
 VALUE_NOT_ASKED = coding.NO_ANSWER + 2
@@ -153,6 +157,7 @@ FIXED = {
     "event": np.int32,
     "channel": np.int8,
     "language": np.int8,
+    "key": np.uint8,  # the response's record key, for cell key perturbation
 }
 
 
@@ -184,6 +189,7 @@ class Columns:
             "event": np.asarray(fixed["event"], dtype=np.int32),
             "channel": self._indexes(self.channels, fixed["channel"]),
             "language": self._indexes(self.languages, fixed["language"]),
+            "key": np.asarray(fixed["key"], dtype=np.uint8),
             **codes,
         }
         need = self.n + m
@@ -244,9 +250,9 @@ class Distribution:
     respondents whose version offered it (its percentage's base); any other key's base
     is ``respondents``."""
 
-    respondents: int
-    counts: dict[int, int]
-    bases: dict[int, int] = field(default_factory=dict)
+    respondents: Count
+    counts: dict[int, Count]
+    bases: dict[int, Count] = field(default_factory=dict)
 
 
 @dataclass
@@ -256,11 +262,11 @@ class Table:
     ``bases``: for a row option not every version offered, per column key, the column's
     respondents whose version offered it (any other cell's base is its column total)."""
 
-    cells: dict[tuple[int, int], int]
-    rows: dict[int, int]
-    columns: dict[int, int]
-    total: int
-    bases: dict[tuple[int, int], int] = field(default_factory=dict)
+    cells: dict[tuple[int, int], Count]
+    rows: dict[int, Count]
+    columns: dict[int, Count]
+    total: Count
+    bases: dict[tuple[int, int], Count] = field(default_factory=dict)
 
 
 class View:
@@ -272,6 +278,7 @@ class View:
         self.channels: list[str] = channels
         self.languages: list[str] = languages
         self.n: int = n
+        self._all_keys: np.ndarray | None = None
 
     def select(self, where: Where) -> Selection:
         """The indexes of the rows that pass ``where`` (None: all of them)."""
@@ -307,43 +314,53 @@ class View:
         array = self.arrays[name]
         return array if selection is None else array[selection]
 
-    def size(self, selection: Selection) -> int:
-        return self.n if selection is None else len(selection)
+    def keys(self, selection: Selection) -> np.ndarray:
+        """The record keys of the selected rows, as indexes (intp) ready for bincount."""
+        if selection is None:
+            if self._all_keys is None:
+                self._all_keys = self.arrays["key"].astype(np.intp)
+            return self._all_keys
+        return self.arrays["key"][selection].astype(np.intp)
+
+    def size(self, selection: Selection) -> Count:
+        """The selected responses, as a cell of their own."""
+        keys = self.keys(selection)
+        return Count(len(keys), int(keys.sum()))
 
     # --- One question ----------------------------------------------------------------
 
     def distribution(self, code: str, selection: Selection) -> Distribution:
         kind = self.schema.codes[code].kind
         values = self.column(code, selection)
+        keys = self.keys(selection)
         if kind == CHOICE:
-            counts = np.bincount(values.astype(np.intp) - NOT_ASKED)
-            found = {i + NOT_ASKED: int(n) for i, n in enumerate(counts) if n}
-            respondents = sum(n for key, n in found.items() if key >= 0)
-            return Distribution(
-                respondents,
-                {k: n for k, n in found.items() if k >= 0},
-                self._option_bases(code, selection),
-            )
+            found = _keyed_counts(values.astype(np.intp) - NOT_ASKED, keys, NOT_ASKED)
+            counts = {k: c for k, c in found.items() if k >= 0}
+            return Distribution(_sum(counts.values()), counts, self._option_bases(code, selection))
         if kind == MULTIPLE:
             state = self.column("?" + code, selection)
+            answered = state == ANSWERED
             options = len(self.schema.codes[code].options)
             return Distribution(
-                int(np.count_nonzero(state == ANSWERED)),
-                _bit_counts(values, options),
+                Count(int(np.count_nonzero(answered)), int(keys[answered].sum())),
+                _bit_counts(values, keys, options),
                 self._option_bases(code, selection),
             )
-        answered = values[values > VALUE_NOT_ASKED]
-        return Distribution(len(answered), _value_counts(answered))
+        answered = values > VALUE_NOT_ASKED
+        counts = _value_counts(values[answered], keys[answered])
+        return Distribution(_sum(counts.values()), counts)
 
-    def _option_bases(self, code: str, selection: Selection) -> dict[int, int]:
+    def _option_bases(self, code: str, selection: Selection) -> dict[int, Count]:
         """Per option some version asking ``code`` did not offer: respondents to ``code``
         whose version offered it."""
         partly = self.schema.codes[code].partly_offered()
         if not partly:
             return {}
-        versions = self.column("version", selection)[self.answered(code, selection)]
-        per_version = _value_counts(versions)
-        return {i: sum(per_version.get(v, 0) for v in by) for i, by in partly}
+        answered = self.answered(code, selection)
+        per_version = _value_counts(
+            self.column("version", selection)[answered], self.keys(selection)[answered]
+        )
+        return {i: _sum(per_version.get(v, NONE) for v in by) for i, by in partly}
 
     def answered(self, code: str, selection: Selection) -> np.ndarray:
         """A boolean per selected row: did it answer ``code``?"""
@@ -361,26 +378,39 @@ class View:
         picked = np.flatnonzero(both)
         if selection is not None:
             picked = selection[picked]
+        keys = self.keys(picked)
         row_side = self._side(rows, picked)
         column_side = self._side(columns, picked)
-        cells: dict[tuple[int, int], int] = {}
-        for r_key, r_rows in row_side:
-            for c_key, c_rows in column_side:
-                n = _overlap(r_rows, c_rows)
-                if n:
-                    cells[(r_key, c_key)] = n
-        bases: dict[tuple[int, int], int] = {}
+        cells: dict[tuple[int, int], Count] = {}
+        if isinstance(row_side, np.ndarray) and isinstance(column_side, np.ndarray):
+            # Both single-valued: every cell in one pass, by the pair's combined index.
+            r_index, r_values = _compact(row_side)
+            c_index, c_values = _compact(column_side)
+            width = len(c_values)
+            for index, count in _keyed_counts(r_index * width + c_index, keys).items():
+                r, c = divmod(index, width)
+                cells[(int(r_values[r]), int(c_values[c]))] = count
+        else:
+            for r_key, r_rows in _masks(row_side):
+                for c_key, c_rows in _masks(column_side):
+                    both_rows = r_rows & c_rows
+                    if n := int(np.count_nonzero(both_rows)):
+                        cells[(r_key, c_key)] = Count(n, int(keys[both_rows].sum()))
+        bases: dict[tuple[int, int], Count] = {}
         if rows != "area":
             versions = self.arrays["version"][picked]
             for r_key, by in self.schema.codes[rows].partly_offered():
                 offered = np.isin(versions, list(by))
-                for c_key, c_rows in column_side:
-                    bases[(r_key, c_key)] = _overlap(offered, c_rows)
+                for c_key, c_rows in _masks(column_side):
+                    both_rows = offered & c_rows
+                    bases[(r_key, c_key)] = Count(
+                        int(np.count_nonzero(both_rows)), int(keys[both_rows].sum())
+                    )
         return Table(
             cells,
-            {k: _size(r) for k, r in row_side if _size(r)},
-            {k: _size(c) for k, c in column_side if _size(c)},
-            len(picked),
+            _side_totals(row_side, keys),
+            _side_totals(column_side, keys),
+            Count(len(picked), int(keys.sum())),
             bases,
         )
 
@@ -389,73 +419,116 @@ class View:
             return self.column("area", selection) != NO_ONE
         return self.answered(name, selection)
 
-    def _side(self, name: str, picked: np.ndarray) -> list[tuple[int, np.ndarray]]:
-        """(key, the picked rows with that key as a boolean mask over ``picked``) per key."""
+    def _side(self, name: str, picked: np.ndarray) -> "np.ndarray | list[tuple[int, np.ndarray]]":
+        """A single-valued side as its values (int64); a multiple choice as (bit, mask over
+        ``picked``) per option."""
         values = self.arrays[name][picked]
         if name != "area" and self.schema.codes[name].kind == MULTIPLE:
             return [
                 (bit, (values >> np.uint64(bit)) & np.uint64(1) == 1)
                 for bit in range(len(self.schema.codes[name].options))
             ]
-        keys = np.unique(values)
-        return [(int(key), values == key) for key in keys]
+        return values.astype(np.int64)
 
     def by_period(
-        self, code: str, selection: Selection, period: str, keys: Sequence[int] = ()
-    ) -> dict[int, tuple[int, int, int]]:
-        """Per period (its first day, as a day number): respondents to ``code``, the sum of
-        their values (ratings and numbers), and how many gave one of ``keys`` (choices)."""
+        self, code: str, selection: Selection, period: str
+    ) -> dict[int, dict[int, Count]]:
+        """Per period (its first day, as a day number), the respondents to ``code`` per
+        key (option index, or the rating or number given)."""
         answered = self.answered(code, selection)
         days = self.column("day", selection)[answered]
-        values = self.column(code, selection)[answered]
+        values = self.column(code, selection)[answered].astype(np.int64)
+        keys = self.keys(selection)[answered]
         starts, at = np.unique(period_starts(days, period), return_inverse=True)
-        respondents = np.bincount(at, minlength=len(starts))
-        nothing = np.zeros(len(starts))
-        sums: np.ndarray
-        hits: np.ndarray
-        if self.schema.codes[code].kind == CHOICE:
-            sums = nothing
-            hits = np.bincount(at, weights=np.isin(values, keys), minlength=len(starts))
-        else:
-            sums = np.bincount(at, weights=values, minlength=len(starts))
-            hits = nothing
-        return {
-            int(start): (int(n), int(total), int(hit))
-            for start, n, total, hit in zip(starts, respondents, sums, hits, strict=True)
-        }
+        low = int(values.min()) if len(values) else 0
+        span = int(values.max()) - low + 1 if len(values) else 1
+        found: dict[int, dict[int, Count]] = {int(start): {} for start in starts}
+        for index, count in _keyed_counts(at * span + (values - low), keys).items():
+            period_index, value = divmod(index, span)
+            found[int(starts[period_index])][value + low] = count
+        return found
 
     # --- Response counts ---------------------------------------------------------------
 
-    def grouped(self, name: str, selection: Selection) -> dict[int, int]:
+    def grouped(self, name: str, selection: Selection) -> dict[int, Count]:
         """Responses per value of a response-level column (area, event, day, …)."""
-        return _value_counts(self.column(name, selection))
+        return _value_counts(self.column(name, selection), self.keys(selection))
 
 
-def _size(mask: np.ndarray) -> int:
-    return int(np.count_nonzero(mask))
+def _sum(counts) -> Count:
+    n = keys = 0
+    for count in counts:
+        n += count.n
+        keys += count.keys
+    return Count(n, keys)
 
 
-def _overlap(a: np.ndarray, b: np.ndarray) -> int:
-    return int(np.count_nonzero(a & b))
+def _keyed_counts(index: np.ndarray, keys: np.ndarray, offset: int = 0) -> dict[int, Count]:
+    """Per distinct value of ``index`` (non-negative, small), its rows and their key sum:
+    one bincount over value and key together (a key is 0..255)."""
+    if not len(index):
+        return {}
+    combined = index.astype(np.intp) * 256 + keys
+    size = (int(combined.max()) // 256 + 1) * 256
+    table = np.bincount(combined, minlength=size).reshape(-1, 256)
+    counts = table.sum(axis=1)
+    sums = table @ np.arange(256)
+    return {int(i) + offset: Count(int(counts[i]), int(sums[i])) for i in np.flatnonzero(counts)}
 
 
-def _bit_counts(bits: np.ndarray, options: int) -> dict[int, int]:
-    counts = {}
-    for bit in range(options):
-        n = int(np.count_nonzero(bits & np.uint64(1 << bit)))
-        if n:
-            counts[bit] = n
+def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values as small indexes, and the value of each index."""
+    if not len(values):
+        return values, values
+    low, high = int(values.min()), int(values.max())
+    if high - low < 4096:
+        return values - low, np.arange(low, high + 1)
+    distinct, at = np.unique(values, return_inverse=True)
+    return at, distinct
+
+
+def _masks(side) -> list[tuple[int, np.ndarray]]:
+    if isinstance(side, list):
+        return side
+    return [(int(value), side == value) for value in np.unique(side)]
+
+
+def _side_totals(side, keys: np.ndarray) -> dict[int, Count]:
+    if isinstance(side, list):
+        return {
+            key: Count(n, int(keys[mask].sum()))
+            for key, mask in side
+            if (n := int(np.count_nonzero(mask)))
+        }
+    return _value_counts(side, keys)
+
+
+def _bit_counts(bits: np.ndarray, keys: np.ndarray, options: int) -> dict[int, Count]:
+    """Per option of a multiple choice, the rows with its bit set and their key sum.
+
+    Eight options at a time: one bincount over (those eight bits, key) gives every
+    pattern of them with its key sum, from which each option's count is read."""
+    counts: dict[int, Count] = {}
+    patterns = np.arange(256)
+    for first in range(0, options, 8):
+        byte = ((bits >> np.uint64(first)) & np.uint64(255)).astype(np.intp)
+        table = np.bincount(byte * 256 + keys, minlength=256 * 256).reshape(256, 256)
+        per_pattern = table.sum(axis=1)
+        key_sums = table @ patterns
+        for bit in range(min(8, options - first)):
+            has = (patterns >> bit) & 1 == 1
+            if n := int(per_pattern[has].sum()):
+                counts[first + bit] = Count(n, int(key_sums[has].sum()))
     return counts
 
 
-def _value_counts(values: np.ndarray) -> dict[int, int]:
-    """Counts of each distinct value: by offset when the values span little, else sorted."""
+def _value_counts(values: np.ndarray, keys: np.ndarray) -> dict[int, Count]:
+    """Counts (with key sums) of each distinct value: by offset when the values span
+    little, else by their sorted order."""
     if not len(values):
         return {}
     low, high = int(values.min()), int(values.max())
-    if high - low <= 1 << 16:
-        counts = np.bincount(values.astype(np.int64) - low)
-        keys = np.flatnonzero(counts)
-        return {int(k) + low: int(counts[k]) for k in keys}
-    keys, counts = np.unique(values, return_counts=True)
-    return {int(k): int(n) for k, n in zip(keys, counts, strict=True)}
+    if high - low <= 1 << 14:
+        return _keyed_counts(values.astype(np.int64) - low, keys, low)
+    distinct, at = np.unique(values, return_inverse=True)
+    return {int(distinct[i]): count for i, count in _keyed_counts(at, keys).items()}

@@ -11,7 +11,8 @@ from typing import Any
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
-from engage.results import engine, reading, suppression
+from engage.results import engine, perturbation, reading, suppression
+from engage.results.aggregates import rule
 from engage.results.catalogue import (
     AGREE_CODES,
     BREAKDOWN_TYPES,
@@ -21,6 +22,7 @@ from engage.results.catalogue import (
     find,
 )
 from engage.results.filters import ResultFilter
+from engage.results.perturbation import NONE, Count
 
 ROW_TYPES = (*types.CHOICE_TYPES, types.RATING)
 TREND_PERIODS = ("week", "month")
@@ -53,25 +55,24 @@ def _ward_side(areas: list[Area]) -> _Side:
 def _suppressed_table(
     rows: _Side,
     cols: _Side,
-    cells: dict[tuple[str, str], int],
-    row_totals: dict[str, int],
-    col_totals: dict[str, int],
-    total: int,
+    cells: dict[tuple[str, str], Count],
+    row_totals: dict[str, Count],
+    col_totals: dict[str, Count],
+    total: Count,
     k: int,
-    bases: dict[tuple[str, str], int] | None = None,
+    bases: dict[tuple[str, str], Count] | None = None,
 ) -> dict[str, Any]:
-    """Suppress the counts of a table and lay it out; percentages are of column totals,
+    """Perturb the counts of a table and lay it out; percentages are of column totals,
     or for a row option only some versions offered, of the column's respondents whose
     version offered it (``bases``; each cell then carries its ``base``)."""
     bases = bases or {}
+    shown_rule = rule(k)
     shown = suppression.suppress_table(
-        [[cells.get((r, c), 0) for c in cols.keys] for r in rows.keys],
-        [row_totals.get(r, 0) for r in rows.keys],
-        [col_totals.get(c, 0) for c in cols.keys],
+        [[cells.get((r, c), NONE) for c in cols.keys] for r in rows.keys],
+        [row_totals.get(r, NONE) for r in rows.keys],
+        [col_totals.get(c, NONE) for c in cols.keys],
         total,
-        k,
-        rows_add_up=not cols.multiple,
-        cols_add_up=not rows.multiple,
+        shown_rule,
     )
 
     def cell(r: str, j: int, count: suppression.Cell) -> dict[str, Any]:
@@ -79,7 +80,7 @@ def _suppressed_table(
         c = cols.keys[j]
         if (r, c) not in bases:
             return {"count": count, "percent": suppression.share(count, base)}
-        base = suppression.suppress_base(bases[(r, c)], base, col_totals.get(c, 0), k)
+        base = shown_rule.show(bases[(r, c)])
         return {"count": count, "base": base, "percent": suppression.share(count, base)}
 
     return {
@@ -120,9 +121,9 @@ def _newest_series(
     return replace(filters, versions=tuple(numbers)), narrowed, note
 
 
-def _add(counts: dict, key: Any, n: int) -> None:
+def _add(counts: dict, key: Any, n: Count) -> None:
     if key is not None and None not in (key if isinstance(key, tuple) else (key,)):
-        counts[key] = counts.get(key, 0) + int(n)
+        counts[key] = counts.get(key, NONE) + n
 
 
 def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: ResultFilter):
@@ -130,19 +131,19 @@ def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: Resu
     "area", the response's ward), and the bases of row options only some versions offered."""
     view, selection = reading.selected(questionnaire, filters)
     if row not in view.schema.codes or (col != "area" and col not in view.schema.codes):
-        return {}, {}, {}, 0, {}
+        return {}, {}, {}, NONE, {}
     key = reading.Keys(view, questionnaire.partnership.areas)
     table = view.table(row, col, selection)
-    cells: dict[tuple[str, str], int] = {}
-    row_totals: dict[str, int] = {}
-    col_totals: dict[str, int] = {}
+    cells: dict[tuple[str, str], Count] = {}
+    row_totals: dict[str, Count] = {}
+    col_totals: dict[str, Count] = {}
     for (r, c), n in table.cells.items():
         _add(cells, (key(row, r), key(col, c)), n)
     for r, n in table.rows.items():
         _add(row_totals, key(row, r), n)
     for c, n in table.columns.items():
         _add(col_totals, key(col, c), n)
-    bases: dict[tuple[str, str], int] = {}
+    bases: dict[tuple[str, str], Count] = {}
     for (r, c), n in table.bases.items():
         _add(bases, (key(row, r), key(col, c)), n)
     return cells, row_totals, col_totals, table.total, bases
@@ -215,28 +216,21 @@ def ward_results(
             cells,
             row_totals,
             respondents,
-            sum(respondents.values()),
+            perturbation.total(respondents.values()),
             k,
             bases,
         )
         return head | table
-    totals: dict[str, tuple[int, int]] = {}
+    shown_rule = rule(k)
+    per_ward: dict[str, dict[int, suppression.Cell]] = {}
     for (value, ward), n in cells.items():
-        count, so_far = totals.get(ward, (0, 0))
-        totals[ward] = (count + n, so_far + int(value) * n)
+        per_ward.setdefault(ward, {})[int(value)] = shown_rule.show(n)
     wards = []
     for area in areas:
-        n = respondents.get(area.code, 0)
-        count, value_sum = totals.get(area.code, (0, 0))
-        small = suppression.is_small(n, k)
-        wards.append(
-            {
-                "key": area.code,
-                "label": area.name,
-                "respondents": suppression.marker(k) if small else n,
-                "mean": None if small or not count else round(value_sum / count, 1),
-            }
-        )
+        shown = shown_rule.show(respondents.get(area.code, NONE))
+        found = suppression.mean(per_ward.get(area.code, {}))
+        mean = None if isinstance(shown, str) or found is None else round(found, 1)
+        wards.append({"key": area.code, "label": area.name, "respondents": shown, "mean": mean})
     return head | {"wards": wards}
 
 
@@ -245,8 +239,8 @@ def trend(
 ) -> dict[str, Any] | None:
     """Mean rating, or percentage agreeing, per week or month; None for other questions.
 
-    A period with fewer than k respondents shows no value. For agreement, the
-    agreeing and other respondents are a suppressed pair, so neither can be derived.
+    Every figure comes from perturbed counts: the mean from each rating's shown count
+    (none when one is hidden), the percentage from the agreeing and all respondents.
     """
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None or info.type not in TREND_TYPES or period not in TREND_PERIODS:
@@ -256,26 +250,23 @@ def trend(
     if code not in view.schema.codes:
         return None
     options = view.schema.codes[code].options
-    agree = [i for i, option in enumerate(options) if option in AGREE_CODES]
-    found = view.by_period(code, selection, period, agree)
-    # Per period: respondents, and the sum of ratings or the number agreeing.
-    periods = {
-        engine.from_day_number(start): [n, total if info.type == types.RATING else hits, n]
-        for start, (n, total, hits) in found.items()
-    }
+    agree = {i for i, option in enumerate(options) if option in AGREE_CODES}
+    shown_rule = rule(k)
     points = []
-    for start in sorted(periods):
-        n, measure, rated = periods[start]
+    for start, counts in sorted(view.by_period(code, selection, period).items()):
+        respondents = perturbation.total(counts.values())
         if info.type == types.RATING:
-            small = suppression.is_small(n, k)
-            shown: Any = suppression.marker(k) if small else n
-            shown_value: Any = None if small or not rated else round(measure / rated, 1)
+            shown: Any = shown_rule.show(respondents)
+            found = suppression.mean({v: shown_rule.show(n) for v, n in counts.items()})
+            value = None if isinstance(shown, str) or found is None else round(found, 1)
         else:
+            agreeing = perturbation.total(n for i, n in counts.items() if i in agree)
             cells, shown = suppression.suppress_distribution(
-                {"agree": measure, "other": n - measure}, n, k
+                {"agree": agreeing}, respondents, shown_rule
             )
-            shown_value = suppression.share(cells["agree"], shown)
-        points.append({"period": start.isoformat(), "respondents": shown, "value": shown_value})
+            value = suppression.share(cells["agree"], shown)
+        day = engine.from_day_number(start)
+        points.append({"period": day.isoformat(), "respondents": shown, "value": value})
     return {
         "code": code,
         "text": info.text(),

@@ -129,7 +129,7 @@ def _read_new(entry: _Entry, version_ids: list[int]) -> None:
         dialect = connection.dialect.name
         fields = (
             f"id, version_id, {_day(dialect)}, coalesce(area_id, 0), coalesce(event_id, 0), "
-            "channel, language, coded"
+            "channel, language, coded, record_key"
         )
         versions = ", ".join(str(int(v)) for v in version_ids)
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -161,7 +161,7 @@ def _read_by_transaction(entry: _Entry, connection, cursor, fields: str, version
     )
     ahead: set[int] = set()
     while rows := cursor.fetchmany(BATCH):
-        ahead.update(r[0] for r in rows if r[8] >= upto)
+        ahead.update(r[0] for r in rows if r[9] >= upto)
         _append(entry.columns, [r for r in rows if r[0] not in entry.ahead])
     entry.mark, entry.ahead = upto, ahead
 
@@ -187,6 +187,7 @@ def _append(columns: Columns, rows: Sequence[Any]) -> None:
             "event": [r[4] for r in picked],
             "channel": [r[5] for r in picked],
             "language": [r[6] for r in picked],
+            "key": [r[8] for r in picked],
         }
         columns.append(fixed, codes)
 
