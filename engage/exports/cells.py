@@ -3,13 +3,9 @@
 from datetime import UTC, datetime
 from typing import Any
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from engage.spreadsheet import neutralise
 
-
-def neutralise(value: str) -> str:
-    """Prefix formula-like text with a single quote, so a spreadsheet shows it as text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+__all__ = ["as_text", "neutralise", "timestamp", "utc"]
 
 
 def utc(value: datetime) -> datetime:
