@@ -16,6 +16,13 @@ from engage.survey.models import Response
 from tests.test_results_engine import _responses
 
 
+@pytest.fixture(autouse=True)
+def any_base(app):
+    """These tests are about which respondents an answer filter picks, in groups smaller
+    than the minimum base of a filtered view, which has tests of its own."""
+    app.config["ENGAGE_MIN_FILTERED_BASE"] = 0
+
+
 def _given(db) -> dict[int, dict[str, set[str]]]:
     """Each response's closed answers, read from its stored answer rows."""
     found = {}

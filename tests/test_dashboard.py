@@ -64,9 +64,18 @@ def test_a_ward_with_nine_respondents_shows_less_than_ten(analyst_client, answer
 def test_filters_are_applied_and_bad_ones_explained(analyst_client, answered):
     page = analyst_client.get("/results/?ward=north&channel=online").get_data(as_text=True)
     assert "25</span> responses" in page
-    page = analyst_client.get("/results/?since=yesterday").get_data(as_text=True)
-    assert "Some filters were left out" in page
-    assert "49</span> responses" in page
+    refused = analyst_client.get("/results/?since=yesterday&ward=north")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "These filters cannot be used, so no figures are shown" in page
+    assert "Enter the ‘since’ date as YYYY-MM-DD" in page
+    assert 'value="north" checked' in page  # what was entered is kept
+    assert "responses match the filters" not in page  # no figures for other filters
+    nonsense = analyst_client.get("/results/?nonsense=1")
+    assert nonsense.status_code == 400
+    assert "‘nonsense’ is not something these results can be filtered by" in nonsense.get_data(
+        as_text=True
+    )
 
 
 def test_my_agencys_questions(db, app, partnership, answered):

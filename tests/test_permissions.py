@@ -79,6 +79,7 @@ ACCESS = {
     "partnership.overview": STAFF,
     "results.index": STAFF,
     "results.crosstab": STAFF,
+    "results.figures_download": STAFF,
     "results.trend": STAFF,
     # Analysts and admins
     "bank.proposals": ANALYST_ADMIN,

@@ -149,7 +149,13 @@ def test_markup_and_formulas_stay_inert_everywhere_they_appear(app, db, partners
 
     # Staff and public pages. Free text never reaches an aggregate; the event name does.
     assert_inert(admin.get("/results/"), "dashboard")
-    assert_inert(admin.get("/results/?wards=north"), "dashboard, filtered")
+    assert_inert(admin.get("/results/?ward=north"), "dashboard, filtered")
+    # A filter name made of markup is refused, and its message shows it escaped.
+    refused = admin.get("/results/?" + MARKUP.replace("&", "%26").replace("=", "%3D") + "=1")
+    assert refused.status_code == 400
+    assert not any(raw in refused.get_data(as_text=True) for raw in RAW)
+    figures = assert_inert(admin.get("/results/figures.csv"), "figures download")
+    assert_no_formula_cells(figures, "figures download")
     assert_inert(admin.get("/you-said"), "public 'you said' page")
     assert_inert(admin.get("/events/"), "events list", shown=True)
     assert_inert(admin.get(f"/events/{event.id}/"), "event page", shown=True)

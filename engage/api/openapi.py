@@ -70,7 +70,9 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "answer",
         "Only respondents who gave this answer to a single-choice question, as "
         "question_code:option_code. Several answers to one question: any of them; "
-        "answers to different questions: all of them.",
+        "answers to different questions: all of them. The question's code also works as a "
+        "parameter of its own (age_band=age16_34). Any parameter that is neither a filter "
+        "nor a single-choice question's code is refused with a 400.",
         {"type": "string", "pattern": "^[^:]+:[^:]+$", "examples": ["tenure:social_rent"]},
         True,
     ),
@@ -172,7 +174,7 @@ def document() -> dict[str, Any]:
             },
             "/results/{code}": {
                 "get": _operation(
-                    "One question's aggregate results, with small-number suppression",
+                    "One question's aggregate results, perturbed by cell key, small counts hidden",
                     _json(_ref("schemas", "Results"), "The question's results."),
                     ["code", *FILTERS, "lang"],
                     AUTHED_ERRORS,

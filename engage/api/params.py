@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from engage.api.errors import ApiError
@@ -66,14 +67,16 @@ def filters(
         elif isinstance(since, datetime):
             args.pop("since")
             since_at = since
-    parsed, filter_errors = checked_filters(questionnaire, args)
+    parsed, filter_errors = checked_filters(questionnaire, args, page=("cursor", "limit", "lang"))
     errors.update(filter_errors)
     return parsed, since_at, errors
 
 
 def result_filters(args: MultiDict, questionnaire: Questionnaire) -> ResultFilter:
     """Filters for an aggregate: exactly the dashboard's; raises a 400 for bad ones."""
-    parsed, errors = checked_filters(questionnaire, args)
+    parsed, errors = checked_filters(
+        questionnaire, args, page=("lang",), min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"]
+    )
     if errors:
         raise ApiError(400, "Some query parameters are not valid.", errors)
     return parsed

@@ -150,9 +150,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "description": (
             "One question's results across every version that asked it (joined by code), "
-            'with small-number suppression: a count below k is the string "<k" (for '
-            'example "<10"), and one more cell is hidden wherever a hidden one could be '
-            "worked out from the totals. Free-text questions have no results."
+            "perturbed by cell key (ONS's method: every count, total and base is moved by "
+            "a fixed amount its respondents' record keys choose, so the same respondents "
+            'always give the same figure); a perturbed count below k is the string "<k" '
+            '(for example "<10"). Percentages are of the perturbed counts. Free-text '
+            "questions have no results."
         ),
         "required": ["code", "type", "respondents", "options", "suppressed", "k"],
         "properties": {

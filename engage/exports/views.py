@@ -45,7 +45,7 @@ def _questionnaire() -> Questionnaire | None:
 
 
 def _prepare(questionnaire: Questionnaire):
-    filters, errors = checked_filters(questionnaire, request.args)
+    filters, errors = checked_filters(questionnaire, request.args, page=("labels",))
     download = services.prepare(
         questionnaire, filters, current_user.free_text_access, current_user.agency_id
     )
@@ -111,7 +111,7 @@ def request_job():
     questionnaire = _questionnaire()
     if fmt is None or fmt.text or questionnaire is None:
         abort(404)
-    filters, errors = checked_filters(questionnaire, request.form)
+    filters, errors = checked_filters(questionnaire, request.form, page=("format",))
     if errors:
         flash("Fix the filters first: " + " ".join(errors.values()))
         return redirect(url_for(".index"), code=303)

@@ -1,6 +1,6 @@
 """The public "you said" page: headline results per ward, for residents, in their language."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from engage.i18n import requested_language, use_language
 from engage.partnership.services import current_partnership
@@ -17,6 +17,10 @@ def you_said():
     partnership = current_partnership()
     questionnaire = questionnaire_for(partnership) if partnership else None
     k = aggregates.configured_k()
+    # The page takes no filters: any other argument is refused, never quietly ignored.
+    refused = [name[:40] for name in request.args if name != "lang"]
+    if refused:
+        return render_template("public/you_said.html", results=[], k=k, refused=refused), 400
     results = []
     if questionnaire is not None:
         results = [

@@ -5,9 +5,11 @@ that pass it; ``Keys`` turns the columns' keys (option indexes, area ids, number
 into the codes that results show.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
+
+from werkzeug.datastructures import MultiDict
 
 from engage.partnership.models import Area
 from engage.questionnaire.models import Questionnaire
@@ -63,17 +65,81 @@ def answer_problems(view: View, filters: ResultFilter) -> dict[str, str]:
     return {}
 
 
+FILTER_NAMES = ("since", "until", "ward", "event", "channel", "version", "mine", "answer")
+# Not filters, but sent by every form or page: the CSRF token, and ?lang= for residents.
+ALWAYS_ALLOWED = ("csrf_token",)
+
+
 def checked_filters(
-    questionnaire: Questionnaire, args: Mapping[str, Any]
+    questionnaire: Questionnaire,
+    args: Mapping[str, Any],
+    page: Iterable[str] = (),
+    min_base: int | None = None,
 ) -> tuple[ResultFilter, dict[str, str]]:
-    """``parse_filters``, with each ``answer`` checked against the questionnaire's
-    single-choice questions: the one way in for filters from a page, a download or the API,
-    so an answer that does not exist is refused alike everywhere. Only a request with an
-    answer filter reads the results columns for it."""
-    filters, errors = parse_filters(args)
+    """The filters of a page, a download or an API call, checked: the one way in, so a
+    filter is read and refused alike everywhere. Nothing is ignored:
+
+    - ``page`` names the other arguments the page itself reads; any other name that is
+      not a filter is refused, unless it is the code of a single-choice question, which
+      filters by its answers (``age_band=18_24`` is ``answer=age_band:18_24``);
+    - an answer no single-choice question has is refused;
+    - with ``min_base``, a view filtered by answers needs that many respondents before
+      perturbation, or it is refused, saying why.
+
+    Only a request with answer filters (or unknown names) reads the results columns."""
+    names = list(dict.fromkeys(args.keys()))
+    unknown = [n for n in names if n not in (*FILTER_NAMES, *ALWAYS_ALLOWED, *page)]
+    view = engine.view(questionnaire) if unknown else None
+    errors: dict[str, str] = {}
+    answers: list[str] = []
+    for name in unknown:
+        if view is not None and _single_choice(view, name):
+            answers += [f"{name}:{value}" for value in _values(args, name)]
+        else:
+            errors[name] = _unknown_message(name, page)
+    if answers:
+        args = _with_answers(args, answers)
+    filters, parse_errors = parse_filters(args)
+    errors |= parse_errors
     if filters.answers:
-        errors |= answer_problems(engine.view(questionnaire), filters)
+        view = view or engine.view(questionnaire)
+        problems = answer_problems(view, filters)
+        errors |= problems
+        if not problems and min_base:
+            selection = view.select(where(view, filters, questionnaire.partnership.areas))
+            if (len(selection) if selection is not None else view.n) < min_base:
+                errors["answer"] = (
+                    f"Fewer than {min_base} respondents match these filters. A view filtered "
+                    "by respondents’ answers needs at least that many, so that figures about "
+                    "a small group cannot identify anyone: choose more answers, or remove a filter."
+                )
     return filters, errors
+
+
+def _values(args: Mapping[str, Any], name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        return [str(v) for v in args.getlist(name)]
+    value = args.get(name)
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
+
+
+def _with_answers(args: Mapping[str, Any], answers: list[str]) -> MultiDict:
+    merged: MultiDict[str, str] = MultiDict()
+    for name in FILTER_NAMES:
+        for value in _values(args, name) if name in args else ():
+            merged.add(name, value)
+    for answer in answers:
+        merged.add("answer", answer)
+    return merged
+
+
+def _unknown_message(name: str, page: Iterable[str]) -> str:
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    allowed = ", ".join((*FILTER_NAMES, *page))
+    return (
+        f"‘{shown}’ is not something these results can be filtered by. Use {allowed}, "
+        "or the code of a single-choice question with one of its answers (age_band=18_24)."
+    )
 
 
 def selected(questionnaire: Questionnaire, filters: ResultFilter) -> tuple[View, Selection]:

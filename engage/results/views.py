@@ -1,6 +1,16 @@
 """The results dashboard for analysts, facilitators and admins, and the public opt-in."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from engage.accounts.models import ADMIN, ANALYST, FACILITATOR
@@ -13,6 +23,7 @@ from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
 from engage.results import aggregates, crosstabs, services
 from engage.results.catalogue import BREAKDOWN_TYPES, TREND_TYPES, catalogue
+from engage.results.figures_csv import figures_csv
 from engage.results.filters import parse_filters
 from engage.results.reading import checked_filters
 
@@ -28,33 +39,76 @@ def _setting() -> tuple[Partnership, Questionnaire]:
     return partnership, questionnaire
 
 
-def _filtered(template: str, **context):
-    """Render a results page with its filters form; bad filters are listed, not fatal."""
+def _filtered(template: str, page: tuple[str, ...], figures, **context):
+    """Render a results page with its filters form. Filters that cannot be used are
+    listed and nothing is counted (400): a page never shows figures for other filters
+    than those asked for. ``figures(questionnaire, filters, k)`` gives the page's figures."""
     partnership, questionnaire = _setting()
-    filters, errors = checked_filters(questionnaire, request.args)
+    filters, errors = checked_filters(
+        questionnaire,
+        request.args,
+        page=page,
+        min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
+    )
+    k = aggregates.configured_k()
     html = render_template(
         template,
         filters=filters,
         filter_errors=errors,
+        refused=bool(errors),
         choices=services.filter_choices(partnership, questionnaire),
-        k=aggregates.configured_k(),
+        k=k,
         **context,
+        **({} if errors else figures(questionnaire, filters, k)),
     )
-    return html
+    return html, (400 if errors else 200)
 
 
 @bp.route("/")
 @role_required(*STAFF)
 def index():
     """Totals, breakdowns and every closed question's results, for the chosen filters."""
+
+    def figures(questionnaire, filters, k):
+        return {
+            "overview": aggregates.overview(questionnaire, filters, k),
+            "results": aggregates.dashboard_results(
+                questionnaire, filters, k, current_user.agency_id
+            ),
+        }
+
+    return _filtered("results/index.html", (), figures)
+
+
+@bp.route("/figures.csv")
+@role_required(*STAFF)
+def figures_download():
+    """The dashboard's figures for the same filters as a CSV file: the same perturbed
+    counts, hidden cells and percentages as the page, row by row."""
     _partnership, questionnaire = _setting()
-    filters, _errors = parse_filters(request.args)
-    k = aggregates.configured_k()
-    return _filtered(
-        "results/index.html",
-        overview=aggregates.overview(questionnaire, filters, k),
-        results=aggregates.dashboard_results(questionnaire, filters, k, current_user.agency_id),
+    filters, errors = checked_filters(
+        questionnaire,
+        request.args,
+        min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
+    if errors:
+        abort(400, description=" ".join(errors.values()))
+    k = aggregates.configured_k()
+    overview = aggregates.overview(questionnaire, filters, k)
+    results = aggregates.dashboard_results(questionnaire, filters, k, current_user.agency_id)
+    audit.record(
+        audit.DOWNLOAD,
+        "results figures.csv",
+        current_user,
+        filters=filters.as_dict(),
+        rows=sum(len(r["options"]) for r in results),
+    )
+    db.session.commit()
+    response = Response(figures_csv(overview, results), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="results-figures.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/crosstab")
@@ -62,22 +116,23 @@ def index():
 def crosstab():
     """One closed question broken down by an area or "about you" question."""
     _partnership, questionnaire = _setting()
-    filters, _errors = parse_filters(request.args)
-    infos = catalogue(questionnaire, filters, current_user.agency_id)
+    infos = catalogue(questionnaire, parse_filters(request.args)[0], current_user.agency_id)
     row_code, col_code = request.args.get("row", ""), request.args.get("column", "")
-    table = None
-    if row_code and col_code:
-        table = crosstabs.crosstab(
-            questionnaire, row_code, col_code, filters, aggregates.configured_k()
-        )
+
+    def figures(questionnaire, filters, k):
+        table = None
+        if row_code and col_code:
+            table = crosstabs.crosstab(questionnaire, row_code, col_code, filters, k)
+        return {"table": table, "not_possible": bool(row_code and col_code and table is None)}
+
     return _filtered(
         "results/crosstab.html",
+        ("row", "column"),
+        figures,
         row_questions=[i for i in infos if i.type in crosstabs.ROW_TYPES],
         column_questions=[i for i in infos if i.type in BREAKDOWN_TYPES],
         row_code=row_code,
         col_code=col_code,
-        table=table,
-        refused=bool(row_code and col_code and table is None),
     )
 
 
@@ -86,22 +141,23 @@ def crosstab():
 def trend():
     """Mean rating or percentage agreeing per week or month."""
     _partnership, questionnaire = _setting()
-    filters, _errors = parse_filters(request.args)
     infos = [
         i
-        for i in catalogue(questionnaire, filters, current_user.agency_id)
+        for i in catalogue(questionnaire, parse_filters(request.args)[0], current_user.agency_id)
         if i.type in TREND_TYPES
     ]
     code = request.args.get("code") or (infos[0].code if infos else "")
     period = request.args.get("period", "month")
     if period not in crosstabs.TREND_PERIODS:
         period = "month"
-    series = (
-        crosstabs.trend(questionnaire, code, filters, aggregates.configured_k(), period)
-        if code
-        else None
+
+    def figures(questionnaire, filters, k):
+        series = crosstabs.trend(questionnaire, code, filters, k, period) if code else None
+        return {"series": series}
+
+    return _filtered(
+        "results/trend.html", ("code", "period"), figures, questions=infos, code=code, period=period
     )
-    return _filtered("results/trend.html", questions=infos, code=code, period=period, series=series)
 
 
 @bp.route("/public-questions", methods=["GET", "POST"])
