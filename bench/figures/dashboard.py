@@ -8,7 +8,15 @@ on its first view: nothing is registered or kept per pair. Those first views are
 measurements; the other pages the median of 5.
 """
 
+import io
+import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tarfile
+import tempfile
 
 from harness import progress
 
@@ -24,17 +32,17 @@ PASSWORD = "bench-password-long-enough"  # noqa: S105 (a throwaway database)
 EMAIL = "analyst@bench.example"
 
 
-def _analyst(app):
+def _analyst(app, email: str = EMAIL):
     """A signed-in test client and an API token of a new analyst."""
     from engage.partnership.services import current_partnership
 
     with app.app_context():
-        db.session.execute(db.delete(User).where(User.email == EMAIL))
-        user = create_user(EMAIL, PASSWORD, ANALYST, current_partnership().agencies[0])
+        db.session.execute(db.delete(User).where(User.email == email))
+        user = create_user(email, PASSWORD, ANALYST, current_partnership().agencies[0])
         _, token = create_token(user, "bench")
         db.session.commit()
     client = app.test_client()
-    response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
     if response.status_code != 302:
         raise RuntimeError(f"the analyst could not sign in (HTTP {response.status_code})")
     return client, {"Authorization": f"Bearer {token}"}
@@ -53,6 +61,73 @@ FILTERS = "since=2026-01-15&until=2026-04-10&ward=northgate&channel=kiosk"
 # Respondents' own answers: either of two tenures, and a disability.
 ANSWERS = "answer=tenure:social_rent&answer=tenure:private_rent&answer=disability:yes_a_lot"
 PAGE_TARGET = 0.3  # seconds: the results page with a date range and two other filters
+# The last commit before cell key perturbation: the same pages are timed with its code.
+BEFORE = "87ba159f90c8b4a02d1fd4c5dcb6a0450a2db192"
+PERTURBATION_TARGET = 1.10  # perturbed pages within 10 % of the same pages before
+COMPARED = {
+    "results page, every question": "/results/",
+    "results page, date range + ward + channel": "/results/?" + FILTERS,
+    "cross-tab with 4 filters": f"/results/crosstab?row={ROW}&column={COLUMN}&" + FILTERS,
+}
+API_PAGE = f"one question's results ({ROW}, API)"
+
+
+def compared_pages(url: str, who: str) -> dict[str, float]:
+    """Median milliseconds of the pages compared before and after perturbation (9 runs
+    each, after a first page has read every row); ``who`` names the analyst's account."""
+    app = app_for_url(url)
+    client, headers = _analyst(app, f"{who}@bench.example")
+    client.get("/results/")
+    pages = {name: (path, {}) for name, path in COMPARED.items()}
+    pages[API_PAGE] = (f"/api/v1/results/{ROW}", {"headers": headers})
+    times = {}
+    for name, (path, kwargs) in pages.items():
+
+        def fetch(path=path, kwargs=kwargs) -> None:
+            response = client.get(path, **kwargs)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: HTTP {response.status_code}")
+
+        times[name] = median_seconds(fetch, repeat=9) * 1000
+    return times
+
+
+def _before_and_after(url: str, where: str) -> list[dict]:
+    """The compared pages timed by the code before perturbation (a copy of the package at
+    ``BEFORE``, in its own process) and by this code, on the same database."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with tempfile.TemporaryDirectory(prefix="engage-before-") as root:
+        git = shutil.which("git") or "git"
+        archive = subprocess.run(  # noqa: S603 (git, with fixed arguments)
+            [git, "-C", repo, "archive", BEFORE, "engage", "templates"],
+            capture_output=True,
+            check=False,
+        )
+        if archive.returncode != 0:
+            progress(f"dashboard: no copy of {BEFORE[:7]} here, so no before-and-after figures")
+            return []
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as files:
+            files.extractall(root, filter="data")
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboard_before.py")
+        found = subprocess.run(  # noqa: S603 (our own script, run by the same interpreter)
+            [sys.executable, script, root, url], capture_output=True, text=True, check=False
+        )
+        if found.returncode != 0:
+            raise RuntimeError(f"the pages before perturbation failed:\n{found.stderr[-3000:]}")
+    before = json.loads(found.stdout.strip().splitlines()[-1])
+    after = compared_pages(url, "after")
+    return [
+        row(
+            f"{name}, with perturbation, {where} (median of 9)",
+            after[name],
+            "ms",
+            f"the same page before perturbation ({BEFORE[:7]})",
+            before[name],
+            f"<= {PERTURBATION_TARGET:.2f}x",
+            after[name] <= before[name] * PERTURBATION_TARGET,
+        )
+        for name in before
+    ]
 
 
 def _pages(app, n: int, label: str, baseline: float) -> list[dict]:
@@ -135,7 +210,9 @@ def dashboard(context: Context) -> list[dict]:
     path = context.database(n)
     baseline = median_seconds(lambda: group_by(path))
     rows = _pages(app_for(path), n, "SQLite", baseline)
+    rows += _before_and_after(f"sqlite:///{path}", f"{n:,} responses, SQLite")
     progress(f"dashboard: seeding {n:,} responses into PostgreSQL")
     with context.postgres(n) as url:
         rows += _pages(app_for_url(url), n, "PostgreSQL", baseline)
+        rows += _before_and_after(url, f"{n:,} responses, PostgreSQL")
     return rows
