@@ -518,3 +518,29 @@ def test_engages_perturbed_table_equals_ons_package_output(db, partnership, city
         for _, cell in margins.iterrows():
             ours = table["col_totals"][cols_at.index(cell["ward"])]
             assert ours == (f"<{K}" if pd.isna(cell["count"]) else int(cell["count"]))
+
+
+def test_record_keys_never_leave_the_server(
+    db, partnership, city, client, analyst_client, tmp_path
+):
+    """Not in any download, API answer or page: with the keys, an analyst could work
+    out every perturbation and undo it."""
+    from tests.test_exports import prepared
+
+    _, token = make_token(db, partnership)
+    keys = {key for (key,) in db.session.execute(sa.select(Response.record_key).limit(50)).all()}
+    assert len(keys) > 10
+    texts = {
+        "CSV": analyst_client.get("/exports/responses.csv").get_data(as_text=True),
+        "JSON Lines": analyst_client.get("/exports/responses.jsonl").get_data(as_text=True),
+        "codebook": analyst_client.get("/exports/codebook.json").get_data(as_text=True),
+        "figures": analyst_client.get("/results/figures.csv").get_data(as_text=True),
+        "API rows": client.get("/api/v1/responses", headers=bearer(token)).get_data(as_text=True),
+        "dashboard": analyst_client.get("/results/").get_data(as_text=True),
+    }
+    xlsx = prepared(analyst_client, "xlsx").get_data()
+    for name, text in texts.items():
+        assert "record_key" not in text and "record key" not in text.lower(), name
+    assert b"record_key" not in xlsx
+    first = client.get("/api/v1/responses?limit=1", headers=bearer(token)).get_json()["data"][0]
+    assert set(first) & {"record_key", "key", "ckey"} == set()

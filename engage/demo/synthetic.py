@@ -313,11 +313,15 @@ def seed_synthetic(
     """Add ``count`` synthetic responses to ``version`` in one transaction of their own,
     committed here; return how many answers. ``progress`` hears the responses written."""
     generator = _Generator(version, seed, now or utcnow())
+    keys = np.random.default_rng()
 
     def draw(first: int, size: int) -> list[tuple[str, dict[str, Any]]]:
         responses, areas = generator.responses(first, size, count)
         sets, coded = generator.answers(first, areas)
         responses["coded"] = coded
+        # Record keys drawn here, not by the column's default: a volatile default would
+        # make PostgreSQL's COPY insert row by row. From the OS's entropy, not the seed.
+        responses["record_key"] = keys.integers(0, 256, size, dtype=np.int16)
         answers = list(sets.values())
         return [(Response.__tablename__, responses)] + [(Answer.__tablename__, a) for a in answers]
 
