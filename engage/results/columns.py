@@ -334,7 +334,7 @@ class View:
         values = self.column(code, selection)
         keys = self.keys(selection)
         if kind == CHOICE:
-            found = _keyed_counts(values.astype(np.intp) - NOT_ASKED, keys, NOT_ASKED)
+            found = _keyed_counts(values, keys, NOT_ASKED)
             counts = {k: c for k, c in found.items() if k >= 0}
             return Distribution(_sum(counts.values()), counts, self._option_bases(code, selection))
         if kind == MULTIPLE:
@@ -463,17 +463,24 @@ def _sum(counts) -> Count:
     return Count(n, keys)
 
 
-def _keyed_counts(index: np.ndarray, keys: np.ndarray, offset: int = 0) -> dict[int, Count]:
-    """Per distinct value of ``index`` (non-negative, small), its rows and their key sum:
-    one bincount over value and key together (a key is 0..255)."""
-    if not len(index):
+def _keyed_counts(values: np.ndarray, keys: np.ndarray, low: int = 0) -> dict[int, Count]:
+    """Per distinct value (``values - low`` small and non-negative), its rows and their
+    key sum: one bincount over value and key together (a key is 0..255), worked out in
+    place on one copy of the values."""
+    if not len(values):
         return {}
-    combined = index.astype(np.intp) * 256 + keys
-    size = (int(combined.max()) // 256 + 1) * 256
-    table = np.bincount(combined, minlength=size).reshape(-1, 256)
+    combined = values.astype(np.intp)  # a fresh copy, changed in place below
+    if low:
+        combined -= low
+    combined <<= 8
+    combined |= keys
+    found = np.bincount(combined)
+    table = np.zeros(-(-len(found) // 256) * 256, dtype=found.dtype)
+    table[: len(found)] = found
+    table = table.reshape(-1, 256)
     counts = table.sum(axis=1)
     sums = table @ np.arange(256)
-    return {int(i) + offset: Count(int(counts[i]), int(sums[i])) for i in np.flatnonzero(counts)}
+    return {int(i) + low: Count(int(counts[i]), int(sums[i])) for i in np.flatnonzero(counts)}
 
 
 def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -511,8 +518,12 @@ def _bit_counts(bits: np.ndarray, keys: np.ndarray, options: int) -> dict[int, C
     counts: dict[int, Count] = {}
     patterns = np.arange(256)
     for first in range(0, options, 8):
-        byte = ((bits >> np.uint64(first)) & np.uint64(255)).astype(np.intp)
-        table = np.bincount(byte * 256 + keys, minlength=256 * 256).reshape(256, 256)
+        byte = bits >> np.uint64(first) if first else bits.copy()
+        byte &= np.uint64(255)
+        combined = byte.astype(np.intp)
+        combined <<= 8
+        combined |= keys
+        table = np.bincount(combined, minlength=256 * 256).reshape(256, 256)
         per_pattern = table.sum(axis=1)
         key_sums = table @ patterns
         for bit in range(min(8, options - first)):
@@ -529,6 +540,6 @@ def _value_counts(values: np.ndarray, keys: np.ndarray) -> dict[int, Count]:
         return {}
     low, high = int(values.min()), int(values.max())
     if high - low <= 1 << 14:
-        return _keyed_counts(values.astype(np.int64) - low, keys, low)
+        return _keyed_counts(values, keys, low)
     distinct, at = np.unique(values, return_inverse=True)
     return {int(distinct[i]): count for i, count in _keyed_counts(at, keys).items()}
