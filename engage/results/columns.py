@@ -475,9 +475,9 @@ def _keyed_counts(values: np.ndarray, keys: np.ndarray, low: int = 0) -> dict[in
     combined <<= 8
     combined |= keys
     found = np.bincount(combined)
-    table = np.zeros(-(-len(found) // 256) * 256, dtype=found.dtype)
-    table[: len(found)] = found
-    table = table.reshape(-1, 256)
+    padded = np.zeros(-(-len(found) // 256) * 256, dtype=found.dtype)
+    padded[: len(found)] = found
+    table = padded.reshape(-1, 256)
     counts = table.sum(axis=1)
     sums = table @ np.arange(256)
     return {int(i) + low: Count(int(counts[i]), int(sums[i])) for i in np.flatnonzero(counts)}
