@@ -8,8 +8,10 @@ ahead of time, and storing a response costs the same whatever analysts have open
 
 Per code, by kind (see ``coding``):
 
-- a single choice: int16, the option's index in ``Code.options`` (every version's
-  options, newest first), or ``BLANK``, ``HIDDEN`` (not shown) or ``NOT_ASKED``;
+- a single choice: uint16, the response's record key in the low byte and above it
+  the option's index in ``Code.options`` (every version's options, newest first) or
+  ``BLANK``, ``HIDDEN`` (not shown) or ``NOT_ASKED``, plus ``SHIFT`` so it is never
+  negative: a distribution with its key sums is then one plain bincount;
 - a multiple choice: a uint64 of bits over ``Code.options``, plus an int8 state
   (``ANSWERED``, ``BLANK``, ``HIDDEN``, ``NOT_ASKED``);
 - a rating, number or area: int32, the value, or ``coding.NO_ANSWER`` (blank),
@@ -31,6 +33,8 @@ from engage.results.periods import period_starts
 from engage.results.perturbation import NONE, Count
 
 ANSWERED, BLANK, HIDDEN, NOT_ASKED = 0, -1, -2, -3
+SHIFT = -NOT_ASKED  # added to a single choice's value, so the lowest (not asked) is 0
+MAX_CHOICE_OPTIONS = 255 - SHIFT  # the value and its shift fit in the high byte
 VALUE_NOT_ASKED = coding.NO_ANSWER + 2
 NO_ONE = 0  # no ward, no event
 
@@ -76,6 +80,8 @@ class Schema:
         for code in self.codes.values():
             code.options = joined(lists[code.code], str)
             if code.kind == MULTIPLE and len(code.options) > coding.MAX_MULTIPLE_OPTIONS:
+                raise ValueError(f"{code.code}: too many options across versions")
+            if code.kind == CHOICE and len(code.options) > MAX_CHOICE_OPTIONS:
                 raise ValueError(f"{code.code}: too many options across versions")
             slots = {
                 v.id: v.layout.slots[i]
@@ -157,7 +163,9 @@ FIXED = {
     "event": np.int32,
     "channel": np.int8,
     "language": np.int8,
-    "key": np.uint8,  # the response's record key, for cell key perturbation
+    # The response's record key (0..255), for cell key perturbation; kept as intp, the
+    # type bincount works in, so no count converts a million of them first.
+    "key": np.intp,
 }
 
 
@@ -189,9 +197,12 @@ class Columns:
             "event": np.asarray(fixed["event"], dtype=np.int32),
             "channel": self._indexes(self.channels, fixed["channel"]),
             "language": self._indexes(self.languages, fixed["language"]),
-            "key": np.asarray(fixed["key"], dtype=np.uint8),
+            "key": np.asarray(fixed["key"], dtype=np.intp),
             **codes,
         }
+        for name, code in self.schema.codes.items():
+            if code.kind == CHOICE:
+                part[name] = _with_keys(part[name], part["key"])
         need = self.n + m
         capacity = len(self.arrays["id"])
         if need > capacity:
@@ -278,7 +289,6 @@ class View:
         self.channels: list[str] = channels
         self.languages: list[str] = languages
         self.n: int = n
-        self._all_keys: np.ndarray | None = None
 
     def select(self, where: Where) -> Selection:
         """The indexes of the rows that pass ``where`` (None: all of them)."""
@@ -307,7 +317,7 @@ class View:
         for code, options in where.answers:
             if self.schema.codes[code].kind != CHOICE:
                 raise ValueError(f"{code}: only a single-choice question can filter responses")
-            both(np.isin(a[code], options))
+            both(np.isin(a[code] >> 8, [option + SHIFT for option in options]))
         return None if mask is None else np.flatnonzero(mask)
 
     def column(self, name: str, selection: Selection) -> np.ndarray:
@@ -315,12 +325,8 @@ class View:
         return array if selection is None else array[selection]
 
     def keys(self, selection: Selection) -> np.ndarray:
-        """The record keys of the selected rows, as indexes (intp) ready for bincount."""
-        if selection is None:
-            if self._all_keys is None:
-                self._all_keys = self.arrays["key"].astype(np.intp)
-            return self._all_keys
-        return self.arrays["key"][selection].astype(np.intp)
+        """The record keys of the selected rows (intp, ready for bincount)."""
+        return self.column("key", selection)
 
     def size(self, selection: Selection) -> Count:
         """The selected responses, as a cell of their own."""
@@ -332,20 +338,18 @@ class View:
     def distribution(self, code: str, selection: Selection) -> Distribution:
         kind = self.schema.codes[code].kind
         values = self.column(code, selection)
-        keys = self.keys(selection)
-        if kind == CHOICE:
-            found = _keyed_counts(values, keys, NOT_ASKED)
+        if kind == CHOICE:  # the keys are in the column itself
+            found = _from_table(np.bincount(values), NOT_ASKED)
             counts = {k: c for k, c in found.items() if k >= 0}
             return Distribution(_sum(counts.values()), counts, self._option_bases(code, selection))
+        keys = self.keys(selection)
         if kind == MULTIPLE:
-            state = self.column("?" + code, selection)
-            answered = state == ANSWERED
             options = len(self.schema.codes[code].options)
-            return Distribution(
-                Count(int(np.count_nonzero(answered)), int(keys[answered].sum())),
-                _bit_counts(values, keys, options),
-                self._option_bases(code, selection),
-            )
+            counts, respondents = _bit_counts(values, keys, options)
+            if respondents is None:  # more than eight options: count the answered state
+                answered = self.column("?" + code, selection) == ANSWERED
+                respondents = Count(int(np.count_nonzero(answered)), int(keys[answered].sum()))
+            return Distribution(respondents, counts, self._option_bases(code, selection))
         answered = values > VALUE_NOT_ASKED
         counts = _value_counts(values[answered], keys[answered])
         return Distribution(_sum(counts.values()), counts)
@@ -368,7 +372,7 @@ class View:
         if kind == MULTIPLE:
             return self.column("?" + code, selection) == ANSWERED
         values = self.column(code, selection)
-        return values >= 0 if kind == CHOICE else values > VALUE_NOT_ASKED
+        return values >= SHIFT << 8 if kind == CHOICE else values > VALUE_NOT_ASKED
 
     # --- Two questions ---------------------------------------------------------------
 
@@ -423,6 +427,8 @@ class View:
         """A single-valued side as its values (int64); a multiple choice as (bit, mask over
         ``picked``) per option."""
         values = self.arrays[name][picked]
+        if name != "area" and self.schema.codes[name].kind == CHOICE:
+            return _choices(values).astype(np.int64)
         if name != "area" and self.schema.codes[name].kind == MULTIPLE:
             return [
                 (bit, (values >> np.uint64(bit)) & np.uint64(1) == 1)
@@ -437,7 +443,10 @@ class View:
         key (option index, or the rating or number given)."""
         answered = self.answered(code, selection)
         days = self.column("day", selection)[answered]
-        values = self.column(code, selection)[answered].astype(np.int64)
+        values = self.column(code, selection)[answered]
+        if self.schema.codes[code].kind == CHOICE:
+            values = _choices(values)
+        values = values.astype(np.int64)
         keys = self.keys(selection)[answered]
         starts, at = np.unique(period_starts(days, period), return_inverse=True)
         low = int(values.min()) if len(values) else 0
@@ -474,13 +483,29 @@ def _keyed_counts(values: np.ndarray, keys: np.ndarray, low: int = 0) -> dict[in
         combined -= low
     combined <<= 8
     combined |= keys
-    found = np.bincount(combined)
+    return _from_table(np.bincount(combined), low)
+
+
+def _from_table(found: np.ndarray, low: int = 0) -> dict[int, Count]:
+    """Counts and key sums from a bincount over (value - low) << 8 | key."""
+    if not len(found):
+        return {}
     padded = np.zeros(-(-len(found) // 256) * 256, dtype=found.dtype)
     padded[: len(found)] = found
     table = padded.reshape(-1, 256)
     counts = table.sum(axis=1)
     sums = table @ np.arange(256)
     return {int(i) + low: Count(int(counts[i]), int(sums[i])) for i in np.flatnonzero(counts)}
+
+
+def _with_keys(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """A single choice's values (int16, NOT_ASKED and up) with the record keys below."""
+    return ((values.astype(np.uint16) + SHIFT) << 8) | keys.astype(np.uint16)
+
+
+def _choices(encoded: np.ndarray) -> np.ndarray:
+    """A single choice's values (int16) from the column that keeps them with the keys."""
+    return (encoded >> 8).astype(np.int16) - SHIFT
 
 
 def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -510,13 +535,18 @@ def _side_totals(side, keys: np.ndarray) -> dict[int, Count]:
     return _value_counts(side, keys)
 
 
-def _bit_counts(bits: np.ndarray, keys: np.ndarray, options: int) -> dict[int, Count]:
-    """Per option of a multiple choice, the rows with its bit set and their key sum.
+def _bit_counts(
+    bits: np.ndarray, keys: np.ndarray, options: int
+) -> tuple[dict[int, Count], Count | None]:
+    """Per option of a multiple choice, the rows with its bit set and their key sum; and,
+    for at most eight options, the rows with any bit set (the respondents: a row not
+    shown the question has no bits).
 
     Eight options at a time: one bincount over (those eight bits, key) gives every
     pattern of them with its key sum, from which each option's count is read."""
     counts: dict[int, Count] = {}
     patterns = np.arange(256)
+    respondents = None
     for first in range(0, options, 8):
         byte = bits >> np.uint64(first) if first else bits.copy()
         byte &= np.uint64(255)
@@ -526,11 +556,13 @@ def _bit_counts(bits: np.ndarray, keys: np.ndarray, options: int) -> dict[int, C
         table = np.bincount(combined, minlength=256 * 256).reshape(256, 256)
         per_pattern = table.sum(axis=1)
         key_sums = table @ patterns
+        if options <= 8:
+            respondents = Count(int(per_pattern[1:].sum()), int(key_sums[1:].sum()))
         for bit in range(min(8, options - first)):
             has = (patterns >> bit) & 1 == 1
             if n := int(per_pattern[has].sum()):
                 counts[first + bit] = Count(n, int(key_sums[has].sum()))
-    return counts
+    return counts, respondents
 
 
 def _value_counts(values: np.ndarray, keys: np.ndarray) -> dict[int, Count]:
