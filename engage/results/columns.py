@@ -30,7 +30,7 @@ from engage.questionnaire.joining import joined
 from engage.results import coding
 from engage.results.coding import CHOICE, MULTIPLE, RowLayout
 from engage.results.periods import period_starts
-from engage.results.perturbation import NONE, Count
+from engage.results.perturbation import NONE, Count, total
 
 ANSWERED, BLANK, HIDDEN, NOT_ASKED = 0, -1, -2, -3
 SHIFT = -NOT_ASKED  # added to a single choice's value, so the lowest (not asked) is 0
@@ -341,7 +341,7 @@ class View:
         if kind == CHOICE:  # the keys are in the column itself
             found = _from_table(np.bincount(values), NOT_ASKED)
             counts = {k: c for k, c in found.items() if k >= 0}
-            return Distribution(_sum(counts.values()), counts, self._option_bases(code, selection))
+            return Distribution(total(counts.values()), counts, self._option_bases(code, selection))
         keys = self.keys(selection)
         if kind == MULTIPLE:
             options = len(self.schema.codes[code].options)
@@ -352,7 +352,7 @@ class View:
             return Distribution(respondents, counts, self._option_bases(code, selection))
         answered = values > VALUE_NOT_ASKED
         counts = _value_counts(values[answered], keys[answered])
-        return Distribution(_sum(counts.values()), counts)
+        return Distribution(total(counts.values()), counts)
 
     def _option_bases(self, code: str, selection: Selection) -> dict[int, Count]:
         """Per option some version asking ``code`` did not offer: respondents to ``code``
@@ -364,7 +364,7 @@ class View:
         per_version = _value_counts(
             self.column("version", selection)[answered], self.keys(selection)[answered]
         )
-        return {i: _sum(per_version.get(v, NONE) for v in by) for i, by in partly}
+        return {i: total(per_version.get(v, NONE) for v in by) for i, by in partly}
 
     def answered(self, code: str, selection: Selection) -> np.ndarray:
         """A boolean per selected row: did it answer ``code``?"""
@@ -462,14 +462,6 @@ class View:
     def grouped(self, name: str, selection: Selection) -> dict[int, Count]:
         """Responses per value of a response-level column (area, event, day, …)."""
         return _value_counts(self.column(name, selection), self.keys(selection))
-
-
-def _sum(counts) -> Count:
-    n = keys = 0
-    for count in counts:
-        n += count.n
-        keys += count.keys
-    return Count(n, keys)
 
 
 def _keyed_counts(values: np.ndarray, keys: np.ndarray, low: int = 0) -> dict[int, Count]:

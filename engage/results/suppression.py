@@ -43,10 +43,6 @@ class Rule:
         perturbed = self.ptable.perturbed(count)
         return marker(self.k) if perturbed < self.k else perturbed
 
-    @property
-    def marker(self) -> str:
-        return marker(self.k)
-
 
 def suppress_distribution(
     counts: Mapping[str, Count], total: Count, rule: Rule
