@@ -91,9 +91,9 @@ def register_blueprints(app: Flask) -> None:
     from engage.jobs.views import bp as jobs_bp
     from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
-    from engage.panels.manage_views import bp as panels_bp
-    from engage.panels.member_views import bp as vote_bp
-    from engage.panels.outcome_views import bp as priorities_bp
+    from engage.panels.members.views import bp as vote_bp
+    from engage.panels.outcome.views import bp as priorities_bp
+    from engage.panels.staff.vote_pages import bp as panels_bp
     from engage.partnership.views import bp as partnership_bp
     from engage.questionnaire.translation_views import bp as translations_bp
     from engage.questionnaire.views import bp as questionnaire_bp

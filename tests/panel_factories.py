@@ -2,8 +2,9 @@
 
 from datetime import timedelta
 
-from engage.panels import codes, phases, proposals, votes
+from engage.panels.ballot_box import codes
 from engage.panels.models import CLOSED, DELIBERATION, DRAFT, IRV, PROPOSALS, VOTING
+from engage.panels.process import phases, proposals, votes
 from engage.timeutil import utcnow
 from tests import factories
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from engage.api import tokens
 from engage.audit import services as audit
 from engage.demo.synthetic import seed_synthetic
-from engage.panels import ballots, paper
+from engage.panels.ballot_box import ballots, paper
 from engage.panels.models import VOTING, Ballot, BallotRanking
 from engage.results import aggregates
 from engage.results.filters import ResultFilter

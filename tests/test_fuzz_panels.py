@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from engage.accounts.models import User
 from engage.audit.models import AuditEntry
 from engage.extensions import db
-from engage.panels import codes
+from engage.panels.ballot_box import codes
 from engage.panels.models import VOTING, Ballot, PriorityVote, VoterCode
 from tests import factories
 from tests.fuzz_helpers import (

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from engage.audit.models import AuditEntry
-from engage.panels import ballots, codes, phases, results
+from engage.panels.ballot_box import ballots, codes, reading
 from engage.panels.errors import BallotError, CodeError, PhaseError
 from engage.panels.models import CLOSED, DELIBERATION, STV, VOTING, Ballot, VoterCode
+from engage.panels.process import phases
 from tests.panel_factories import facilitator, ids, make_vote, member, option
 
 TITLES = ("Parks", "Street lighting", "Less litter", "Potholes")
@@ -157,27 +158,27 @@ def test_ballots_are_read_back_by_receipt_only_after_voting_closes(db, vote, use
     for ranking in [("Potholes",), ("Parks", "Less litter"), ("Street lighting", "Parks")]:
         cast[ballots.cast_ballot(vote, member(vote, user), ids(vote, *ranking))] = ranking
     with pytest.raises(PhaseError, match="Ballots can be read only while the vote is closed"):
-        results.anonymised_ballots(vote)
-    assert results.ballot_count(vote) == 3
+        reading.anonymised_ballots(vote)
+    assert reading.ballot_count(vote) == 3
     phases.close_voting(vote, user, early=True)
     db.session.commit()
-    listed = results.anonymised_ballots(vote)
+    listed = reading.anonymised_ballots(vote)
     assert [b.receipt for b in listed] == sorted(cast)
     assert {b.receipt: b.ranking for b in listed} == cast
     assert not any(b.paper for b in listed)
     receipt = sorted(cast)[0]
-    found = results.find_receipt(vote, receipt.lower().replace("-", " "))
+    found = reading.find_receipt(vote, receipt.lower().replace("-", " "))
     assert found is not None and found.ranking == cast[receipt]
-    assert results.find_receipt(vote, "AAAAA-AAAAA") is None
+    assert reading.find_receipt(vote, "AAAAA-AAAAA") is None
 
 
 def test_the_count_gets_ranked_titles_with_weight_one(db, partnership, user):
     vote = make_vote(partnership, user, VOTING, titles=TITLES, method=STV, seats=2)
     receipt = ballots.cast_ballot(vote, member(vote, user), ids(vote, "Potholes", "Parks"))
     with pytest.raises(PhaseError, match="counted once voting has closed"):
-        results.count_input(vote)
+        reading.count_input(vote)
     phases.close_voting(vote, user, early=True)
-    given = results.count_input(vote)
+    given = reading.count_input(vote)
     assert given.candidates == list(TITLES)
     assert given.ballots == [(("Potholes", "Parks"), 1, receipt)]
     assert (given.method, given.seats, given.seed) == (STV, 2, vote.count_seed)

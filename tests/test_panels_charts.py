@@ -6,8 +6,8 @@ import re
 import pytest
 
 from engage.counting import Ballot, Election, count, load_ballot_file
-from engage.panels import charts, sankey
-from engage.panels.outcome import NON_TRANSFERABLE, UNIT, read_outcome, units
+from engage.panels.outcome import charts, sankey
+from engage.panels.outcome.report import NON_TRANSFERABLE, UNIT, read_outcome, units
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FOLDER = os.path.join(ROOT, "..", "shared", "conformance", "scottish-stv")

@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import codes
+from engage.panels.ballot_box import codes
 from engage.panels.errors import CodeError, PanelError
 from engage.panels.models import CLOSED, DRAFT, VOTING, VoterCode
 from tests import factories

@@ -3,9 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import deliberation
 from engage.panels.errors import PanelError, PhaseError
 from engage.panels.models import AGAINST, DELIBERATION, DRAFT, FOR, QUESTION, VOTING, OptionComment
+from engage.panels.process import deliberation
 from tests import factories
 from tests.panel_factories import facilitator, make_vote, member, option
 

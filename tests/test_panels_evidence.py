@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engage.panels import evidence
 from engage.panels.errors import PanelError, PhaseError
 from engage.panels.models import DELIBERATION, DRAFT, FROM_EVIDENCE
+from engage.panels.process import evidence
 from engage.results.filters import ResultFilter
 from engage.survey.answers import check_answers
 from engage.survey.services import new_key, store_response

@@ -4,9 +4,11 @@ import re
 
 import pytest
 
-from engage.panels import ballots, codes, counting, paper, phases
-from engage.panels.membership import SESSION_KEY
+from engage.panels.ballot_box import ballots, codes, paper
+from engage.panels.members.session import SESSION_KEY
 from engage.panels.models import STV, VOTING
+from engage.panels.outcome import tally
+from engage.panels.process import phases
 from tests.panel_factories import facilitator, ids, make_vote
 
 TITLES = ("Parks", "Potholes", "Street lighting", "Less litter")
@@ -42,7 +44,7 @@ def published(db, partnership, user):
     ]
     phases.close_voting(vote, user, early=True)
     paper.enter_paper_ballot(vote, ids(vote, "Street lighting"), user)
-    counting.run_count(vote, user)
+    tally.run_count(vote, user)
     phases.publish_results(vote, user)
     db.session.commit()
     return vote, receipts[0], issued[-1].code

@@ -8,9 +8,10 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import cards, codes
+from engage.panels.ballot_box import codes
 from engage.panels.errors import CodeError
 from engage.panels.models import CLOSED, DRAFT, VoterCode
+from engage.panels.staff import cards
 from tests.panel_factories import make_vote
 
 CODE = re.compile(r'<p class="engage-card__code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</p>')

@@ -3,7 +3,6 @@
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import deliberation
 from engage.panels.models import (
     ACTIVE,
     DELIBERATION,
@@ -15,6 +14,7 @@ from engage.panels.models import (
     OptionComment,
     VoteOption,
 )
+from engage.panels.process import deliberation
 from engage.survey.answers import check_answers
 from engage.survey.services import new_key, store_response
 from tests.panel_factories import make_vote, member, option

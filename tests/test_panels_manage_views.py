@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import ballots, codes, votes
+from engage.panels.ballot_box import ballots, codes
 from engage.panels.models import (
     CLOSED,
     DELIBERATION,
@@ -17,6 +17,7 @@ from engage.panels.models import (
     Panel,
     PriorityVote,
 )
+from engage.panels.process import votes
 from engage.partnership.models import Area, Partnership
 from engage.timeutil import utcnow
 from tests.panel_factories import ids, make_panel, make_vote

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import codes, deliberation, phases
-from engage.panels.membership import SESSION_KEY
+from engage.panels.ballot_box import codes
+from engage.panels.members.session import SESSION_KEY
 from engage.panels.models import (
     DELIBERATION,
     DRAFT,
@@ -17,6 +17,7 @@ from engage.panels.models import (
     VoteOption,
     VoterCode,
 )
+from engage.panels.process import deliberation, phases
 from engage.timeutil import utcnow
 from tests.panel_factories import facilitator, ids, make_vote, option
 

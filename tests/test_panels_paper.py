@@ -3,9 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
-from engage.panels import paper, phases, results
+from engage.panels.ballot_box import paper, reading
 from engage.panels.errors import BallotError, PaperImportError, PhaseError
 from engage.panels.models import DELIBERATION, PUBLISHED, VOTING, Ballot
+from engage.panels.process import phases
 from tests.panel_factories import facilitator, ids, make_vote
 
 TITLES = ("Parks", "Street lighting", "Less litter")
@@ -39,7 +40,7 @@ def test_a_good_file_is_imported_with_a_receipt_per_line(db, vote, user):
     assert [r.line for r in receipts] == [2, 3, 4]
     assert len({r.receipt for r in receipts}) == 3
     phases.close_voting(vote, user, early=True)
-    listed = {b.receipt: b for b in results.anonymised_ballots(vote)}
+    listed = {b.receipt: b for b in reading.anonymised_ballots(vote)}
     by_line = {r.line: listed[r.receipt] for r in receipts}
     assert by_line[2].ranking == ("Parks", "Street lighting")
     assert by_line[3].ranking == ("Street lighting", "Parks", "Less litter")

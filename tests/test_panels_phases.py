@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from engage.audit.models import AuditEntry
-from engage.panels import phases, votes
 from engage.panels.errors import PanelError, PhaseError
 from engage.panels.models import (
     CLOSED,
@@ -17,6 +16,7 @@ from engage.panels.models import (
     STV,
     VOTING,
 )
+from engage.panels.process import phases, votes
 from engage.timeutil import utcnow
 from tests import factories
 from tests.panel_factories import facilitator, make_panel, make_vote

@@ -3,7 +3,7 @@ merge or reject them, and deliberation fixes them."""
 
 import pytest
 
-from engage.panels import codes, deliberation, phases, proposals
+from engage.panels.ballot_box import codes
 from engage.panels.errors import PanelError, PhaseError
 from engage.panels.models import (
     ACTIVE,
@@ -16,7 +16,8 @@ from engage.panels.models import (
     QUESTION,
     REJECTED,
 )
-from engage.panels.proposals import add_option, edit_option, merge_options, reject_option
+from engage.panels.process import deliberation, phases, proposals
+from engage.panels.process.proposals import add_option, edit_option, merge_options, reject_option
 from tests.panel_factories import facilitator, make_vote, member, option
 
 

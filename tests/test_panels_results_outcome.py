@@ -3,8 +3,8 @@
 import pytest
 
 from engage.counting import Ballot, Election, count
-from engage.panels.outcome import ballots_blt, read_outcome, recount_message, shown, units
-from engage.panels.results import AnonymisedBallot
+from engage.panels.ballot_box.reading import AnonymisedBallot
+from engage.panels.outcome.report import ballots_blt, read_outcome, recount_message, shown, units
 from tests.test_panels_charts import small_stv
 
 

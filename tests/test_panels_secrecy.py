@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from engage.extensions import db as _db
-from engage.panels import ballots, codes, phases
+from engage.panels.ballot_box import ballots, codes
 from engage.panels.errors import CodeError
 from engage.panels.models import VOTING, Ballot, PriorityVote, VoterCode
+from engage.panels.process import phases
 from tests.panel_factories import facilitator, ids, make_vote, member
 
 TIME_TYPES = (sa.DateTime, sa.Date, sa.Time, sa.Interval)

@@ -16,8 +16,10 @@ from engage.api import tokens
 from engage.api.models import ApiToken
 from engage.bank import services as bank_services
 from engage.events import services as event_services
-from engage.panels import ballots, codes, counting, deliberation, phases
+from engage.panels.ballot_box import ballots, codes
 from engage.panels.models import DELIBERATION, FOR
+from engage.panels.outcome import tally
+from engage.panels.process import deliberation, phases
 from engage.questionnaire import services as questionnaire_services
 from engage.questionnaire import types
 from engage.timeutil import utcnow
@@ -247,7 +249,7 @@ def _published_vote(partnership):
     member = codes.member_for_code(vote, voter.code)
     ballots.cast_ballot(vote, member, [vote.options[0].id])
     phases.close_voting(vote, facilitator, early=True)
-    counting.run_count(vote, facilitator)
+    tally.run_count(vote, facilitator)
     phases.publish_results(vote, facilitator)
     return vote, comment, spare.code
 

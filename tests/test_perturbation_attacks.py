@@ -434,8 +434,8 @@ def _public_count(questionnaire):
 
 
 def _evidence_count(db, partnership, questionnaire):
-    from engage.panels import evidence
     from engage.panels.models import DRAFT
+    from engage.panels.process import evidence
     from tests.panel_factories import facilitator, make_vote
 
     user = facilitator(partnership)

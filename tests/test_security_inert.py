@@ -17,8 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from engage.events import services as event_services
-from engage.panels import ballots, codes, counting, phases
+from engage.panels.ballot_box import ballots, codes
 from engage.panels.models import PROPOSALS, PriorityVote
+from engage.panels.outcome import tally
+from engage.panels.process import phases
 from engage.results import services as results_services
 from engage.survey.services import new_key
 from engage.timeutil import utcnow
@@ -131,7 +133,7 @@ def _panel(app, db, partnership, facilitator):
     for card in issued[1:]:
         ballots.cast_ballot(vote, codes.member_for_code(vote, card.code), ranked)
     phases.close_voting(vote, facilitator.user, early=True)
-    counting.run_count(vote, facilitator.user)
+    tally.run_count(vote, facilitator.user)
     phases.publish_results(vote, facilitator.user)
     db.session.commit()
     return vote, member

@@ -15,7 +15,7 @@ from werkzeug.test import encode_multipart
 from engage.config import from_environment
 from engage.events import services as event_services
 from engage.extensions import db as _db
-from engage.panels import codes
+from engage.panels.ballot_box import codes
 from engage.panels.models import VOTING
 from engage.survey.models import Response
 from engage.survey.services import new_key

@@ -17,8 +17,8 @@ import openpyxl
 import pyreadstat
 import pytest
 
-from engage.panels import evidence
 from engage.panels.models import DRAFT
+from engage.panels.process import evidence
 from engage.questionnaire import editing, services
 from engage.results import aggregates, crosstabs
 from engage.results.filters import ResultFilter

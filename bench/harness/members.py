@@ -20,7 +20,8 @@ def setup_vote(database_url: str, count: int) -> tuple[int, list[int], list[str]
     from engage import create_app
     from engage.accounts.services import find_user
     from engage.extensions import db
-    from engage.panels import codes, phases, proposals, votes
+    from engage.panels.ballot_box import codes
+    from engage.panels.process import phases, proposals, votes
     from engage.partnership.services import current_partnership
     from engage.timeutil import utcnow
 

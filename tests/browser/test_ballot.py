@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from engage.accounts.models import User
 from engage.extensions import db
-from engage.panels import codes
+from engage.panels.ballot_box import codes
 from engage.panels.models import VOTING, Ballot
 from engage.partnership.services import current_partnership
 from tests.browser.kiosk import axe_violations

@@ -8,8 +8,10 @@ from playwright.sync_api import expect
 
 from engage.accounts.models import User
 from engage.extensions import db
-from engage.panels import ballots, codes, counting, phases
+from engage.panels.ballot_box import ballots, codes
 from engage.panels.models import VOTING
+from engage.panels.outcome import tally
+from engage.panels.process import phases
 from engage.partnership.services import current_partnership
 from tests.browser.kiosk import complete_survey
 from tests.browser.test_ballot import drag
@@ -65,7 +67,7 @@ def vote_ids(live_server):
             ranking = [o.id for o in done.options][: 1 + len(voter.code) % 3]
             ballots.cast_ballot(done, codes.member_for_code(done, voter.code), ranking)
         phases.close_voting(done, user, early=True)
-        counting.run_count(done, user)
+        tally.run_count(done, user)
         token = phases.publish_results(done, user)
         db.session.commit()
         return open_vote.id, card.code, token

@@ -14,12 +14,12 @@ from flask_login import current_user
 from engage.accounts.permissions import role_required
 from engage.exports.cells import neutralise
 from engage.extensions import db
-from engage.panels import ballots, paper
-from engage.panels.code_forms import PaperImportForm, paper_ballot_form
+from engage.panels.ballot_box import ballots, paper
 from engage.panels.errors import PanelError, PaperImportError
-from engage.panels.manage_base import STAFF, bp, page, vote_or_404
 from engage.panels.models import CLOSED, VOTING
 from engage.panels.rules import STATES
+from engage.panels.staff.base import STAFF, bp, page, vote_or_404
+from engage.panels.staff.code_forms import PaperImportForm, paper_ballot_form
 
 
 @bp.route("/votes/<int:vote_id>/paper", methods=["GET", "POST"])

@@ -24,11 +24,13 @@ from engage.accounts.permissions import role_required
 from engage.counting import write_csv
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, requested_language, use_language
-from engage.panels import charts, results, sankey, votes
-from engage.panels.counting import election_for
-from engage.panels.membership import current_member
+from engage.panels.ballot_box import reading
+from engage.panels.members.session import current_member
 from engage.panels.models import CLOSED, PUBLISHED, Ballot, PriorityVote
-from engage.panels.outcome import Outcome, Words, ballots_blt, read_outcome, receipt_words
+from engage.panels.outcome import charts, sankey
+from engage.panels.outcome.report import Outcome, Words, ballots_blt, read_outcome, receipt_words
+from engage.panels.outcome.tally import election_for
+from engage.panels.process import votes
 from engage.panels.rules import MANAGERS, aware
 from engage.partnership.services import current_partnership
 
@@ -87,10 +89,10 @@ def _receipt_check(vote: PriorityVote, words: Words) -> tuple[dict[str, Any] | N
     typed = request.args.get("receipt")
     if typed is None:
         return None, None
-    receipt = results.receipt_form(typed)
+    receipt = reading.receipt_form(typed)
     if not RECEIPT.match(receipt):
         return None, gettext("Enter your receipt as it was given to you, like ABCDE-FGHJK")
-    found = results.find_receipt(vote, receipt)
+    found = reading.find_receipt(vote, receipt)
     return {"receipt": receipt, "found": found, "words": receipt_words(found, words)}, None
 
 
@@ -149,8 +151,8 @@ def _ballots_file(vote: PriorityVote, fmt: str):
         write_csv(election_for(vote), out, bom=True)
         body = out.getvalue()
     else:
-        published = results.anonymised_ballots(vote)
-        # The options as the count took them (results.count_input), with paper marks.
+        published = reading.anonymised_ballots(vote)
+        # The options as the count took them (reading.count_input), with paper marks.
         options = [option.title for option in vote.active_options]
         body = ballots_blt(options, vote.seats, vote.title, published)
     mimetype, name = FILES[fmt]

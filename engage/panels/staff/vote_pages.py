@@ -1,6 +1,6 @@
 """Facilitators' pages for panels and their priority votes: set up, move on, count, publish.
 
-Options, evidence, voter codes and paper ballots have their own ``manage_*``
+Options, evidence, voter codes and paper ballots have their own ``*_pages``
 modules; importing them here adds their routes to the same ``panels`` blueprint.
 """
 
@@ -12,28 +12,9 @@ from flask_login import current_user
 from engage.accounts.permissions import role_required
 from engage.counting.errors import CountingError
 from engage.extensions import db
-from engage.panels import (
-    codes,
-    counting,
-    manage_codes,
-    manage_evidence,
-    manage_options,
-    manage_paper,
-    phases,
-    votes,
-)
+from engage.panels.ballot_box import codes
+from engage.panels.ballot_box.reading import ballot_count
 from engage.panels.errors import PanelError
-from engage.panels.forms import PanelForm, VoteForm
-from engage.panels.manage_base import (
-    STAFF,
-    bp,
-    page,
-    panel_or_404,
-    partnership_or_404,
-    public_url,
-    results_url,
-    vote_or_404,
-)
 from engage.panels.models import (
     DELIBERATION,
     PHASE_LABELS,
@@ -43,14 +24,27 @@ from engage.panels.models import (
     Panel,
     PriorityVote,
 )
-from engage.panels.results import ballot_count
+from engage.panels.outcome import tally
+from engage.panels.process import phases, votes
 from engage.panels.rules import aware
+from engage.panels.staff import code_pages, evidence_pages, option_pages, paper_pages
+from engage.panels.staff.base import (
+    STAFF,
+    bp,
+    page,
+    panel_or_404,
+    partnership_or_404,
+    public_url,
+    results_url,
+    vote_or_404,
+)
+from engage.panels.staff.forms import PanelForm, VoteForm
 from engage.partnership.services import areas
 from engage.timeutil import utcnow
 
 __all__ = ["bp"]
 # Each of these adds its pages to ``bp`` when it is imported.
-PAGE_MODULES = (manage_codes, manage_evidence, manage_options, manage_paper)
+PAGE_MODULES = (code_pages, evidence_pages, option_pages, paper_pages)
 
 # What happens in each phase, as the vote page explains it.
 PHASE_HINTS = {
@@ -272,7 +266,7 @@ def count(vote_id: int):
     vote = vote_or_404(vote_id)
     return _act(
         vote,
-        lambda: counting.run_count(vote, current_user),
+        lambda: tally.run_count(vote, current_user),
         "The votes have been counted. Check the results before publishing them.",
     )
 

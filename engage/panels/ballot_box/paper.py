@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engage.accounts.models import User
-from engage.panels.ballots import check_ranking, store_ballot
+from engage.panels.ballot_box.ballots import check_ranking, store_ballot
 from engage.panels.errors import LineProblem, PaperImportError
 from engage.panels.models import CLOSED, VOTING, PriorityVote
-from engage.panels.proposals import title_key
+from engage.panels.process.proposals import title_key
 from engage.panels.rules import note, require_manager, require_phase
 
 # ASCII digits, a few of them: int() cannot read "rank_" and 5,000 digits, nor "rank_²".

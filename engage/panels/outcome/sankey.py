@@ -18,8 +18,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from engage.panels.charts import PALETTE, label_text
-from engage.panels.outcome import ENGLISH, NON_TRANSFERABLE, Outcome, Words, units
+from engage.panels.outcome.charts import PALETTE, label_text
+from engage.panels.outcome.report import ENGLISH, NON_TRANSFERABLE, Outcome, Words, units
 
 GREY = "#505a5f"
 NODE_WIDTH = 14

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from engage.forms import strip
-from engage.panels.codes import MAX_BATCH
+from engage.panels.ballot_box.codes import MAX_BATCH
 from engage.panels.models import VoteOption
 
 SERIALS = re.compile(r"(\d+)(?:-(\d+))?")

@@ -1,7 +1,7 @@
 """Members' pages: enter a voter code, propose, discuss and rank the options.
 
 The code from the card is the member's only credential. It is typed (or brought
-by the card's QR code) once, kept in the session by ``membership``, and never
+by the card's QR code) once, kept in the session by ``session``, and never
 left in an address. Pages are in the member's language (?lang=, kept in links
 and form actions) and are not cached, as members often use shared devices.
 """
@@ -13,14 +13,16 @@ from flask_babel import gettext as _
 
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, requested_language, use_language
-from engage.panels import ballot_form, ballots, codes, proposals, votes
-from engage.panels.deliberation import add_comment
+from engage.panels.ballot_box import ballots, codes
 from engage.panels.errors import BallotError, CodeError, PanelError
-from engage.panels.member_forms import CodeForm, CommentForm, ProposeForm, comment_form
-from engage.panels.member_pages import closing_time, find_member, option_views, voting_refusal
-from engage.panels.membership import current_member, forget_code, remember_code
+from engage.panels.members import ballot_form
+from engage.panels.members.forms import CodeForm, CommentForm, ProposeForm, comment_form
+from engage.panels.members.pages import closing_time, find_member, option_views, voting_refusal
+from engage.panels.members.session import current_member, forget_code, remember_code
 from engage.panels.models import VOTING, PriorityVote, VoteOption, VoterCode
-from engage.panels.phases import check_window
+from engage.panels.process import proposals, votes
+from engage.panels.process.deliberation import add_comment
+from engage.panels.process.phases import check_window
 from engage.partnership.services import current_partnership
 
 bp = Blueprint("vote", __name__, url_prefix="/vote")

@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 from engage.events.forms import DayMonthYearField
 from engage.forms import strip
 from engage.panels.models import IRV, STV
-from engage.panels.votes import PanelFields, VoteFields
+from engage.panels.process.votes import PanelFields, VoteFields
 from engage.partnership.models import Area
 
 UK = ZoneInfo("Europe/London")

@@ -5,12 +5,12 @@ from flask_login import current_user
 
 from engage.accounts.permissions import role_required
 from engage.extensions import db
-from engage.panels import deliberation, evidence, proposals
 from engage.panels.errors import PanelError
-from engage.panels.manage_base import STAFF, bp, comment_or_404, option_or_404, page, vote_or_404
 from engage.panels.models import FROM_EVIDENCE, FROM_FACILITATOR, FROM_MEMBER
-from engage.panels.option_forms import MergeForm, OptionForm, RejectOptionForm
+from engage.panels.process import deliberation, evidence, proposals
 from engage.panels.rules import STATES
+from engage.panels.staff.base import STAFF, bp, comment_or_404, option_or_404, page, vote_or_404
+from engage.panels.staff.option_forms import MergeForm, OptionForm, RejectOptionForm
 
 ORIGINS = {
     FROM_FACILITATOR: "Added by a facilitator",

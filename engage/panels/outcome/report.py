@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from engage.panels.wording import (  # noqa: F401  (shared with the pictures)
+from engage.panels.outcome.wording import (  # noqa: F401  (shared with the pictures)
     ENGLISH,
     NON_TRANSFERABLE,
     UNIT,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from engage.events.qr import qr_svg
-from engage.panels.codes import IssuedCode, codes_csv
+from engage.panels.ballot_box.codes import IssuedCode, codes_csv
 from engage.panels.models import PriorityVote
 
 CARDS_PER_SHEET = 8  # two across, four down, on A4

@@ -13,12 +13,12 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from engage.extensions import db
-from engage.panels import codes
-from engage.panels.deliberation import shown_comments
+from engage.panels.ballot_box import codes
 from engage.panels.errors import PanelError
-from engage.panels.evidence import evidence_text
 from engage.panels.models import STANCES, Panel, PriorityVote, VoteOption, VoterCode
-from engage.panels.phases import check_window
+from engage.panels.process.deliberation import shown_comments
+from engage.panels.process.evidence import evidence_text
+from engage.panels.process.phases import check_window
 from engage.panels.rules import aware
 from engage.partnership.models import Partnership
 

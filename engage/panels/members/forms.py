@@ -18,8 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
 from engage.forms import strip
-from engage.panels.deliberation import MAX_COMMENT
 from engage.panels.models import AGAINST, FOR, QUESTION
+from engage.panels.process.deliberation import MAX_COMMENT
 
 STANCE_LABELS = {FOR: _l("For"), AGAINST: _l("Against"), QUESTION: _l("Question")}
 

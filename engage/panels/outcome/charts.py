@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from engage.panels.outcome import Outcome
+from engage.panels.outcome.report import Outcome
 
 # Distinct hues, each at least 3:1 against white (WCAG 1.4.11); red is kept for errors.
 PALETTE = (

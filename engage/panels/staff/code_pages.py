@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from engage.accounts.permissions import role_required
 from engage.extensions import db
-from engage.panels import cards, codes
-from engage.panels.code_forms import CodesForm, VoidForm
+from engage.panels.ballot_box import codes
 from engage.panels.errors import PanelError
-from engage.panels.manage_base import STAFF, bp, page, vote_or_404
 from engage.panels.models import CLOSED, PUBLISHED
+from engage.panels.staff import cards
+from engage.panels.staff.base import STAFF, bp, page, vote_or_404
+from engage.panels.staff.code_forms import CodesForm, VoidForm
 
 NO_STORE = {"Cache-Control": "no-store"}
 

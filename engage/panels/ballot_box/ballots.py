@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from engage.extensions import db
 from engage.panels.errors import BallotError, CodeError
 from engage.panels.models import Ballot, BallotRanking, PriorityVote, VoteOption, VoterCode
-from engage.panels.phases import check_window
+from engage.panels.process.phases import check_window
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 10

@@ -11,12 +11,12 @@ from flask_login import current_user
 
 from engage.accounts.permissions import role_required
 from engage.extensions import db
-from engage.panels import evidence
 from engage.panels.errors import PanelError
-from engage.panels.manage_base import STAFF, bp, page, partnership_or_404, vote_or_404
 from engage.panels.models import PriorityVote
-from engage.panels.option_forms import EvidenceForm
-from engage.panels.proposals import title_key
+from engage.panels.process import evidence
+from engage.panels.process.proposals import title_key
+from engage.panels.staff.base import STAFF, bp, page, partnership_or_404, vote_or_404
+from engage.panels.staff.option_forms import EvidenceForm
 from engage.partnership.models import Partnership
 from engage.partnership.services import areas
 from engage.questionnaire import services as questionnaire_services

@@ -1,7 +1,7 @@
 """The facilitators' blueprint and what its page modules share.
 
-The pages are spread over several ``manage_*`` modules that all add routes to
-this one blueprint, ``panels``; ``manage_views`` imports them so they register.
+The pages are spread over several ``*_pages`` modules of this package that all add routes
+to this one blueprint, ``panels``; ``vote_pages`` imports them so they register.
 Everything is scoped to the installation's partnership: a panel, vote, option
 or comment of another partnership is a 404.
 """
@@ -13,10 +13,10 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from engage.extensions import db
-from engage.panels import votes
-from engage.panels.forms import utc_to_uk
 from engage.panels.models import OptionComment, Panel, PriorityVote, VoteOption
+from engage.panels.process import votes
 from engage.panels.rules import MANAGERS
+from engage.panels.staff.forms import utc_to_uk
 from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
 

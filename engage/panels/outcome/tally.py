@@ -10,10 +10,10 @@ from typing import Any
 from engage.accounts.models import User
 from engage.counting import Ballot, Election, count
 from engage.counting.recount import recount_irv
+from engage.panels.ballot_box.reading import count_input
 from engage.panels.errors import PhaseError
 from engage.panels.models import IRV, PriorityVote
-from engage.panels.phases import save_result
-from engage.panels.results import count_input
+from engage.panels.process.phases import save_result
 
 
 def election_for(vote: PriorityVote) -> Election:

@@ -8,7 +8,7 @@ and signing out (or closing a shared browser) forgets it.
 
 from flask import session
 
-from engage.panels.codes import find_code
+from engage.panels.ballot_box.codes import find_code
 from engage.panels.models import PriorityVote, VoterCode
 
 SESSION_KEY = "panel_codes"

@@ -1,0 +1,2 @@
+"""The ballot box: voter codes, casting, paper ballots and reading ballots back for the
+count."""

@@ -1,0 +1,1 @@
+"""A closed vote's outcome: the count, its words, charts and the results pages."""

@@ -1,0 +1,2 @@
+"""A vote's process before the ballot: setting it up, its phases, proposals, evidence from
+the survey and deliberation."""

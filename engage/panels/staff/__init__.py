@@ -1,0 +1,1 @@
+"""Facilitators' pages and forms (the ``panels`` blueprint)."""
