@@ -86,7 +86,8 @@ seed: migrate
 	$(FLASK) seed-demo
 
 serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first); run make worker beside it
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) \
+		--access-logfile - --logger-class engage.access_log.GunicornLogger wsgi:app
 
 # pip-audit exits 1 both for a known vulnerability and when it cannot reach PyPI's advisory
 # data (a timeout, or a refused connection's traceback). Only the first fails lint. A

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from engage import access_log
 from engage import config as config_module
 from engage.extensions import babel, csrf, db, login_manager, migrate
 from engage.results import perturbation
@@ -43,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    access_log.install_werkzeug_filter()
     register_security(app)
     register_compression(app)
     register_commands(app)
@@ -163,6 +165,7 @@ def register_commands(app: Flask) -> None:
     from engage.exports.cli import export
     from engage.jobs.cli import list_jobs
     from engage.main.cli import stats
+    from engage.panels.cli import panels_group
     from engage.questionnaire.cli import questionnaire_group
     from engage.results.cli import recount_results
     from engage.xlsform.cli import xlsform
@@ -183,5 +186,6 @@ def register_commands(app: Flask) -> None:
         restore_command,
         recount_results,
         list_jobs,
+        panels_group,
     ):
         app.cli.add_command(command)

@@ -26,6 +26,9 @@ DEFAULTS = {
     # A view filtered by answers ("about you" questions) needs at least this many
     # respondents before perturbation, or it is refused with a message saying why.
     "ENGAGE_MIN_FILTERED_BASE": 50,
+    # The Argon2id cost of the key that locks a vote's ballot key under the facilitator's
+    # passphrase: interactive (64 MiB), moderate (256 MiB, about 1 s) or sensitive (1 GiB).
+    "ENGAGE_BALLOT_KDF": "moderate",
     # Where staff and tablets reach Engage; used for links made outside a request.
     "ENGAGE_BASE_URL": "http://127.0.0.1:5000",
     # Where residents report an accessibility problem; set your own in instance/config.py.
@@ -100,6 +103,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_PTABLE"] = env["ENGAGE_PTABLE"]
     if env.get("ENGAGE_MIN_FILTERED_BASE"):
         values["ENGAGE_MIN_FILTERED_BASE"] = int(env["ENGAGE_MIN_FILTERED_BASE"])
+    if env.get("ENGAGE_BALLOT_KDF"):
+        values["ENGAGE_BALLOT_KDF"] = env["ENGAGE_BALLOT_KDF"]
     if env.get("ENGAGE_TRUSTED_PROXIES"):
         values["ENGAGE_TRUSTED_PROXIES"] = int(env["ENGAGE_TRUSTED_PROXIES"])
     return values
@@ -126,5 +131,13 @@ def finalise(config: dict) -> None:
         config["REMEMBER_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = DEV_SECRET_KEY
+    costs: tuple[str, ...] = ("interactive", "moderate", "sensitive")
+    if config.get("TESTING"):
+        costs += ("minimal",)
+    if config.get("ENGAGE_BALLOT_KDF") not in costs:
+        raise ConfigError(
+            f"ENGAGE_BALLOT_KDF must be one of {', '.join(costs)}, "
+            f"not {config.get('ENGAGE_BALLOT_KDF')!r}."
+        )
     # Tests turn the limiter on only where they are about it.
     config.setdefault("RATELIMIT_ENABLED", not config.get("TESTING"))

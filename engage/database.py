@@ -1,4 +1,5 @@
-"""Engine-level settings: SQLite runs in WAL mode with foreign keys enforced."""
+"""Engine-level settings: SQLite runs in WAL mode with foreign keys enforced and deleted
+content overwritten (``secure_delete``)."""
 
 import sqlite3
 import time
@@ -24,6 +25,8 @@ def _on_connect(dbapi_connection: object, _record: object) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten, not left in free space (sealed ballots, above all).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000:.0f}")
         cursor.close()
 

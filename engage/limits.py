@@ -87,11 +87,12 @@ def _decorators(limiter: Limiter) -> dict[str, list]:
                 error_message=SIGN_IN_MESSAGE,
             ),
         ],
-        # A card's QR code enters a code with GET, so both methods count refused codes.
+        # Codes are tried only by POST: a card's QR code fills the form in the browser.
         "vote.enter": [
             limiter.limit(
                 setting("ENGAGE_VOTER_CODE_LIMIT"),
                 key_func=address,
+                methods=["POST"],
                 deduct_when=refused_code,
                 error_message=lambda: str(CODE_MESSAGE),
             )

@@ -10,9 +10,12 @@ from engage.jobs.models import Job  # noqa: F401
 from engage.panels.models import (  # noqa: F401
     Ballot,
     BallotRanking,
+    BallotSeal,
+    MemberHandle,
     OptionComment,
     Panel,
     PriorityVote,
+    SealedBallot,
     VoteOption,
     VoterCode,
 )

@@ -69,6 +69,8 @@ def app_config(database_url, tmp_path):
         "ENGAGE_EXPORT_FOLDER": str(tmp_path / "exports"),
         "ENGAGE_JOB_FOLDER": str(tmp_path / "jobs"),
         "ENGAGE_PTABLE": NO_CHANGE_PTABLE,
+        # Ballot keys are locked at the cheapest Argon2id cost (allowed only in tests).
+        "ENGAGE_BALLOT_KDF": "minimal",
     }
 
 

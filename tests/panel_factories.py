@@ -2,14 +2,19 @@
 
 from datetime import timedelta
 
-from engage.panels.ballot_box import codes
-from engage.panels.models import CLOSED, DELIBERATION, DRAFT, IRV, PROPOSALS, VOTING
+import sqlalchemy as sa
+
+from engage.extensions import db
+from engage.panels.ballot_box import codes, keys, sealing
+from engage.panels.models import CLOSED, DELIBERATION, DRAFT, IRV, PROPOSALS, VOTING, SealedBallot
 from engage.panels.process import phases, proposals, votes
 from engage.timeutil import utcnow
 from tests import factories
 
 ORDER = (DRAFT, PROPOSALS, DELIBERATION, VOTING, CLOSED)
 TITLES = ("Parks", "Street lighting", "Less litter")
+# The ballot box's passphrase in every test vote.
+PASSPHRASE = "tawny otter lantern quarry"  # noqa: S105 (a test value)
 
 
 def facilitator(partnership):
@@ -48,7 +53,7 @@ def make_vote(
     steps = {
         PROPOSALS: phases.open_proposals,
         DELIBERATION: phases.start_deliberation,
-        VOTING: phases.start_voting,
+        VOTING: lambda v, u: phases.start_voting(v, u, PASSPHRASE),
         CLOSED: lambda v, u: phases.close_voting(v, u, early=True),
     }
     for step in ORDER[1 : ORDER.index(phase) + 1]:
@@ -68,3 +73,23 @@ def member(vote, user):
     """One voter code for the vote, as its VoterCode row."""
     (issued,) = codes.generate_codes(vote, 1, user)
     return codes.member_for_code(vote, issued.code)
+
+
+def unsealed(vote) -> list[sealing.Opened]:
+    """What the vote's sealed ballots say, opened with the test passphrase, leaving them
+    sealed in the database (a test's look inside the box, not the count's opening)."""
+    boxes = db.session.scalars(sa.select(SealedBallot.box).where(SealedBallot.vote_id == vote.id))
+    return sealing.open_boxes(keys.locked_key(keys.seal_of(vote)), PASSPHRASE, list(boxes))
+
+
+def stored_ballots(vote=None) -> int:
+    """Ballots stored, sealed or opened (of one vote, or of all)."""
+    from engage.panels.models import Ballot
+
+    total = 0
+    for model in (Ballot, SealedBallot):
+        query = sa.select(sa.func.count()).select_from(model)
+        if vote is not None:
+            query = query.where(model.vote_id == vote.id)
+        total += db.session.scalar(query)
+    return total

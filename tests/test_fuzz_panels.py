@@ -34,7 +34,7 @@ from tests.fuzz_helpers import (
     raw_body,
     rows,
 )
-from tests.panel_factories import facilitator, make_vote
+from tests.panel_factories import facilitator, make_vote, stored_ballots, unsealed
 
 TITLES = ("Parks", "Street lighting", "Less litter", "Bus shelters")
 
@@ -119,9 +119,9 @@ def test_ballot_check_refuses_bad_ranks_clearly_and_stores_nothing(member_client
         pairs = [(f"rank-{option_ids[0]}", "²"), (f"rank-{option_ids[1]}", "9" * 5000)]
     else:
         pairs = data.draw(ballot_forms(option_ids))
-    before = rows(Ballot, VoterCode) + (used_codes(),)
+    before = (stored_ballots(), *rows(VoterCode), used_codes())
     response = client.post(f"/vote/{vote_id}/ballot", data=MultiDict(pairs))
-    assert rows(Ballot, VoterCode) + (used_codes(),) == before
+    assert (stored_ballots(), *rows(VoterCode), used_codes()) == before
     event(f"HTTP {response.status_code}")
     page = response.get_data(as_text=True)
     if readable_ranks(pairs, option_ids) is not None:
@@ -149,8 +149,9 @@ def test_a_vote_that_does_not_exist_is_a_404_whatever_its_number(member_client, 
 def test_casting_stores_one_ballot_for_a_good_ranking_and_nothing_otherwise(app, voting, data):
     vote_id, option_ids, user_id = voting
     client = new_member_client(app, vote_id, user_id)
-    (ballots_before,), used_before = rows(Ballot), used_codes()
-    ids_before = list(db.session.scalars(sa.select(Ballot.id)))
+    ballots_before, used_before = stored_ballots(), used_codes()
+    vote = db.session.get(PriorityVote, vote_id)
+    receipts_before = {b.receipt for b in unsealed(vote)}
     if data.draw(st.integers(0, 9)):
         pairs = data.draw(ballot_forms(option_ids))
         response = client.post(f"/vote/{vote_id}/cast", data=MultiDict(pairs))
@@ -162,16 +163,16 @@ def test_casting_stores_one_ballot_for_a_good_ranking_and_nothing_otherwise(app,
             content_type="application/x-www-form-urlencoded",
         )
     event(f"HTTP {response.status_code}")
-    (ballots,), used = rows(Ballot), used_codes()
+    ballots, used = stored_ballots(), used_codes()
     expected = readable_ranks(pairs, option_ids)
     if expected is not None:
         assert response.status_code == 200
         assert "Your vote has been recorded" in response.get_data(as_text=True)
         assert (ballots, used) == (ballots_before + 1, used_before + 1)
-        # Ballot ids are random (no order to give away who voted when): find the new one.
-        (stored,) = db.session.scalars(sa.select(Ballot).where(Ballot.id.not_in(ids_before)))
+        # The new sealed ballot, opened with the test passphrase, says what was ranked.
+        (stored,) = [b for b in unsealed(vote) if b.receipt not in receipts_before]
         order = sorted(expected, key=expected.get)
-        assert [r.option_id for r in sorted(stored.rankings, key=lambda r: r.rank)] == order
+        assert list(stored.ranking) == order
     else:
         assert response.status_code == 400
         assert_clear_page(response)

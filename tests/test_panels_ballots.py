@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from engage.audit.models import AuditEntry
-from engage.panels.ballot_box import ballots, codes, reading
+from engage.panels.ballot_box import ballots, codes, opening, reading
 from engage.panels.errors import BallotError, CodeError, PhaseError
-from engage.panels.models import CLOSED, DELIBERATION, STV, VOTING, Ballot, VoterCode
+from engage.panels.models import CLOSED, DELIBERATION, STV, VOTING, Ballot, SealedBallot, VoterCode
 from engage.panels.process import phases
-from tests.panel_factories import facilitator, ids, make_vote, member, option
+from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote, member, option
 
 TITLES = ("Parks", "Street lighting", "Less litter", "Potholes")
 
@@ -31,7 +31,9 @@ def ranks(vote, **by_title):
 
 
 def stored_ballots(db) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Ballot))
+    """Ballots stored, sealed or opened."""
+    opened = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot))
+    return opened + db.session.scalar(sa.select(sa.func.count()).select_from(SealedBallot))
 
 
 def test_ranks_become_an_ordered_ballot(db, vote):
@@ -110,10 +112,13 @@ def test_a_failure_after_the_code_is_used_undoes_both(db, vote, user, monkeypatc
     ballots.cast_ballot(vote, member(vote, user), ids(vote, "Parks"))
     amber = member(vote, user)
     db.session.commit()
-    taken = db.session.scalar(sa.select(Ballot.receipt))
-    # The next ballot draws a receipt already on this vote, so storing it fails.
-    monkeypatch.setattr(ballots, "new_receipt", lambda: taken)
-    with pytest.raises(sa.exc.IntegrityError):
+
+    def broken(*_args):
+        raise OSError("the sealing failed")
+
+    # Sealing the next ballot fails after its code was marked used.
+    monkeypatch.setattr(ballots.sealing, "seal", broken)
+    with pytest.raises(OSError, match="sealing failed"):
         ballots.cast_ballot(vote, amber, ids(vote, "Potholes"))
     db.session.rollback()
     assert db.session.get(VoterCode, amber.id).used is False
@@ -162,6 +167,10 @@ def test_ballots_are_read_back_by_receipt_only_after_voting_closes(db, vote, use
     assert reading.ballot_count(vote) == 3
     phases.close_voting(vote, user, early=True)
     db.session.commit()
+    with pytest.raises(PhaseError, match="still sealed"):
+        reading.anonymised_ballots(vote)
+    assert opening.open_box(vote, PASSPHRASE) == 3
+    db.session.commit()
     listed = reading.anonymised_ballots(vote)
     assert [b.receipt for b in listed] == sorted(cast)
     assert {b.receipt: b.ranking for b in listed} == cast
@@ -178,6 +187,7 @@ def test_the_count_gets_ranked_titles_with_weight_one(db, partnership, user):
     with pytest.raises(PhaseError, match="counted once voting has closed"):
         reading.count_input(vote)
     phases.close_voting(vote, user, early=True)
+    opening.open_box(vote, PASSPHRASE)
     given = reading.count_input(vote)
     assert given.candidates == list(TITLES)
     assert given.ballots == [(("Potholes", "Parks"), 1, receipt)]

@@ -8,7 +8,7 @@ from engage.panels.errors import PhaseError
 from engage.panels.models import STV, VOTING
 from engage.panels.outcome import tally
 from engage.panels.process import phases
-from tests.panel_factories import facilitator, ids, make_vote, member
+from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote, member
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_an_irv_count_is_kept_on_the_vote_and_pyrankvote_agrees(db, partnership,
         ("Street lighting",),
     )
     phases.close_voting(vote, user, early=True)
-    result = tally.run_count(vote, user)
+    result = tally.run_count(vote, user, PASSPHRASE)
     db.session.commit()
     assert vote.result == result
     assert result["elected"] == ["Street lighting"]
@@ -68,7 +68,7 @@ def test_an_stv_count_includes_paper_ballots(db, partnership, user):
     cast(vote, user, ("Parks",), ("Parks", "Potholes"), ("Potholes",))
     phases.close_voting(vote, user, early=True)
     paper.import_paper_ballots(vote, "rank_1,rank_2\nPotholes,Parks\nLess litter,\n", user)
-    result = tally.run_count(vote, user)
+    result = tally.run_count(vote, user, PASSPHRASE)
     assert result["ballots"] == 5 and result["quota"] == "2.00000"
     assert set(result["elected"]) == {"Parks", "Potholes"}
     assert "recount" not in result
@@ -77,7 +77,7 @@ def test_an_stv_count_includes_paper_ballots(db, partnership, user):
 def test_votes_cannot_be_counted_while_voting_is_open(db, partnership, user):
     vote = make_vote(partnership, user, VOTING)
     with pytest.raises(PhaseError):
-        tally.run_count(vote, user)
+        tally.run_count(vote, user, PASSPHRASE)
     assert vote.phase == VOTING and vote.result is None
 
 
@@ -85,5 +85,5 @@ def test_a_vote_nobody_voted_in_is_not_counted(db, partnership, user):
     vote = make_vote(partnership, user, VOTING)
     phases.close_voting(vote, user, early=True)
     with pytest.raises(PhaseError, match="no ballots to count"):
-        tally.run_count(vote, user)
+        tally.run_count(vote, user, PASSPHRASE)
     assert vote.result is None

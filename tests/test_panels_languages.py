@@ -5,11 +5,10 @@ import re
 import pytest
 
 from engage.panels.ballot_box import ballots, codes, paper
-from engage.panels.members.session import SESSION_KEY
 from engage.panels.models import STV, VOTING
 from engage.panels.outcome import tally
 from engage.panels.process import phases
-from tests.panel_factories import facilitator, ids, make_vote
+from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote
 
 TITLES = ("Parks", "Potholes", "Street lighting", "Less litter")
 RANKINGS = (
@@ -44,15 +43,17 @@ def published(db, partnership, user):
     ]
     phases.close_voting(vote, user, early=True)
     paper.enter_paper_ballot(vote, ids(vote, "Street lighting"), user)
-    tally.run_count(vote, user)
+    tally.run_count(vote, user, PASSPHRASE)
     phases.publish_results(vote, user)
     db.session.commit()
     return vote, receipts[0], issued[-1].code
 
 
 def signed_in(client, vote, code):
-    with client.session_transaction() as session:
-        session[SESSION_KEY] = {str(vote.id): code}
+    """The client signed in with the card's code, as a member does."""
+    response = client.post("/vote/enter", data={"code": code})
+    assert response.status_code == 303, response.get_data(as_text=True)[:1000]
+    assert response.headers["Location"].endswith(f"/vote/{vote.id}")
     return client
 
 

@@ -14,13 +14,16 @@ from engage.panels.models import (
     PUBLISHED,
     STV,
     VOTING,
+    Ballot,
+    BallotSeal,
     Panel,
     PriorityVote,
+    SealedBallot,
 )
 from engage.panels.process import votes
 from engage.partnership.models import Area, Partnership
 from engage.timeutil import utcnow
-from tests.panel_factories import ids, make_panel, make_vote
+from tests.panel_factories import PASSPHRASE, ids, make_panel, make_vote
 
 
 def text(response) -> str:
@@ -211,9 +214,58 @@ def test_starting_voting_without_a_window_shows_why_not(db, facilitator_client, 
     vote.opens_at = vote.closes_at = None
     db.session.commit()
     response = facilitator_client.post(f"/panels/votes/{vote.id}/phase", data={"to": "voting"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/panels/votes/{vote.id}/start-voting")
+    response = facilitator_client.post(
+        f"/panels/votes/{vote.id}/start-voting",
+        data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE},
+    )
     assert response.status_code == 400
     assert "Set when voting opens and closes before starting the vote." in text(response)
     assert fresh(db, PriorityVote, vote.id).phase == DELIBERATION
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BallotSeal)) == 0
+
+
+@pytest.mark.parametrize(
+    ("passphrase", "confirm", "message"),
+    [
+        ("", "", "Choose a passphrase for the ballot box"),
+        ("short words", "short words", "at least 12 characters"),
+        ("aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa", "harder to guess"),
+        ("What should we fix first?", "What should we fix first?", "harder to guess"),
+        (PASSPHRASE, PASSPHRASE + "!", "The two passphrases are different"),
+    ],
+)
+def test_a_weak_or_mistyped_passphrase_starts_nothing(
+    db, facilitator_client, partnership, user, passphrase, confirm, message
+):
+    vote = vote_in(db, partnership, user, DELIBERATION)
+    response = facilitator_client.post(
+        f"/panels/votes/{vote.id}/start-voting", data={"passphrase": passphrase, "confirm": confirm}
+    )
+    assert response.status_code == 400
+    assert message in text(response)
+    # A passphrase is never written back into the page.
+    assert f'value="{passphrase}"' not in response.get_data(as_text=True) or not passphrase
+    assert fresh(db, PriorityVote, vote.id).phase == DELIBERATION
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BallotSeal)) == 0
+
+
+def test_starting_voting_locks_the_ballot_box(db, facilitator_client, partnership, user):
+    vote = vote_in(db, partnership, user, DELIBERATION)
+    page = text(facilitator_client.get(f"/panels/votes/{vote.id}/start-voting"))
+    assert "Engage keeps no copy of the passphrase" in page
+    response = facilitator_client.post(
+        f"/panels/votes/{vote.id}/start-voting",
+        data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE},
+        follow_redirects=True,
+    )
+    assert "Keep the passphrase safe" in text(response)
+    assert fresh(db, PriorityVote, vote.id).phase == VOTING
+    seal = db.session.get(BallotSeal, vote.id)
+    assert len(seal.public_key) == 32
+    # Stored locked: neither the passphrase nor anything in the clear.
+    assert PASSPHRASE.encode() not in seal.locked_key + seal.salt
 
 
 def test_skipping_a_phase_is_refused(db, facilitator_client, partnership, user):
@@ -256,8 +308,20 @@ def test_a_closed_vote_is_counted_then_published(db, facilitator_client, partner
         ballots.cast_ballot(vote, member, ids(vote, *titles))
     db.session.commit()
     facilitator_client.post(f"/panels/votes/{vote.id}/close", data={"early": "yes"})
-    page = text(facilitator_client.post(f"/panels/votes/{vote.id}/count", follow_redirects=True))
+    count = f"/panels/votes/{vote.id}/count"
+    assert "still sealed" in text(facilitator_client.get(count))
+    wrong = facilitator_client.post(count, data={"passphrase": "tawny otter lantern quarrz"})
+    assert wrong.status_code == 400
+    assert "That passphrase does not open this vote" in text(wrong)
+    assert fresh(db, PriorityVote, vote.id).result is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SealedBallot)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    page = text(
+        facilitator_client.post(count, data={"passphrase": PASSPHRASE}, follow_redirects=True)
+    )
     assert "The votes have been counted" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SealedBallot)) == 0
+    assert db.session.get(BallotSeal, vote.id).scrubbed_at is not None
     assert f"/panels/votes/{vote.id}/results" in page
     assert fresh(db, PriorityVote, vote.id).result["elected"] == ["Parks"]
     page = text(facilitator_client.post(f"/panels/votes/{vote.id}/publish", follow_redirects=True))

@@ -19,7 +19,7 @@ from engage.panels.models import (
 from engage.panels.process import phases, votes
 from engage.timeutil import utcnow
 from tests import factories
-from tests.panel_factories import facilitator, make_panel, make_vote
+from tests.panel_factories import PASSPHRASE, facilitator, make_panel, make_vote
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_a_vote_moves_through_every_phase_in_order(db, partnership, user):
     assert vote.phase == PROPOSALS
     phases.start_deliberation(vote, user)
     assert vote.phase == DELIBERATION
-    phases.start_voting(vote, user)
+    phases.start_voting(vote, user, PASSPHRASE)
     assert vote.phase == VOTING
     phases.close_voting(vote, user, early=True)
     assert vote.phase == CLOSED
@@ -88,7 +88,7 @@ def test_a_vote_moves_through_every_phase_in_order(db, partnership, user):
 def test_phases_cannot_be_skipped(db, partnership, user):
     vote = make_vote(partnership, user)
     with pytest.raises(PhaseError, match="Voting can start only while the vote is in deliberation"):
-        phases.start_voting(vote, user)
+        phases.start_voting(vote, user, PASSPHRASE)
     with pytest.raises(PhaseError, match="it is now in draft"):
         phases.start_deliberation(vote, user)
 
@@ -109,11 +109,11 @@ def test_voting_needs_a_window_that_has_not_passed(db, partnership, user):
     vote = make_vote(partnership, user, DELIBERATION)
     vote.opens_at = vote.closes_at = None
     with pytest.raises(PhaseError, match="Set when voting opens and closes"):
-        phases.start_voting(vote, user)
+        phases.start_voting(vote, user, PASSPHRASE)
     now = utcnow()
     votes.set_window(vote, now - timedelta(days=2), now - timedelta(days=1), user)
     with pytest.raises(PhaseError, match="which has passed. Set a later closing time"):
-        phases.start_voting(vote, user)
+        phases.start_voting(vote, user, PASSPHRASE)
 
 
 def test_voting_must_close_after_it_opens(db, partnership, user):

@@ -6,8 +6,9 @@ import pytest
 
 from engage.counting import count, parse_ballots, parse_blt, parse_csv
 from engage.counting.cli import count_command
+from engage.panels.ballot_box import opening
 from engage.panels.models import STV
-from tests.panel_factories import facilitator
+from tests.panel_factories import PASSPHRASE, facilitator
 from tests.test_panels_results_pages import FOUR, STV_BALLOTS, published, voted, with_code
 
 # Every option gets a first preference somewhere, and a title a spreadsheet would run.
@@ -129,6 +130,10 @@ def test_facilitators_download_the_ballots_before_publishing(
     vote, receipts, _ = voted(partnership, user, [("Parks",), ("Potholes", "Parks")], titles=FOUR)
     db.session.commit()
     base = f"/panels/votes/{vote.id}/results"
+    # Sealed until the count opens them.
+    assert facilitator_client.get(f"{base}/ballots.csv").status_code == 404
+    opening.open_box(vote, PASSPHRASE)
+    db.session.commit()
     text = download(facilitator_client, f"{base}/ballots.csv", "text/csv")
     assert all(receipt in text for receipt in receipts)
     assert facilitator_client.get(f"{base}/count.json").status_code == 404  # not counted yet

@@ -3,11 +3,10 @@
 import pytest
 
 from engage.panels.ballot_box import ballots, codes, paper
-from engage.panels.members.session import SESSION_KEY
 from engage.panels.models import IRV, STV, VOTING
 from engage.panels.outcome import tally
 from engage.panels.process import phases
-from tests.panel_factories import facilitator, ids, make_vote
+from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote
 
 FOUR = ("Parks", "Potholes", "Street lighting", "Less litter")
 STV_BALLOTS = (
@@ -38,15 +37,17 @@ def voted(partnership, user, rankings, titles=FOUR, method=IRV, seats=1, on_pape
 
 def published(db, partnership, user, rankings, **kwargs):
     vote, receipts, code = voted(partnership, user, rankings, **kwargs)
-    tally.run_count(vote, user)
+    tally.run_count(vote, user, PASSPHRASE)
     phases.publish_results(vote, user)
     db.session.commit()
     return vote, receipts, code
 
 
 def with_code(client, vote, code):
-    with client.session_transaction() as session:
-        session[SESSION_KEY] = {str(vote.id): code}
+    """The client signed in with the card's code, as a member does."""
+    response = client.post("/vote/enter", data={"code": code})
+    assert response.status_code == 303, response.get_data(as_text=True)[:1000]
+    assert response.headers["Location"].endswith(f"/vote/{vote.id}")
     return client
 
 
@@ -58,7 +59,7 @@ def page(client, url, status=200):
 
 def test_the_public_page_is_a_404_until_the_results_are_published(db, client, partnership, user):
     vote, _, _ = voted(partnership, user, STV_BALLOTS, method=STV, seats=2)
-    tally.run_count(vote, user)
+    tally.run_count(vote, user, PASSPHRASE)
     db.session.commit()
     assert vote.public_token is None
     assert client.get("/priorities/not-a-token").status_code == 404
@@ -101,7 +102,7 @@ def test_ballot_numbers_count_paper_and_online_apart(db, client, partnership, us
 
 def test_members_need_their_code_and_wait_for_publishing(db, app, partnership, user):
     vote, _, code = voted(partnership, user, STV_BALLOTS, method=STV, seats=2)
-    tally.run_count(vote, user)
+    tally.run_count(vote, user, PASSPHRASE)
     db.session.commit()
     stranger = app.test_client()
     response = stranger.get(f"/vote/{vote.id}/results")
@@ -126,7 +127,7 @@ def test_facilitators_preview_the_count_before_publishing(
     html = page(facilitator_client, url)
     assert "The votes have not been counted yet" in html
     assert f'href="/panels/votes/{vote.id}"' in html and "Count the votes" in html
-    tally.run_count(vote, user)
+    tally.run_count(vote, user, PASSPHRASE)
     db.session.commit()
     html = page(facilitator_client, url)
     assert "Not published yet" in html and "Elected priorities" in html

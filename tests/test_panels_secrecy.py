@@ -6,11 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from engage.extensions import db as _db
-from engage.panels.ballot_box import ballots, codes
+from engage.panels.ballot_box import ballots, codes, opening
 from engage.panels.errors import CodeError
 from engage.panels.models import VOTING, Ballot, PriorityVote, VoterCode
 from engage.panels.process import phases
-from tests.panel_factories import facilitator, ids, make_vote, member
+from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote, member, unsealed
 
 TIME_TYPES = (sa.DateTime, sa.Date, sa.Time, sa.Interval)
 SUBMISSIONS = 50
@@ -88,6 +88,8 @@ def test_ballot_ids_and_receipts_are_random(db, partnership, user):
     vote = make_vote(partnership, user, VOTING)
     for _ in range(20):
         ballots.cast_ballot(vote, member(vote, user), ids(vote, "Parks"))
+    phases.close_voting(vote, user, early=True)
+    opening.open_box(vote, PASSPHRASE)
     db.session.commit()
     rows = db.session.execute(sa.select(Ballot.id, Ballot.receipt)).all()
     assert all(len(ballot_id) == 32 for ballot_id, _ in rows)
@@ -95,9 +97,10 @@ def test_ballot_ids_and_receipts_are_random(db, partnership, user):
     assert len({receipt for _, receipt in rows}) == 20
 
 
-def test_closing_separates_codes_from_ballots_in_postgresql_row_versions(db, partnership, user):
-    """Each code was marked used in its ballot's transaction, so the rows shared a
-    transaction id (xmin); closing rewrites the codes together, breaking the pairs."""
+def test_counting_separates_codes_from_ballots_in_postgresql_row_versions(db, partnership, user):
+    """Each code was marked used in its sealed ballot's transaction, so the rows share a
+    transaction id (xmin): that pairs a code with ciphertext only. Counting writes the
+    opened ballots in one transaction of their own, sharing no xmin with any code."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("xmin is PostgreSQL's record of the transaction that wrote a row")
     vote = make_vote(partnership, user, VOTING)
@@ -109,10 +112,15 @@ def test_closing_separates_codes_from_ballots_in_postgresql_row_versions(db, par
         query = f"SELECT xmin::text FROM {table}"  # noqa: S608  (our own table names)
         return set(db.session.scalars(sa.text(query)))
 
-    assert xmins("ballot") <= xmins("voter_code")  # the pairing closing must break
+    assert xmins("sealed_ballot") <= xmins("voter_code")  # a code with a sealed box
+    assert not xmins("ballot")
     phases.close_voting(vote, user, early=True)
     db.session.commit()
     assert len(xmins("voter_code")) == 1
+    opening.open_box(vote, PASSPHRASE)
+    db.session.commit()
+    assert not xmins("sealed_ballot")
+    assert len(xmins("ballot")) == 1
     assert not xmins("ballot") & xmins("voter_code")
 
 
@@ -156,5 +164,5 @@ def test_fifty_simultaneous_submissions_with_one_code_store_one_ballot(app, db, 
     assert len(refusals) == SUBMISSIONS - 1
     assert {str(r) for r in refusals} == {"This code has already been used to vote."}
     db.session.expire_all()
-    assert db.session.scalars(sa.select(Ballot.receipt)).all() == receipts
+    assert [b.receipt for b in unsealed(vote)] == receipts
     assert db.session.scalar(sa.select(VoterCode.used)) is True

@@ -24,6 +24,7 @@ from engage.questionnaire import services as questionnaire_services
 from engage.questionnaire import types
 from engage.timeutil import utcnow
 from tests import factories, panel_factories
+from tests.panel_factories import PASSPHRASE
 
 PUBLIC = "public"  # anyone, signed in or not
 STAFF = "staff"  # any signed-in role
@@ -113,6 +114,7 @@ ACCESS = {
     "panels.change_phase": FACILITATOR_ADMIN,
     "panels.close": FACILITATOR_ADMIN,
     "panels.count": FACILITATOR_ADMIN,
+    "panels.start_voting": FACILITATOR_ADMIN,
     "panels.publish": FACILITATOR_ADMIN,
     "panels.options": FACILITATOR_ADMIN,
     "panels.add_option": FACILITATOR_ADMIN,
@@ -244,12 +246,12 @@ def _published_vote(partnership):
     facilitator = panel_factories.facilitator(partnership)
     vote = panel_factories.make_vote(partnership, facilitator, DELIBERATION)
     comment = deliberation.add_comment(vote.options[0], FOR, "Yes please", user=facilitator)
-    phases.start_voting(vote, facilitator)
+    phases.start_voting(vote, facilitator, PASSPHRASE)
     voter, spare = codes.generate_codes(vote, 2, facilitator)
     member = codes.member_for_code(vote, voter.code)
     ballots.cast_ballot(vote, member, [vote.options[0].id])
     phases.close_voting(vote, facilitator, early=True)
-    tally.run_count(vote, facilitator)
+    tally.run_count(vote, facilitator, PASSPHRASE)
     phases.publish_results(vote, facilitator)
     return vote, comment, spare.code
 

@@ -26,6 +26,7 @@ from engage.survey.services import new_key
 from engage.timeutil import utcnow
 from tests import panel_factories
 from tests import test_permissions as matrix
+from tests.panel_factories import PASSPHRASE
 from tests.security_helpers import csrf_config, csrf_token, post_form, staff_client
 
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -125,7 +126,7 @@ def _panel(app, db, partnership, facilitator):
     db.session.refresh(vote)
     assert MARKUP in [c.text for o in vote.options for c in o.comments]
 
-    phases.start_voting(vote, facilitator.user)
+    phases.start_voting(vote, facilitator.user, PASSPHRASE)
     db.session.commit()
     ballot = assert_inert(member.get(f"{home}/ballot"), "ballot page", shown=True)
     assert "&lt;img src=x" in ballot
@@ -133,7 +134,7 @@ def _panel(app, db, partnership, facilitator):
     for card in issued[1:]:
         ballots.cast_ballot(vote, codes.member_for_code(vote, card.code), ranked)
     phases.close_voting(vote, facilitator.user, early=True)
-    tally.run_count(vote, facilitator.user)
+    tally.run_count(vote, facilitator.user, PASSPHRASE)
     phases.publish_results(vote, facilitator.user)
     db.session.commit()
     return vote, member

@@ -138,15 +138,16 @@ def test_guessing_voter_codes_is_throttled_per_address(app, db, partnership):
     (card,) = codes.generate_codes(vote, 1, user)
     db.session.commit()
     guesser = app.test_client()
-    for guess in ("AAAA-BBBB-CCCC", "AAAA-BBBB-CCCD"):
-        assert post_form(guesser, "/vote/enter", {"code": guess}, "/vote/enter").status_code == 400
-    assert guesser.get("/vote/enter?code=AAAA-BBBB-CCCE").status_code == 400  # a card's QR link
-    blocked = guesser.get("/vote/enter?code=AAAA-BBBB-CCCF")
+    token = csrf_token(guesser, "/vote/enter")
+    for guess in ("AAAA-BBBB-CCCC", "AAAA-BBBB-CCCD", "AAAA-BBBB-CCCE"):
+        refused = guesser.post("/vote/enter", data={"code": guess, "csrf_token": token})
+        assert refused.status_code == 400
+    blocked = guesser.post("/vote/enter", data={"code": "AAAA-BBBB-CCCF", "csrf_token": token})
     assert_throttled(blocked, "Too many codes were tried from this connection")
     # Members at another address are let in.
     member = app.test_client()
     member.environ_base["REMOTE_ADDR"] = "198.51.100.10"
-    assert member.get(f"/vote/enter?code={card.code}").status_code == 303
+    assert post_form(member, "/vote/enter", {"code": card.code}, "/vote/enter").status_code == 303
 
 
 def test_fifty_tablets_behind_one_address_all_upload(client, db, questionnaire, event):

@@ -38,13 +38,18 @@ def setup_vote(database_url: str, count: int) -> tuple[int, list[int], list[str]
             proposals.add_option(vote, title, "", user)
         now = utcnow()
         votes.set_window(vote, now - timedelta(hours=1), now + timedelta(days=1), user)
-        for step in (phases.open_proposals, phases.start_deliberation, phases.start_voting):
+        for step in (phases.open_proposals, phases.start_deliberation):
             step(vote, user)
+        phases.start_voting(vote, user, PASSPHRASE)
         issued = codes.generate_codes(vote, count, user)
         db.session.commit()
         result = vote.id, [o.id for o in vote.active_options], [c.code for c in issued]
         db.engine.dispose()
     return result
+
+
+# The ballot box's passphrase of the bench's vote.
+PASSPHRASE = "bench ballot box tawny lantern"  # noqa: S105 (a throwaway vote)
 
 
 class Panel:

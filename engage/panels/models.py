@@ -1,18 +1,22 @@
 """Citizens' panels, their priority votes, options, comments, voter codes and ballots.
 
-Ballot secrecy is built into the schema, not left to the code that uses it:
+Ballot secrecy is built into the schema, not left to the code that uses it. It works
+like a double envelope:
 
-- ``Ballot`` has a random text id, no timestamp and no reference to the
-  ``VoterCode`` that cast it; its rankings refer only to the ballot and options.
-- ``VoterCode`` records only whether it has been used, never when or for what.
-- Nothing reveals the order ballots arrived in: ids are random, and on SQLite the
-  ballot tables are ``WITHOUT ROWID`` so no hidden row number counts them in.
-  Read ballots ordered by receipt (or id), never "as stored".
-
-What the schema cannot hide is the database's own bookkeeping, readable only with
-direct database access: on PostgreSQL a row's physical place (ctid) follows
-insertion, and a code and its ballot are written by one transaction, so share
-its id (xmin) until ``phases.close_voting`` rewrites every code of the vote.
+- While voting is open a ballot is stored only as a ``SealedBallot``: a libsodium
+  sealed box for the vote's public key (``BallotSeal``), whose private key is kept
+  locked under the facilitator's passphrase. Casting marks the ``VoterCode`` used in
+  the same transaction, so the database's bookkeeping (the SQLite WAL, PostgreSQL's
+  xmin) can pair a code with a box, but never with what the box says.
+- Counting opens the boxes (``ballot_box.opening``): it shuffles them, writes each as a
+  ``Ballot`` with a fresh random key, in the order of those keys, deletes the sealed
+  boxes and then rewrites the storage (``ballot_box.scrub``), so nothing of the order,
+  time or transaction a ballot was cast in is left beside the opened set.
+- ``Ballot`` has a random text id, no timestamp and no reference to the ``VoterCode``
+  that cast it; its rankings refer only to the ballot and options. ``VoterCode``
+  records only whether it has been used, never when or for what. On SQLite the ballot
+  tables are ``WITHOUT ROWID``, so no hidden row number counts them in.
+- A member's browser holds a random handle (``MemberHandle``), not the code.
 """
 
 import secrets
@@ -270,3 +274,47 @@ class BallotRanking(Model):
     option_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("vote_option.id"), index=True)
 
     option: so.Mapped[VoteOption] = so.relationship()
+
+
+class BallotSeal(Model):
+    """A vote's key pair: made when voting opens, the private key locked by a passphrase.
+
+    Without the passphrase the sealed ballots cannot be opened, by anyone: Engage keeps
+    no other copy of the key.
+    """
+
+    vote_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("priority_vote.id"), primary_key=True, autoincrement=False
+    )
+    public_key: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary(32))
+    locked_key: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary(128))
+    salt: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary(16))
+    opslimit: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    memlimit: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    # Every plaintext of the vote is padded to this many bytes before sealing.
+    plaintext_size: so.Mapped[int]
+    opened_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # When the storage was last rewritten after opening; None while that is still to do.
+    scrubbed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+
+class SealedBallot(Model):
+    """A cast ballot in its envelope: only the sealed box, with a random key."""
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(32), primary_key=True, default=random_id)
+    vote_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("priority_vote.id"), index=True)
+    box: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+
+
+class MemberHandle(Model):
+    """What a member's browser holds instead of their code: a random handle, stored here
+    only as its hash, standing for one voter code until the member signs out."""
+
+    handle_hash: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    voter_code_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("voter_code.id", ondelete="CASCADE"), index=True
+    )
+
+    voter_code: so.Mapped[VoterCode] = so.relationship()

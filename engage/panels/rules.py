@@ -15,6 +15,7 @@ from engage.panels.models import (
     VOTING,
     PriorityVote,
 )
+from engage.timeutil import utcnow
 
 # The roles that run panels; the web layer's role_required uses the same tuple.
 MANAGERS = (ADMIN, FACILITATOR)
@@ -73,3 +74,20 @@ def note(
     if vote is not None:
         detail = f"Vote {vote.id} ‘{vote.title}’" + (f": {detail}" if detail else "")
     audit.record(audit.ADMIN, f"panels.{action}", user, detail=detail)
+
+
+def title_key(title: str) -> str:
+    """How titles are compared: trimmed, single-spaced, ignoring case."""
+    return " ".join(title.split()).casefold()
+
+
+def check_window(vote: PriorityVote, now: datetime | None = None) -> None:
+    """Refuse a ballot outside the voting phase or its open window."""
+    now = now or utcnow()
+    if vote.phase in (DRAFT, PROPOSALS, DELIBERATION):
+        raise PhaseError("Voting has not started yet. Your vote has not been recorded.")
+    if vote.phase != VOTING or (vote.closes_at and now >= aware(vote.closes_at)):
+        closed = f" at {when(vote.closes_at)}" if vote.closes_at else ""
+        raise PhaseError(f"Voting closed{closed}. Your vote has not been recorded.")
+    if vote.opens_at and now < aware(vote.opens_at):
+        raise PhaseError(f"Voting opens at {when(vote.opens_at)}. Your vote has not been recorded.")

@@ -16,7 +16,7 @@ from engage.partnership.services import current_partnership
 from tests.browser.kiosk import complete_survey
 from tests.browser.test_ballot import drag
 from tests.browser.test_kiosk_offline import WAITING, wait_for_service_worker
-from tests.panel_factories import make_vote
+from tests.panel_factories import PASSPHRASE, make_vote
 
 # Installed before any page script runs; DevTools injects it, so the policy allows it.
 LISTEN = """
@@ -67,7 +67,7 @@ def vote_ids(live_server):
             ranking = [o.id for o in done.options][: 1 + len(voter.code) % 3]
             ballots.cast_ballot(done, codes.member_for_code(done, voter.code), ranking)
         phases.close_voting(done, user, early=True)
-        tally.run_count(done, user)
+        tally.run_count(done, user, PASSPHRASE)
         token = phases.publish_results(done, user)
         db.session.commit()
         return open_vote.id, card.code, token

@@ -6,11 +6,14 @@ the UPDATE changed no row, someone already voted with the code and nothing is
 stored; if storing the ballot fails, the caller's rollback un-uses the code.
 Two submissions racing with one code therefore store exactly one ballot.
 
-The stored ballot carries a random id and a random receipt, and nothing that
-points back at the code: not its id, not a time. Nothing about casting is
-written to the audit trail or logged. (Should a new receipt ever repeat one of
-the vote's, the flush fails, the rollback leaves the code unused, and the member
-simply casts again.)
+What is stored is the ballot sealed for the vote's public key (``sealing.seal``):
+its receipt and ranking inside the box, padded to the vote's fixed size, and outside
+only a random key. The database's bookkeeping may pair the code with the box; what
+the box says comes out only when the facilitator opens the ballot box with the
+passphrase (``opening``). A vote whose voting started before ballots were sealed has
+no key, and stores its ballots as paper ones are stored, to be reshuffled at opening.
+
+Nothing about casting is written to the audit trail or logged.
 """
 
 import secrets
@@ -21,9 +24,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from engage.extensions import db
+from engage.panels.ballot_box import keys, sealing
 from engage.panels.errors import BallotError, CodeError
-from engage.panels.models import Ballot, BallotRanking, PriorityVote, VoteOption, VoterCode
-from engage.panels.process.phases import check_window
+from engage.panels.models import (
+    Ballot,
+    BallotRanking,
+    PriorityVote,
+    SealedBallot,
+    VoteOption,
+    VoterCode,
+)
+from engage.panels.rules import check_window
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 10
@@ -165,5 +176,11 @@ def cast_ballot(
         raise CodeError("That code is not recognised for this vote. Check it against your card.")
     checked = check_ranking(vote, ranking)
     consume_code(member)
-    ballot = store_ballot(vote, checked)
-    return ballot.receipt
+    seal = keys.seal_of(vote)
+    if seal is None:
+        return store_ballot(vote, checked).receipt
+    receipt = new_receipt()
+    box = sealing.seal(seal.public_key, receipt, checked, seal.plaintext_size)
+    db.session.add(SealedBallot(vote_id=vote.id, box=box))
+    db.session.flush()
+    return receipt

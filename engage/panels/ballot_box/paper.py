@@ -21,8 +21,7 @@ from engage.accounts.models import User
 from engage.panels.ballot_box.ballots import check_ranking, store_ballot
 from engage.panels.errors import LineProblem, PaperImportError
 from engage.panels.models import CLOSED, VOTING, PriorityVote
-from engage.panels.process.proposals import title_key
-from engage.panels.rules import note, require_manager, require_phase
+from engage.panels.rules import note, require_manager, require_phase, title_key
 
 # ASCII digits, a few of them: int() cannot read "rank_" and 5,000 digits, nor "rank_²".
 RANK_COLUMN = re.compile(r"rank_([0-9]{1,4})")

@@ -2,7 +2,8 @@
 
 Ballots are always read ordered by receipt, which is random, so no list ever
 shows them in the order they were cast. They are not shown at all while voting
-is open: a running tally could sway the members still to vote.
+is open (a running tally could sway the members still to vote), nor while any is
+still sealed.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +13,14 @@ import sqlalchemy.orm as so
 
 from engage.extensions import db
 from engage.panels.errors import PhaseError
-from engage.panels.models import CLOSED, PUBLISHED, Ballot, BallotRanking, PriorityVote
+from engage.panels.models import (
+    CLOSED,
+    PUBLISHED,
+    Ballot,
+    BallotRanking,
+    PriorityVote,
+    SealedBallot,
+)
 from engage.panels.rules import require_phase
 
 
@@ -50,6 +58,22 @@ def receipt_form(text: str) -> str:
 
 def _require_closed(vote: PriorityVote) -> None:
     require_phase(vote, (CLOSED, PUBLISHED), "Ballots can be read")
+    if sealed_count(vote):
+        raise PhaseError(
+            "The ballots are still sealed. Count the votes with the passphrase to open them."
+        )
+
+
+def sealed_count(vote: PriorityVote) -> int:
+    """How many ballots of the vote are still sealed."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SealedBallot)
+            .where(SealedBallot.vote_id == vote.id)
+        )
+        or 0
+    )
 
 
 def anonymised_ballots(vote: PriorityVote) -> list[AnonymisedBallot]:
@@ -81,8 +105,9 @@ def find_receipt(vote: PriorityVote, receipt: str) -> AnonymisedBallot | None:
 
 
 def ballot_count(vote: PriorityVote) -> int:
-    """How many ballots are stored (turnout is safe to show while voting)."""
-    return db.session.scalar(sa.select(sa.func.count()).where(Ballot.vote_id == vote.id)) or 0
+    """How many ballots are stored, sealed or opened (turnout is safe to show while voting)."""
+    opened = db.session.scalar(sa.select(sa.func.count()).where(Ballot.vote_id == vote.id)) or 0
+    return opened + sealed_count(vote)
 
 
 def count_input(vote: PriorityVote) -> CountInput:

@@ -18,8 +18,7 @@ from engage.panels.errors import PanelError
 from engage.panels.models import STANCES, Panel, PriorityVote, VoteOption, VoterCode
 from engage.panels.process.deliberation import shown_comments
 from engage.panels.process.evidence import evidence_text
-from engage.panels.process.phases import check_window
-from engage.panels.rules import aware
+from engage.panels.rules import aware, check_window
 from engage.partnership.models import Partnership
 
 

@@ -1,28 +1,29 @@
 """Members' pages: enter a voter code, propose, discuss and rank the options.
 
 The code from the card is the member's only credential. It is typed (or brought
-by the card's QR code) once, kept in the session by ``session``, and never
+by the card's QR code) once; the session keeps only a random handle for it, and it is never
 left in an address. Pages are in the member's language (?lang=, kept in links
 and form actions) and are not cached, as members often use shared devices.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE, requested_language, use_language
-from engage.panels.ballot_box import ballots, codes
+from engage.panels.ballot_box import ballots
 from engage.panels.errors import BallotError, CodeError, PanelError
 from engage.panels.members import ballot_form
 from engage.panels.members.forms import CodeForm, CommentForm, ProposeForm, comment_form
 from engage.panels.members.pages import closing_time, find_member, option_views, voting_refusal
-from engage.panels.members.session import current_member, forget_code, remember_code
+from engage.panels.members.session import current_member, forget_member, remember_member
 from engage.panels.models import VOTING, PriorityVote, VoteOption, VoterCode
 from engage.panels.process import proposals, votes
 from engage.panels.process.deliberation import add_comment
-from engage.panels.process.phases import check_window
+from engage.panels.rules import check_window
 from engage.partnership.services import current_partnership
 
 bp = Blueprint("vote", __name__, url_prefix="/vote")
@@ -70,17 +71,19 @@ def _option(vote: PriorityVote, vote_option_id: int) -> VoteOption:
 
 @bp.route("/enter", methods=["GET", "POST"])
 def enter():
-    """Type the code from the card, or arrive with it from the card's QR code."""
+    """Type the code from the card, or arrive with it from the card's QR code.
+
+    The QR code carries the code after ``#``, which browsers never send: enter.js puts
+    it in the form. An address with ``?code=`` (an older card) is sent back here with
+    the code moved after ``#``, so it is in no later request's address or referrer."""
     form = CodeForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _enter_page(form)
-        code = form.code.data
-    else:
-        code = request.args.get("code", "").strip()
-        form.code.data = code
-        if not code:
-            return _enter_page(form)
+    if request.method == "GET":
+        if "code" in request.args:
+            return _code_to_fragment(request.args.get("code", ""))
+        return _enter_page(form)
+    if not form.validate_on_submit():
+        return _enter_page(form)
+    code = form.code.data
     partnership = current_partnership()
     member = find_member(partnership, code) if partnership else None
     if member is None or member.voided:
@@ -90,9 +93,16 @@ def enter():
             else _("That code has been cancelled. Ask the facilitator for a new card.")
         ]
         return _enter_page(form)
-    remember_code(member.vote, codes.normalise(code))
+    remember_member(member)
     # Redirect, so the code does not stay in the address bar or the history.
     return redirect(url_for(".home", vote_id=member.vote_id, **_lang()), code=303)
+
+
+def _code_to_fragment(code: str):
+    fragment = "#" + urlencode({"code": code.strip()[:64]}) if code.strip() else ""
+    response = redirect(url_for(".enter", **_lang()) + fragment, code=303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _enter_page(form: CodeForm):
@@ -213,7 +223,7 @@ def comment(vote_id: int, vote_option_id: int):
 def sign_out(vote_id: int):
     """Forget the code on this browser (a shared computer, say); the card still works."""
     vote, _member = _signed_in(vote_id)
-    forget_code(vote)
+    forget_member(vote)
     flash(_("You have left this vote on this device. Enter your code again to come back."))
     return redirect(url_for(".enter", **_lang()), code=303)
 

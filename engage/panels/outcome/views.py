@@ -268,8 +268,8 @@ def manage_results(vote_id: int):
 @role_required(*MANAGERS)
 def manage_ballots(vote_id: int, fmt: str):
     vote = _vote(vote_id)
-    if vote.phase not in (CLOSED, PUBLISHED):
-        abort(404)
+    if vote.phase not in (CLOSED, PUBLISHED) or reading.sealed_count(vote):
+        abort(404)  # nothing to read until the count opens the ballot box
     return _ballots_file(vote, fmt)
 
 

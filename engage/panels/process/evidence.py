@@ -13,8 +13,8 @@ from typing import Any
 from engage.accounts.models import User
 from engage.panels.errors import PanelError
 from engage.panels.models import DRAFT, FROM_EVIDENCE, PROPOSALS, PriorityVote, VoteOption
-from engage.panels.process.proposals import add_option, title_key
-from engage.panels.rules import note, require_manager, require_phase
+from engage.panels.process.proposals import add_option
+from engage.panels.rules import note, require_manager, require_phase, title_key
 from engage.partnership.models import Partnership
 from engage.questionnaire import services as questionnaire_services
 from engage.questionnaire import types

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from engage.accounts.models import User
 from engage.extensions import db
+from engage.panels.ballot_box import keys
 from engage.panels.errors import PhaseError
 from engage.panels.models import (
     CLOSED,
@@ -66,8 +67,14 @@ def _require_enough_options(vote: PriorityVote) -> None:
         )
 
 
-def start_voting(vote: PriorityVote, user: User | None, now: datetime | None = None) -> None:
-    """Deliberation → voting. Ballots are taken only between opens_at and closes_at."""
+def start_voting(
+    vote: PriorityVote, user: User | None, passphrase: str, now: datetime | None = None
+) -> None:
+    """Deliberation → voting. Ballots are taken only between opens_at and closes_at.
+
+    The vote's ballot key is made now and locked under ``passphrase``, which the
+    facilitator types again to count: without it the ballots cannot be opened.
+    """
     require_manager(user)
     require_phase(vote, [DELIBERATION], "Voting can start")
     _require_enough_options(vote)
@@ -78,21 +85,10 @@ def start_voting(vote: PriorityVote, user: User | None, now: datetime | None = N
             f"Voting was set to close at {when(vote.closes_at)}, which has passed. "
             "Set a later closing time."
         )
+    keys.lock_box(vote, passphrase)
     vote.phase = VOTING
     db.session.flush()
     note("vote.start_voting", user, vote)
-
-
-def check_window(vote: PriorityVote, now: datetime | None = None) -> None:
-    """Refuse a ballot outside the voting phase or its open window."""
-    now = now or utcnow()
-    if vote.phase in (DRAFT, PROPOSALS, DELIBERATION):
-        raise PhaseError("Voting has not started yet. Your vote has not been recorded.")
-    if vote.phase != VOTING or (vote.closes_at and now >= aware(vote.closes_at)):
-        closed = f" at {when(vote.closes_at)}" if vote.closes_at else ""
-        raise PhaseError(f"Voting closed{closed}. Your vote has not been recorded.")
-    if vote.opens_at and now < aware(vote.opens_at):
-        raise PhaseError(f"Voting opens at {when(vote.opens_at)}. Your vote has not been recorded.")
 
 
 def close_voting(

@@ -20,14 +20,9 @@ from engage.panels.models import (
     VoteOption,
     VoterCode,
 )
-from engage.panels.rules import clean, note, require_manager, require_phase
+from engage.panels.rules import clean, note, require_manager, require_phase, title_key
 
 EDITABLE = (DRAFT, PROPOSALS)
-
-
-def title_key(title: str) -> str:
-    """How titles are compared: trimmed, single-spaced, ignoring case."""
-    return " ".join(title.split()).casefold()
 
 
 def _check_title(vote: PriorityVote, title: str, option: VoteOption | None = None) -> str:

@@ -29,13 +29,14 @@ class Card:
 
 
 def entry_url(code: str | None = None) -> str:
-    """The members' sign-in page in full, with the code filled in when given."""
-    values = {"code": code} if code else {}
+    """The members' sign-in page in full, with the code after ``#`` when given: browsers
+    do not send what follows ``#``, so the code reaches no server log; enter.js puts it
+    in the form."""
+    fragment = f"#{urlencode({'code': code})}" if code else ""
     try:
-        return url_for("vote.enter", _external=True, **values)
+        return url_for("vote.enter", _external=True) + fragment
     except BuildError:  # the members' pages are not registered in this build
-        query = f"?{urlencode(values)}" if values else ""
-        return f"{request.url_root}vote/enter{query}"
+        return f"{request.url_root}vote/enter{fragment}"
 
 
 def make_cards(issued: Sequence[IssuedCode]) -> list[Card]:

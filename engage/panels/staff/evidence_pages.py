@@ -14,7 +14,7 @@ from engage.extensions import db
 from engage.panels.errors import PanelError
 from engage.panels.models import PriorityVote
 from engage.panels.process import evidence
-from engage.panels.process.proposals import title_key
+from engage.panels.rules import title_key
 from engage.panels.staff.base import STAFF, bp, page, partnership_or_404, vote_or_404
 from engage.panels.staff.option_forms import EvidenceForm
 from engage.partnership.models import Partnership

@@ -24,10 +24,15 @@ from engage.panels.models import (
     Panel,
     PriorityVote,
 )
-from engage.panels.outcome import tally
 from engage.panels.process import phases, votes
-from engage.panels.rules import aware
-from engage.panels.staff import code_pages, evidence_pages, option_pages, paper_pages
+from engage.panels.rules import aware, require_phase
+from engage.panels.staff import (
+    ballot_box_pages,
+    code_pages,
+    evidence_pages,
+    option_pages,
+    paper_pages,
+)
 from engage.panels.staff.base import (
     STAFF,
     bp,
@@ -44,7 +49,7 @@ from engage.timeutil import utcnow
 
 __all__ = ["bp"]
 # Each of these adds its pages to ``bp`` when it is imported.
-PAGE_MODULES = (code_pages, evidence_pages, option_pages, paper_pages)
+PAGE_MODULES = (ballot_box_pages, code_pages, evidence_pages, option_pages, paper_pages)
 
 # What happens in each phase, as the vote page explains it.
 PHASE_HINTS = {
@@ -62,7 +67,6 @@ PHASE_HINTS = {
 MOVES = {
     PROPOSALS: (phases.open_proposals, "Proposals are open: members can now propose options."),
     DELIBERATION: (phases.start_deliberation, "Deliberation has started: the options are fixed."),
-    VOTING: (phases.start_voting, "Voting has started."),
 }
 
 
@@ -229,6 +233,12 @@ def change_phase(vote_id: int):
             lambda: phases.step_back(vote, current_user),
             f"The vote is back in its ‘{before}’ phase.",
         )
+    if to == VOTING:  # voting starts once the ballot box has a passphrase
+        try:
+            require_phase(vote, [DELIBERATION], "Voting can start")
+        except PanelError as error:
+            return _vote_page(vote, [str(error)])
+        return redirect(url_for(".start_voting", vote_id=vote.id), code=303)
     if to not in MOVES:
         return _vote_page(vote, ["Choose what to do next with the vote."])
     service, done = MOVES[to]
@@ -257,17 +267,6 @@ def close(vote_id: int):
             return redirect(url_for(".vote", vote_id=vote.id))
     return page(
         "panels/manage/close.html", problems=problems, vote=vote, early=early, phase=vote.phase
-    )
-
-
-@bp.route("/votes/<int:vote_id>/count", methods=["POST"])
-@role_required(*STAFF)
-def count(vote_id: int):
-    vote = vote_or_404(vote_id)
-    return _act(
-        vote,
-        lambda: tally.run_count(vote, current_user),
-        "The votes have been counted. Check the results before publishing them.",
     )
 
 

@@ -1,0 +1,61 @@
+"""Rewriting the database's storage once a ballot box is opened, so that nothing below
+the tables (free pages, journal frames, dead row versions) keeps the order of casting.
+
+- **SQLite.** ``secure_delete`` is on for every connection (``engage.database``), so a
+  deleted sealed box is overwritten where it lay. ``VACUUM`` then rebuilds the whole
+  file, each table in key order, and ``wal_checkpoint(TRUNCATE)`` empties the
+  write-ahead log, whose frames held each "code used" next to its sealed box.
+- **PostgreSQL.** ``VACUUM FULL`` rewrites the ballot tables and the voter codes into
+  new files without their dead row versions (the sealed boxes, and each code's version
+  written by the transaction that stored its box).
+
+What this cannot reach is outside the database's files: copies made during the vote
+(backups, replicas, PostgreSQL's own write-ahead log archive, file-system snapshots).
+``SECURITY.md`` says so.
+"""
+
+import time
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from engage.database import is_sqlite
+
+TABLES = ("sealed_ballot", "ballot_ranking", "ballot", "voter_code", "member_handle")
+# How often a checkpoint blocked by a reader is tried again, and the pause between tries.
+CHECKPOINT_TRIES, CHECKPOINT_PAUSE = 50, 0.1
+
+
+class ScrubError(RuntimeError):
+    """The storage could not be rewritten now (another connection held it); try again."""
+
+
+def scrub_storage(engine: Engine) -> None:
+    """Rewrite the storage; ``ScrubError`` if a checkpoint could not finish."""
+    if is_sqlite(engine):
+        _sqlite(engine)
+    else:
+        _postgresql(engine)
+
+
+def _sqlite(engine: Engine) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("PRAGMA secure_delete=ON")
+        connection.exec_driver_sql("VACUUM")
+        for _ in range(CHECKPOINT_TRIES):
+            busy, _frames, _done = connection.exec_driver_sql(
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).one()
+            if not busy:
+                return
+            time.sleep(CHECKPOINT_PAUSE)
+    raise ScrubError(
+        "The database was busy, so its journal could not be emptied after opening the "
+        "ballots. Run ‘flask panels scrub’ when it is quieter."
+    )
+
+
+def _postgresql(engine: Engine) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in TABLES:
+            connection.execute(sa.text(f"VACUUM FULL {table}"))
