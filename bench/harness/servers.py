@@ -84,6 +84,7 @@ class Gunicorn:
         app: str = "wsgi:app",
         pythonpath: str | None = None,
         threads: int | None = None,
+        extra: tuple[str, ...] = (),
     ):
         self.port = port
         self.env = dict(env)
@@ -92,6 +93,7 @@ class Gunicorn:
         self.app = app  # another WSGI app (with its folder as ``pythonpath``) for baselines
         self.pythonpath = pythonpath
         self.threads = threads  # gunicorn's threaded worker, as the README deploys it
+        self.extra = extra  # further gunicorn arguments (an access log, say)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -107,6 +109,7 @@ class Gunicorn:
             "5",
             *(["--pythonpath", self.pythonpath] if self.pythonpath else []),
             *(["--threads", str(self.threads)] if self.threads else []),
+            *self.extra,
             self.app,
         ]
         with open(self.log_path, "ab") as log:
