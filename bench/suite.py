@@ -28,6 +28,7 @@ from figures.counting import counting  # noqa: E402
 from figures.dashboard import dashboard  # noqa: E402
 from figures.exports import exports, recount  # noqa: E402
 from figures.kiosk_weight import kiosk_weight  # noqa: E402
+from figures.sealed_count import sealed_count  # noqa: E402
 from figures.seeding import seeding  # noqa: E402
 from figures.submission_cpu import submission_cpu  # noqa: E402
 from figures.submissions import submissions  # noqa: E402
@@ -41,6 +42,7 @@ FIGURES = {
         submission_cpu,
         submissions,
         counting,
+        sealed_count,
         dashboard,
         exports,
         recount,

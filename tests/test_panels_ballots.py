@@ -8,7 +8,16 @@ import sqlalchemy as sa
 from engage.audit.models import AuditEntry
 from engage.panels.ballot_box import ballots, codes, opening, reading
 from engage.panels.errors import BallotError, CodeError, PhaseError
-from engage.panels.models import CLOSED, DELIBERATION, STV, VOTING, Ballot, SealedBallot, VoterCode
+from engage.panels.models import (
+    CLOSED,
+    DELIBERATION,
+    STV,
+    VOTING,
+    Ballot,
+    BallotSeal,
+    SealedBallot,
+    VoterCode,
+)
 from engage.panels.process import phases
 from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote, member, option
 
@@ -193,3 +202,38 @@ def test_the_count_gets_ranked_titles_with_weight_one(db, partnership, user):
     assert given.ballots == [(("Potholes", "Parks"), 1, receipt)]
     assert (given.method, given.seats, given.seed) == (STV, 2, vote.count_seed)
     assert vote.phase == CLOSED
+
+
+def test_a_vote_started_before_sealing_is_counted_without_a_passphrase_and_rewritten(
+    db, partnership, user
+):
+    vote = make_vote(partnership, user, VOTING, titles=TITLES)
+    db.session.delete(db.session.get(BallotSeal, vote.id))  # as voting started before
+    receipts = {
+        ballots.cast_ballot(vote, member(vote, user), ids(vote, *ranking)): ranking
+        for ranking in [("Parks",), ("Potholes", "Parks"), ("Less litter",)]
+    }
+    db.session.commit()
+    before = set(db.session.scalars(sa.select(Ballot.id)))
+    assert len(before) == 3 and stored_ballots(db) == 3
+    phases.close_voting(vote, user, early=True)
+    assert not opening.needs_passphrase(vote)
+    assert opening.open_box(vote, None) == 0
+    db.session.commit()
+    assert not before & set(db.session.scalars(sa.select(Ballot.id)))  # new random keys
+    listed = {b.receipt: b.ranking for b in reading.anonymised_ballots(vote)}
+    assert listed == {receipt: tuple(ranking) for receipt, ranking in receipts.items()}
+
+
+def test_opening_needs_the_passphrase_and_a_wrong_one_opens_nothing(db, vote, user):
+    for ranking in [("Parks",), ("Potholes",)]:
+        ballots.cast_ballot(vote, member(vote, user), ids(vote, *ranking))
+    phases.close_voting(vote, user, early=True)
+    db.session.commit()
+    for wrong in (None, "", PASSPHRASE.upper()):
+        with pytest.raises(PhaseError, match="That passphrase does not open"):
+            opening.open_box(vote, wrong)
+        db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SealedBallot)) == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 0
+    assert opening.open_box(vote, PASSPHRASE) == 2

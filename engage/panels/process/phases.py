@@ -117,9 +117,10 @@ def close_voting(
 
 
 def _rewrite_codes(vote: PriorityVote) -> None:
-    # Each code was marked used in the same transaction that stored its ballot, so on
-    # PostgreSQL the two rows share a transaction id (xmin). Rewriting every code of
-    # the vote in one statement gives them all the same new one, breaking that pairing.
+    # Each code was marked used in the same transaction that stored its sealed ballot, so
+    # on PostgreSQL the two rows share a transaction id (xmin): harmless while the box is
+    # sealed, but there is no reason to keep the pairing. Rewriting every code of the
+    # vote in one statement gives them all the same new one.
     db.session.execute(
         sa.update(VoterCode)
         .where(VoterCode.vote_id == vote.id)
