@@ -94,10 +94,23 @@ def compared_pages(url: str, who: str) -> dict[str, float]:
     return times
 
 
+def _timed(script: str, root: str, url: str, who: str) -> dict[str, float]:
+    found = subprocess.run(  # noqa: S603 (our own script, run by the same interpreter)
+        [sys.executable, script, root, url, who], capture_output=True, text=True, check=False
+    )
+    if found.returncode != 0:
+        raise RuntimeError(f"the pages ({who}) failed:\n{found.stderr[-3000:]}")
+    return json.loads(found.stdout.strip().splitlines()[-1])
+
+
 def _before_and_after(url: str, where: str) -> list[dict]:
     """The compared pages timed by the code before perturbation (a copy of the package at
-    ``BEFORE``, in its own process) and by this code, on the same database."""
+    ``BEFORE``) and by this code, each in a fresh process of its own, on the same
+    database: before, after, after, before, before, after, keeping each side's fastest
+    run per page, so neither side gains from running first or from a process that did
+    other work."""
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboard_pages.py")
     with tempfile.TemporaryDirectory(prefix="engage-before-") as root:
         git = shutil.which("git") or "git"
         archive = subprocess.run(  # noqa: S603 (git, with fixed arguments)
@@ -110,25 +123,25 @@ def _before_and_after(url: str, where: str) -> list[dict]:
             return []
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as files:
             files.extractall(root, filter="data")
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboard_before.py")
-        found = subprocess.run(  # noqa: S603 (our own script, run by the same interpreter)
-            [sys.executable, script, root, url], capture_output=True, text=True, check=False
-        )
-        if found.returncode != 0:
-            raise RuntimeError(f"the pages before perturbation failed:\n{found.stderr[-3000:]}")
-    before = json.loads(found.stdout.strip().splitlines()[-1])
-    after = compared_pages(url, "after")
+        runs = [
+            (side, _timed(script, root if side == "before" else repo, url, side))
+            for side in ("before", "after", "after", "before", "before", "after")
+        ]
+    best = {
+        side: {page: min(r[page] for s, r in runs if s == side) for page in runs[0][1]}
+        for side in ("before", "after")
+    }
     return [
         row(
-            f"{name}, with perturbation, {where} (median of 9)",
-            after[name],
+            f"{name}, with perturbation, {where} (fastest of 3 processes, median of 9 each)",
+            best["after"][name],
             "ms",
-            f"the same page before perturbation ({BEFORE[:7]})",
-            before[name],
+            f"the same page before perturbation ({BEFORE[:7]}), measured alike",
+            best["before"][name],
             f"<= {PERTURBATION_TARGET:.2f}x",
-            after[name] <= before[name] * PERTURBATION_TARGET,
+            best["after"][name] <= best["before"][name] * PERTURBATION_TARGET,
         )
-        for name in before
+        for name in best["before"]
     ]
 
 
