@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from engage.extensions import db
 from engage.panels.ballot_box import keys, sealing
@@ -83,7 +84,9 @@ def _opened(vote: PriorityVote, passphrase: str) -> list[_Stored]:
 
 
 def _stored(vote: PriorityVote) -> list[_Stored]:
-    ballots = db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote.id))
+    ballots = db.session.scalars(
+        sa.select(Ballot).where(Ballot.vote_id == vote.id).options(so.selectinload(Ballot.rankings))
+    )
     return [_Stored(b.receipt, b.paper, tuple(r.option_id for r in b.rankings)) for b in ballots]
 
 
@@ -104,14 +107,23 @@ def open_box(vote: PriorityVote, passphrase: str | None) -> int:
     db.session.flush()
     # Fresh random keys, written in the order of those keys: the physical order of the
     # rows is the keys' order, which owes nothing to when or by whom a ballot was cast.
-    for key, ballot in sorted(((random_id(), b) for b in ballots), key=lambda pair: pair[0]):
-        row = Ballot(id=key, vote_id=vote.id, receipt=ballot.receipt, paper=ballot.paper)
-        row.rankings = [
-            BallotRanking(rank=rank, option_id=option_id)
-            for rank, option_id in enumerate(ballot.ranking, 1)
-        ]
-        db.session.add(row)
-    db.session.flush()
+    keyed = sorted(((random_id(), b) for b in ballots), key=lambda pair: pair[0])
+    if keyed:
+        db.session.execute(
+            sa.insert(Ballot),
+            [
+                {"id": key, "vote_id": vote.id, "receipt": b.receipt, "paper": b.paper}
+                for key, b in keyed
+            ],
+        )
+        db.session.execute(
+            sa.insert(BallotRanking),
+            [
+                {"ballot_id": key, "rank": rank, "option_id": option_id}
+                for key, b in keyed
+                for rank, option_id in enumerate(b.ranking, 1)
+            ],
+        )
     seal = keys.seal_of(vote)
     if seal is not None:
         seal.opened_at = utcnow()
