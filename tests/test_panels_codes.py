@@ -91,6 +91,16 @@ def test_pseudonyms_stay_unique_beyond_the_word_pairs(db, vote, user):
     assert len(set(names)) == len(names) == pairs + 50
 
 
+def test_a_batch_after_every_word_pair_is_taken_gets_numbered_names(db, vote, user):
+    """A third batch of 2,000 cards used to find no free pair to number and never return."""
+    pairs = [f"{a} {n}" for a in codes.ADJECTIVES for n in codes.NOUNS if a != n]
+    taken = set(pairs) | {f"{name} 2" for name in pairs[:100]}
+    names = codes._pseudonyms(taken, 3000)
+    assert len(set(names)) == len(names) == 3000
+    assert not taken & set(names)
+    assert all(name.endswith((" 2", " 3")) for name in names)
+
+
 def test_a_lost_card_is_cancelled_by_its_serial(db, vote, user):
     issued = codes.generate_codes(vote, 3, user)
     assert codes.void_codes(vote, [2], user) == 1

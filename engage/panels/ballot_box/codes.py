@@ -76,18 +76,18 @@ def code_hash(code: str) -> str:
 
 
 def _pseudonyms(taken: set[str], count: int) -> list[str]:
-    """``count`` random names not yet used in the vote; numbered once the pairs run out."""
-    free = [f"{a} {n}" for a, n in itertools.product(ADJECTIVES, NOUNS) if a != n]
-    free = [name for name in free if name not in taken]
+    """``count`` random names not yet used in the vote; once every pair is taken, the
+    pairs again with a number ("Amber Heron 2", then 3, ...)."""
+    pairs = [f"{a} {n}" for a, n in itertools.product(ADJECTIVES, NOUNS) if a != n]
     rng = secrets.SystemRandom()
-    rng.shuffle(free)
-    names = free[:count]
-    for number in itertools.count(2):
+    names: list[str] = []
+    for number in itertools.count(1):
         if len(names) >= count:
             break
-        names += [f"{name} {number}" for name in free if f"{name} {number}" not in taken][
-            : count - len(names)
-        ]
+        suffix = "" if number == 1 else f" {number}"
+        free = [name + suffix for name in pairs if name + suffix not in taken]
+        rng.shuffle(free)
+        names += free[: count - len(names)]
     return names
 
 
