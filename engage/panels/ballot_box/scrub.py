@@ -22,6 +22,12 @@ from sqlalchemy.engine import Engine
 from engage.database import is_sqlite
 
 TABLES = ("sealed_ballot", "ballot_ranking", "ballot", "voter_code", "member_handle")
+BUSY = (
+    "The database was busy, so its storage could not be rewritten after opening the "
+    "ballots. Run ‘flask panels scrub’ when it is quieter."
+)
+# How long PostgreSQL's VACUUM FULL may wait for a table (seconds).
+LOCK_SECONDS = 5
 # How often a checkpoint blocked by a reader is tried again, and the pause between tries.
 CHECKPOINT_TRIES, CHECKPOINT_PAUSE = 50, 0.1
 
@@ -49,13 +55,21 @@ def _sqlite(engine: Engine) -> None:
             if not busy:
                 return
             time.sleep(CHECKPOINT_PAUSE)
-    raise ScrubError(
-        "The database was busy, so its journal could not be emptied after opening the "
-        "ballots. Run ‘flask panels scrub’ when it is quieter."
-    )
+    raise ScrubError(BUSY)
 
 
 def _postgresql(engine: Engine) -> None:
+    # VACUUM FULL needs each table to itself; while it waits for a long transaction to
+    # finish, every query on the table queues behind it. So it waits a few seconds at
+    # most, and a busy database is told to try again later instead.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        for table in TABLES:
-            connection.execute(sa.text(f"VACUUM FULL {table}"))
+        connection.execute(sa.text(f"SET lock_timeout = '{LOCK_SECONDS * 1000:.0f}ms'"))
+        try:
+            for table in TABLES:
+                connection.execute(sa.text(f"VACUUM FULL {table}"))
+        except sa.exc.OperationalError as error:
+            if "lock timeout" not in str(error):
+                raise
+            raise ScrubError(BUSY) from None
+        finally:
+            connection.execute(sa.text("RESET lock_timeout"))
