@@ -44,20 +44,22 @@ def test_gunicorn_access_lines_hold_no_voter_code(tmp_path):
 
 def test_the_development_server_log_holds_no_voter_code():
     """What werkzeug's request log writes, read by a handler of our own on its logger
-    (other tests may change its level or propagation)."""
+    (other tests may change its level, or disable it)."""
     install_werkzeug_filter()
     logger = logging.getLogger("werkzeug")
     written: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: written.append(record.getMessage())  # type: ignore[method-assign]
-    level = logger.level
+    level, disabled = logger.level, logger.disabled
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.disabled = False  # Alembic's fileConfig disables loggers it did not name
     try:
         request_line = f"GET /vote/enter?code={CODE} HTTP/1.1"
         logger.info('%s - - [%s] "%s" %s -', "127.0.0.1", "now", request_line, 303)
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.disabled = disabled
     assert len(written) == 1 and "/vote/enter" in written[0]
     assert CODE not in written[0]
