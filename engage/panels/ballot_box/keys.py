@@ -5,7 +5,6 @@ only as ``sealing`` locks it, never writes the passphrase anywhere (not in the a
 trail, not in a log), and cannot open the ballots without it.
 """
 
-import sqlalchemy as sa
 from flask import current_app
 
 from engage.extensions import db
@@ -42,7 +41,7 @@ def lock_box(vote: PriorityVote, passphrase: str) -> BallotSeal:
 
 def seal_of(vote: PriorityVote) -> BallotSeal | None:
     """The vote's key, or None for a vote whose voting started before ballots were sealed."""
-    return db.session.scalar(sa.select(BallotSeal).where(BallotSeal.vote_id == vote.id))
+    return db.session.get(BallotSeal, vote.id)  # by key: once per session, not per cast
 
 
 def locked_key(seal: BallotSeal) -> sealing.LockedKey:
