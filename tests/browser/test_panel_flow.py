@@ -17,6 +17,7 @@ from engage.panels.models import Ballot, PriorityVote
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import current_version, questionnaire_for
 from engage.timeutil import utcnow
+from tests.panel_factories import PASSPHRASE
 
 PASSWORD = "brackenford-demo"
 UK_TODAY = utcnow().date()
@@ -149,7 +150,11 @@ def test_a_panel_vote_from_creation_to_a_receipt_found_in_the_published_ballots(
     comment(second, "A youth club in the old library", "Question", "Who would run it?")
 
     # Voting: five members, with and without JavaScript.
+    # Starting the vote locks the ballot box with a passphrase the facilitator chooses.
     page.goto(vote_url)
+    page.get_by_role("button", name="Start voting").click()
+    page.get_by_label("Choose a passphrase for the ballot box").fill(PASSPHRASE)
+    page.get_by_label("Type the passphrase again").fill(PASSPHRASE)
     change_phase(page, "Start voting")
     with live_server.app.app_context():
         options = [o.title for o in db.session.get(PriorityVote, vote_id).active_options]
@@ -178,6 +183,8 @@ def test_a_panel_vote_from_creation_to_a_receipt_found_in_the_published_ballots(
     page.get_by_role("button", name="Close voting early").click()
     page.get_by_role("button", name="Yes, close voting now").click()
     page.get_by_role("button", name="Count the votes").click()
+    page.get_by_label("Passphrase of the ballot box").fill(PASSPHRASE)
+    change_phase(page, "Open the ballot box and count")
     page.goto(vote_url)
     page.get_by_role("button", name="Publish the results").click()
     public = page.locator("a[href*='/priorities/']").first.get_attribute("href")
