@@ -2,7 +2,7 @@
 
 import pytest
 
-from engage.counting import UNIT, Ballot, CountingError, Election, count
+from engage.counting import UNIT, Ballot, CountingError, Election, NothingToCount, count
 
 
 def ballots(*groups):
@@ -126,11 +126,24 @@ def test_weight_counts_as_that_many_identical_ballots():
     assert count(heavy, "stv", seed=1).to_dict() == count(spread, "stv", seed=1).to_dict()
 
 
-def test_no_ballots_at_all_still_gives_a_result_by_lot():
-    result = count(Election("ABC", [], seats=2), "stv", seed="s")
+def test_no_ballots_at_all_elects_nobody_not_even_by_lot():
+    with pytest.raises(NothingToCount, match="No ballots: nobody elected"):
+        count(Election("ABC", [], seats=2), "stv", seed="s")
 
-    assert len(result.elected) == 2
-    assert result.tie_breaks and all(t.seed == "s" for t in result.tie_breaks)
+
+def test_only_empty_ballots_elect_nobody():
+    election = Election("ABC", ballots((2, ""), (1, "C")), seats=1, withdrawn=["C"])
+
+    with pytest.raises(NothingToCount, match=r"No valid ballots \(3 ballot papers"):
+        count(election, "stv", seed="s")
+
+
+def test_fewer_candidates_than_seats_leaves_the_rest_unfilled():
+    result = count(Election("ABC", ballots((3, "A"), (2, "B")), seats=4), "stv", seed="s")
+
+    assert sorted(result.elected) == ["A", "B", "C"]
+    assert result.unfilled == 1
+    assert result.to_dict()["unfilled_seats"] == 1
 
 
 def test_one_exclusion_per_stage_with_its_transfers():

@@ -17,20 +17,28 @@ benchmarked and rerun anywhere (``flask --app engage count FILE`` does just that
     result.to_json()               # the JSON below, as text; result.to_dict() as a dict
 
 API
-- ``Ballot(ranking: tuple[str, ...], weight: int = 1, receipt: str | None = None)``
+- ``Ballot(ranking: tuple[str, ...], weight: int = 1, receipt: str | None = None)``;
+  a weight is 1 to ``MAX_BALLOTS`` (10**8), and all weights together at most that too
+  (the count's int64 arithmetic stays exact up to it); both are checked before numpy
+  sums anything, in files line by line.
 - ``Election(candidates, ballots=(), seats=1, withdrawn=(), title="")``; ``ballots`` may
   also be a ``BallotTable(rankings, weights)`` of numpy arrays (indices, -1 padded) for
   millions of ballots. ``election.ballots`` gives them back; ``with_seats(n)`` a copy.
 - ``count(election, method=None, seed=None) -> CountResult``; method "irv" or "stv",
   default stv if seats > 1 else irv. No seed: one is made up; it is always recorded.
+  With no valid ballot it raises ``NothingToCount`` (a ``CountingError``): "No ballots:
+  nobody elected." rather than electing someone by lot.
 - ``CountResult``: ``elected``, ``excluded``, ``stages`` (``Stage``), ``quota``, ``ballots``,
-  ``empty``, ``exhausted``, ``tie_breaks``, ``seed``; ``to_dict()``, ``to_json()``.
+  ``empty``, ``exhausted``, ``tie_breaks``, ``seed``, ``unfilled`` (seats nobody filled:
+  STV elects every continuing candidate when fewer stand than seats); ``to_dict()``,
+  ``to_json()``.
 - ``parse_blt(text, source=None)``, ``write_blt(election, out)``,
   ``parse_csv(text, seats=1, title="", candidates=None, source=None)``,
   ``write_csv(election, out, bom=False)``, ``load_ballot_file(path, seats=None)``,
   ``parse_ballots(text, name, seats=None)``: bad files raise ``BallotFileError`` (a
   ``CountingError``, itself a ``ValueError``) naming the line and the problem.
-- ``format_report(result) -> str``: the plain-text stage-by-stage report.
+- ``format_report(result) -> str``: the plain-text stage-by-stage report, ending "1 seat
+  left unfilled: ..." when one was.
 - ``recount.recount_irv(election, result) -> Recount``: pyrankvote's IRV winner and
   whether it agrees (imported separately, as it loads pyrankvote).
 
@@ -39,6 +47,7 @@ Result JSON (votes are decimal strings with five places)::
     {"method": "stv", "title": "...", "seats": 4, "quota": "1913.00000",
      "ballots": 9561, "empty_ballots": 0, "exhausted": 1234, "seed": "...",
      "candidates": [...], "withdrawn": [...], "elected": ["names in order of election"],
+     "unfilled_seats": 0,
      "stages": [{"stage": 0, "action": "first preferences", "from": null,
                  "tally": {"name": "1371.00000", ...}, "non_transferable": "0.00000",
                  "exhausted": 0, "rounding_loss": "0.00000",
@@ -65,10 +74,10 @@ Result JSON (votes are decimal strings with five places)::
   names sorted, one draw per lot in the order the count needs them.
 """
 
-from engage.counting.ballots import UNIT, Ballot, BallotTable, Election
+from engage.counting.ballots import MAX_BALLOTS, UNIT, Ballot, BallotTable, Election
 from engage.counting.blt import parse_blt, write_blt
 from engage.counting.csvfile import parse_csv, write_csv
-from engage.counting.errors import BallotFileError, CountingError
+from engage.counting.errors import BallotFileError, CountingError, NothingToCount
 from engage.counting.files import load_ballot_file, parse_ballots
 from engage.counting.methods import METHODS, count, default_method
 from engage.counting.report import format_report
@@ -76,6 +85,7 @@ from engage.counting.result import CountResult, Stage
 from engage.counting.ties import TieBreak, votes_text
 
 __all__ = [
+    "MAX_BALLOTS",
     "METHODS",
     "UNIT",
     "Ballot",
@@ -84,6 +94,7 @@ __all__ = [
     "CountResult",
     "CountingError",
     "Election",
+    "NothingToCount",
     "Stage",
     "TieBreak",
     "count",

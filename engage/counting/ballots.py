@@ -15,8 +15,39 @@ from engage.counting.errors import CountingError
 
 # Votes are counted in integer units of 1e-5 (five decimal places, as the Scottish rules say).
 UNIT = 100_000
-# A transfer multiplies a value (<= UNIT) by a surplus (<= total votes); this keeps it in int64.
+# The most ballot papers one count holds, in all and so on any one line of a file. A
+# transfer multiplies a value (<= UNIT) by a surplus (<= MAX_BALLOTS * UNIT): 10**18 at
+# most, inside int64. Files are checked against it as text, before any sum is taken.
 MAX_BALLOTS = 10**8
+WEIGHTS = f"a whole number from 1 to {MAX_BALLOTS:,}"
+TOO_MANY = f"more than {MAX_BALLOTS:,}, the most ballot papers one count can hold"
+
+
+def shown(text: str) -> str:
+    """An item from a file, quoted and cut short, for an error message."""
+    return repr(text if len(text) <= 24 else text[:20] + "...")
+
+
+def parse_weight(text: str) -> int:
+    """A ballot weight written in a file: ASCII digits only, 1 to MAX_BALLOTS.
+
+    The length is checked before int(), so a weight of thousands of digits is refused
+    like any other weight too large, never by int()'s digit limit or numpy's overflow.
+    """
+    if not (text.isascii() and text.isdigit()):
+        raise CountingError(f"weight {shown(text)} is not {WEIGHTS} (digits only)")
+    digits = text.lstrip("0")
+    if not digits:
+        raise CountingError(f"weight {shown(text)} is not {WEIGHTS}; leave the ballot out instead")
+    if len(digits) > len(str(MAX_BALLOTS)) or int(digits) > MAX_BALLOTS:
+        raise CountingError(f"weight {shown(text)} is {TOO_MANY}")
+    return int(digits)
+
+
+def check_total(total: int) -> None:
+    """Refuse ballots whose weights add up past MAX_BALLOTS (``total`` is a Python int)."""
+    if total > MAX_BALLOTS:
+        raise CountingError(f"the ballot weights add up to {total:,}, {TOO_MANY}")
 
 
 @dataclass(frozen=True)
@@ -36,6 +67,8 @@ class BallotTable:
     def __init__(self, rankings: np.ndarray, weights: np.ndarray) -> None:
         if rankings.ndim != 2 or weights.shape != (rankings.shape[0],):
             raise CountingError("rankings must be an (n, width) array with one weight per row")
+        if weights.dtype.kind not in "iu":
+            raise CountingError("ballot weights must be whole numbers")
         self.rankings = rankings
         self.weights = weights.astype(np.int64, copy=False)
 
@@ -43,7 +76,10 @@ class BallotTable:
         return int(self.rankings.shape[0])
 
     def total(self) -> int:
-        """The number of ballot papers, counting each row ``weight`` times."""
+        """The number of ballot papers, counting each row ``weight`` times.
+
+        int64 cannot wrap here once ``check_table`` has held every weight to MAX_BALLOTS.
+        """
         return int(self.weights.sum())
 
     def grouped(self) -> "BallotTable":
@@ -92,6 +128,7 @@ def table_from_ballots(
     lengths: list[int] = []
     weights: list[int] = []
     receipts: list[str | None] = []
+    total = 0
     for number, ballot in enumerate(ballots, start=1):
         ranks = [index.get(name, -1) for name in ballot.ranking]
         if -1 in ranks:
@@ -99,8 +136,13 @@ def table_from_ballots(
             raise CountingError(f"ballot {number} ranks {unknown!r}, who is not a candidate")
         if len(set(ranks)) != len(ranks):
             raise CountingError(f"ballot {number} ranks the same candidate twice")
-        if not isinstance(ballot.weight, int) or ballot.weight < 1:
-            raise CountingError(f"ballot {number} has weight {ballot.weight!r}; expected 1 or more")
+        weight = ballot.weight
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight < 1:
+            raise CountingError(f"ballot {number} has weight {weight!r}; expected {WEIGHTS}")
+        if weight > MAX_BALLOTS:
+            raise CountingError(f"ballot {number} has weight {weight:,}; expected {WEIGHTS}")
+        total += weight
+        check_total(total)
         flat.extend(ranks)
         lengths.append(len(ranks))
         weights.append(ballot.weight)
@@ -109,7 +151,7 @@ def table_from_ballots(
 
 
 def check_table(table: BallotTable, candidates: int) -> None:
-    """Refuse a table with unknown indices, gaps, repeated candidates or weights below 1."""
+    """Refuse a table with unknown indices, gaps, repeated candidates or weights out of range."""
     r = table.rankings
     if len(table) and r.shape[1]:
         if r.min() < -1 or r.max() >= candidates:
@@ -119,8 +161,8 @@ def check_table(table: BallotTable, candidates: int) -> None:
         ordered = np.sort(r, axis=1)
         if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any():
             raise CountingError("a ranking names the same candidate twice")
-    if len(table) and table.weights.min() < 1:
-        raise CountingError("every ballot weight must be 1 or more")
+    if len(table) and (table.weights.min() < 1 or table.weights.max() > MAX_BALLOTS):
+        raise CountingError(f"every ballot weight must be {WEIGHTS}")
 
 
 class Election:
@@ -153,8 +195,7 @@ class Election:
             self.table, receipts = table_from_ballots(ballots, self.candidates)
             if any(receipt is not None for receipt in receipts):
                 self.receipts = receipts
-        if self.table.total() > MAX_BALLOTS:
-            raise CountingError(f"at most {MAX_BALLOTS:,} ballots can be counted")
+        check_total(self.table.total())
 
     @property
     def standing(self) -> tuple[str, ...]:

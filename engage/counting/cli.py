@@ -9,7 +9,7 @@ import click
 from engage.counting.errors import CountingError
 from engage.counting.files import load_ballot_file
 from engage.counting.methods import METHODS, count, default_method
-from engage.counting.report import format_report
+from engage.counting.report import format_report, unfilled_text
 
 
 @click.command("count")
@@ -31,7 +31,11 @@ from engage.counting.report import format_report
 def count_command(
     path: str, method: str | None, seats: int | None, seed: str | None, fmt: str
 ) -> None:
-    """Count the ranked ballots in PATH (BLT or CSV) and print every stage."""
+    """Count the ranked ballots in PATH (BLT or CSV) and print every stage.
+
+    Exits 1 with a one-line error for a bad file, a count with no valid ballots, or
+    (after printing the count) a seat left unfilled.
+    """
     if method == "irv" and seats is not None and seats > 1:
         raise click.ClickException("IRV elects one candidate; use --method stv for several seats.")
     try:
@@ -46,3 +50,5 @@ def count_command(
         click.echo(result.to_json())
     else:
         click.echo(format_report(result), nl=False)
+    if unfilled := unfilled_text(result):
+        raise click.ClickException(unfilled + ".")

@@ -5,7 +5,9 @@
     P3MM-2ZQ8,Library hours,,
 
 The header names the columns: ``rank_1``, ``rank_2``, ... (in any order), and
-optionally ``receipt`` and ``weight`` (a whole number, 1 if absent). Blank cells
+optionally ``receipt`` and ``weight`` (digits only, 1 to ``MAX_BALLOTS``, i.e.
+100,000,000; 1 if blank or absent; the weights may add up to ``MAX_BALLOTS`` at
+most, checked row by row before anything is summed in numpy). Blank cells
 after the last preference are fine; a blank before a filled one is an error.
 A row of blank cells is an empty ballot (it is left out of the count, but reported).
 The file carries no candidate list, so options nobody ranked are unknown unless
@@ -20,7 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import TextIO
 
-from engage.counting.ballots import Ballot, Election
+from engage.counting.ballots import MAX_BALLOTS, TOO_MANY, Ballot, Election, parse_weight
 from engage.counting.errors import BallotFileError, CountingError
 
 _RANK = re.compile(r"rank[ _]?([0-9]+)\Z")
@@ -85,6 +87,7 @@ def parse_csv(
         rank_columns, receipt_column, weight_column = _columns(header, source)
         known = dict.fromkeys(candidates or ())
         ballots = []
+        total = 0
         for row in reader:
             line = reader.line_num
             if not row:  # an empty line; a row of blank cells is an empty ballot
@@ -111,12 +114,15 @@ def parse_csv(
                 and weight_column < len(row)
                 and row[weight_column].strip()
             ):
-                text_weight = row[weight_column].strip()
-                if not text_weight.isascii() or not text_weight.isdigit() or int(text_weight) < 1:
-                    raise BallotFileError(
-                        line, f"weight {text_weight!r} is not a whole number of 1 or more", source
-                    )
-                weight = int(text_weight)
+                try:
+                    weight = parse_weight(row[weight_column].strip())
+                except CountingError as error:
+                    raise BallotFileError(line, str(error), source) from None
+            total += weight  # a Python int: it cannot wrap
+            if total > MAX_BALLOTS:
+                raise BallotFileError(
+                    line, f"the ballot weights add up to {total:,} by this row, {TOO_MANY}", source
+                )
             receipt = None
             if receipt_column is not None and receipt_column < len(row):
                 receipt = _unguard(row[receipt_column].strip()) or None

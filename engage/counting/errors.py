@@ -5,6 +5,10 @@ class CountingError(ValueError):
     """The election cannot be counted as given (unknown candidate, no seats, ...)."""
 
 
+class NothingToCount(CountingError):
+    """No ballot paper ranks a standing candidate: nobody can be elected, not even by lot."""
+
+
 class BallotFileError(CountingError):
     """A ballot file could not be read; says which line and what is wrong with it."""
 

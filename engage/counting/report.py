@@ -50,6 +50,19 @@ def _stage_lines(stage: Stage, before: Stage | None, elected: set[str], out: set
     return lines
 
 
+def unfilled_text(result: CountResult) -> str | None:
+    """'1 seat left unfilled: ...' when the count elected fewer than the seats, else None."""
+    if not result.unfilled:
+        return None
+    seats = "1 seat" if result.unfilled == 1 else f"{result.unfilled} seats"
+    text = f"{seats} left unfilled"
+    standing = len(result.candidates)
+    if standing < result.seats:
+        who = "1 candidate" if standing == 1 else f"{standing} candidates"
+        text += f": only {who} standing for {result.seats} seats"
+    return text
+
+
 def format_report(result: CountResult) -> str:
     """Headline figures, then each stage's tallies and changes, then who was elected."""
     lines = [result.title or "Election", METHOD_NAMES.get(result.method, result.method)]
@@ -73,5 +86,7 @@ def format_report(result: CountResult) -> str:
         before = stage
     lines.append("")
     lines.append(f"Elected: {', '.join(result.elected) if result.elected else 'nobody'}")
+    if unfilled := unfilled_text(result):
+        lines.append(unfilled)
     lines.append(f"Exhausted ballot papers: {result.exhausted:,}")
     return "\n".join(lines) + "\n"

@@ -74,6 +74,11 @@ class CountResult:
         return self.stages[-1].exhausted if self.stages else 0
 
     @property
+    def unfilled(self) -> int:
+        """Seats nobody filled: STV runs out of candidates when fewer stand than seats."""
+        return max(0, self.seats - len(self.elected))
+
+    @property
     def tie_breaks(self) -> list[TieBreak]:
         return [stage.tie_break for stage in self.stages if stage.tie_break]
 
@@ -90,6 +95,7 @@ class CountResult:
             "candidates": list(self.candidates),
             "withdrawn": list(self.withdrawn),
             "elected": list(self.elected),
+            "unfilled_seats": self.unfilled,
             "stages": [stage.to_dict() for stage in self.stages],
         }
 

@@ -6,6 +6,7 @@ methods only decide *what* happens next.
 """
 
 from engage.counting.ballots import Election
+from engage.counting.errors import NothingToCount
 from engage.counting.result import CountResult, Stage
 from engage.counting.tally import Tally
 from engage.counting.ties import TieBreak, TieBreaker
@@ -19,6 +20,15 @@ class Count:
         withdrawn = set(election.withdrawn)
         flags = [name not in withdrawn for name in self.names]
         self.tally = Tally(election.table, flags)
+        if not self.tally.valid:
+            # Otherwise every candidate ties on 0 and the lot would "elect" one.
+            if self.tally.empty:
+                papers = f"{self.tally.empty:,} ballot paper" + "s" * (self.tally.empty > 1)
+                raise NothingToCount(
+                    f"No valid ballots ({papers}, none ranking a standing candidate): "
+                    "nobody elected."
+                )
+            raise NothingToCount("No ballots: nobody elected.")
         self.hopeful: list[int] = [i for i, standing in enumerate(flags) if standing]
         self.standing = tuple(self.hopeful)
         self.ties = TieBreaker(self.names, seed)
