@@ -30,6 +30,7 @@ from figures.exports import exports, recount  # noqa: E402
 from figures.kiosk_weight import kiosk_weight  # noqa: E402
 from figures.sealed_count import sealed_count  # noqa: E402
 from figures.seeding import seeding  # noqa: E402
+from figures.sign_in import sign_in  # noqa: E402
 from figures.submission_cpu import submission_cpu  # noqa: E402
 from figures.submissions import submissions  # noqa: E402
 from figures.web_csv import web_csv  # noqa: E402
@@ -48,6 +49,7 @@ FIGURES = {
         recount,
         web_csv,
         kiosk_weight,
+        sign_in,
     )
 }
 COLUMNS = ("figure", "value", "baseline", "ratio", "target", "ok")

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.routing import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    from engage.accounts.admin_views import bp as users_bp
     from engage.accounts.views import bp as accounts_bp
     from engage.api.token_views import bp as tokens_bp
     from engage.api.views import bp as api_bp
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp,
         accounts_bp,
+        users_bp,
         partnership_bp,
         questionnaire_bp,
         translations_bp,

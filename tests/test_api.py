@@ -165,11 +165,29 @@ def test_the_session_cookie_is_never_enough(analyst_client, admin_client, questi
 
 
 def test_a_facilitators_token_gets_403(db, client, partnership, questionnaire):
-    user, plaintext = make_token(db, partnership, "analyst")
-    user.role = "facilitator"  # the role changed after the token was made
+    # Engage never issues one; a token written into the database for a facilitator
+    # (in their current session generation) is still refused with a clear 403.
+    user = factories.make_user(partnership, "facilitator")
+    plaintext = "eng_made-directly-for-a-facilitator-0000000000000000"
+    db.session.add(
+        ApiToken(
+            user_id=user.id,
+            name="Direct",
+            prefix=plaintext[:12],
+            token_hash=tokens.hash_token(plaintext),
+            user_generation=user.session_generation,
+        )
+    )
     db.session.commit()
     error = assert_json_error(client.get("/api/v1/questionnaire", headers=bearer(plaintext)), 403)
     assert "analysts and administrators" in error["message"]
+
+
+def test_a_token_made_before_a_role_change_stops_working(db, client, partnership, questionnaire):
+    user, plaintext = make_token(db, partnership, "analyst")
+    user.role = "admin"  # even a promotion ends the tokens made in the old role
+    db.session.commit()
+    assert_json_error(client.get("/api/v1/questionnaire", headers=bearer(plaintext)), 401)
 
 
 def test_a_deactivated_users_token_is_refused(db, client, partnership, questionnaire):

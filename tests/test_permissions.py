@@ -79,6 +79,7 @@ ACCESS = {
     # Every member of staff
     "main.dashboard": STAFF,
     "accounts.logout": STAFF,
+    "accounts.password": STAFF,
     "partnership.overview": STAFF,
     "results.index": STAFF,
     "results.crosstab": STAFF,
@@ -87,6 +88,11 @@ ACCESS = {
     # Analysts and admins
     "bank.proposals": ANALYST_ADMIN,
     "bank.propose": ANALYST_ADMIN,
+    "users.index": ADMIN,
+    "users.show": ADMIN,
+    "users.set_role": ADMIN,
+    "users.set_password": ADMIN,
+    "users.activation": ADMIN,
     "tokens.index": ANALYST_ADMIN,
     "tokens.revoke": ANALYST_ADMIN,
     "exports.index": ANALYST_ADMIN,
@@ -237,6 +243,8 @@ def world(db, partnership, fast_passwords):
         "import_id": 1,  # none exists: allowed roles get a 404
         "job_id": 1,  # none exists: allowed roles get a 404 (and only the owner ever more)
         "index": 0,
+        "user_id": proposer.id,
+        "change": "reactivate",  # already active: changes nothing for the roles allowed
     }
 
 

@@ -1,10 +1,17 @@
-"""Sign-in form."""
+"""Sign-in, password and account forms."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired, Length
 
+from engage.accounts.models import ROLE_LABELS, ROLES
 from engage.forms import strip
 
 
@@ -21,3 +28,65 @@ class LoginForm(FlaskForm):
         validators=[InputRequired("Enter your password")],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+STRENGTH_HINT = "At least 10 characters and hard to guess. Three or four unrelated words work well."
+
+
+class ChangePasswordForm(FlaskForm):
+    """A user changes their own password, proving they know the current one."""
+
+    current = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
+    password = PasswordField(
+        "New password",
+        description=STRENGTH_HINT,
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password"), Length(max=200)],
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Type the new password again"),
+            EqualTo("password", "The two new passwords are different: type the same one twice"),
+        ],
+    )
+    submit = SubmitField("Change my password", widget=GovSubmitInput())
+
+
+class SetPasswordForm(FlaskForm):
+    """An admin sets a new password for someone (who then signs in with it)."""
+
+    password = PasswordField(
+        "New password",
+        description=STRENGTH_HINT + " Give it to the person by a safe route.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password"), Length(max=200)],
+    )
+    confirm = PasswordField(
+        "Type the new password again",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Type the new password again"),
+            EqualTo("password", "The two passwords are different: type the same one twice"),
+        ],
+    )
+    submit = SubmitField("Set the password", widget=GovSubmitInput())
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        "Role",
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
+        widget=GovSelect(),
+        validators=[InputRequired("Choose a role")],
+    )
+    submit = SubmitField("Change the role", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token: deactivate or reactivate."""

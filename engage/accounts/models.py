@@ -34,8 +34,15 @@ class User(UserMixin, Model):
     active: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     # Free-text answers can identify people; only users an admin has trusted see them.
     free_text_access: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
-    # Changes whenever the password changes, so old sessions stop working.
+    # Changes at sign-out, so every session cookie of the account stops working.
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # Goes up whenever the password, the role or "active" changes, by any route, even
+    # SQL typed at the database (a trigger does it: GENERATION_TRIGGERS). Sessions and
+    # API tokens carry the generation they were made in; an older one is refused, so
+    # deactivating ends them all and reactivating revives none.
+    session_generation: so.Mapped[int] = so.mapped_column(
+        default=1, server_default="1", server_onupdate=sa.FetchedValue()
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     agency: so.Mapped[Agency] = so.relationship()
@@ -49,8 +56,8 @@ class User(UserMixin, Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """Flask-Login identity: the id plus the session token, so a reset logs others out."""
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login identity: id, generation and session token, checked on every request."""
+        return f"{self.id}:{self.session_generation}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -66,3 +73,41 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+# The generation goes up in the database itself, so an UPDATE typed at a psql or sqlite3
+# prompt ends sessions as surely as `flask users deactivate` does. The migration that
+# added the column creates the same triggers.
+SQLITE_GENERATION_TRIGGER = """
+CREATE TRIGGER user_session_generation AFTER UPDATE OF active, role, password_hash ON "user"
+FOR EACH ROW WHEN NEW.active IS NOT OLD.active OR NEW.role IS NOT OLD.role
+    OR NEW.password_hash IS NOT OLD.password_hash
+BEGIN
+    UPDATE "user" SET session_generation = OLD.session_generation + 1 WHERE id = NEW.id;
+END
+"""
+POSTGRESQL_GENERATION_FUNCTION = """
+CREATE OR REPLACE FUNCTION user_session_generation() RETURNS trigger AS $$
+BEGIN
+    IF NEW.active IS DISTINCT FROM OLD.active OR NEW.role IS DISTINCT FROM OLD.role
+            OR NEW.password_hash IS DISTINCT FROM OLD.password_hash THEN
+        NEW.session_generation := OLD.session_generation + 1;
+    END IF;
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql
+"""
+POSTGRESQL_GENERATION_TRIGGER = """
+CREATE TRIGGER user_session_generation BEFORE UPDATE ON "user"
+FOR EACH ROW EXECUTE FUNCTION user_session_generation()
+"""
+GENERATION_TRIGGERS = {
+    "sqlite": (SQLITE_GENERATION_TRIGGER,),
+    "postgresql": (POSTGRESQL_GENERATION_FUNCTION, POSTGRESQL_GENERATION_TRIGGER),
+}
+
+for _dialect, _statements in GENERATION_TRIGGERS.items():
+    for _statement in _statements:
+        sa.event.listen(
+            User.__table__, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect)
+        )

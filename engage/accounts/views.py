@@ -1,11 +1,16 @@
-"""Sign in and sign out."""
+"""Sign in, sign out, and changing your own password."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from engage.accounts.forms import LoginForm
+from engage.accounts.forms import ChangePasswordForm, LoginForm
 from engage.accounts.redirects import safe_next
-from engage.accounts.services import authenticate, end_sessions
+from engage.accounts.services import (
+    AccountError,
+    authenticate,
+    change_own_password,
+    end_sessions,
+)
 from engage.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -42,3 +47,31 @@ def logout():
     session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change your own password; your other sessions and API tokens end, this one goes on."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(current_user, form.current.data or "", form.password.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            field = form.current if "current password is not" in str(error) else form.password
+            field.errors = [str(error)]
+        else:
+            db.session.commit()
+            # The generation moved on: sign this browser in again in the new one.
+            user = current_user._get_current_object()
+            session.clear()
+            login_user(user)
+            flash(
+                "Your password has been changed. You are signed out on every other device, "
+                "and your API tokens have stopped working: create new ones if you need them.",
+                "success",
+            )
+            return redirect(url_for("main.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/password.html", form=form), status

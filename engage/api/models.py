@@ -22,6 +22,9 @@ class ApiToken(Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # The user's session generation when the token was made: once the password, role or
+    # active flag changes, the generation moves on and the token stops working for good.
+    user_generation: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     user: so.Mapped[User] = so.relationship()
 

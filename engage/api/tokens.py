@@ -53,6 +53,7 @@ def create_token(user: User, name: str, command_line: bool = False) -> tuple[Api
         name=name,
         prefix=plaintext[:PREFIX_LENGTH],
         token_hash=hash_token(plaintext),
+        user_generation=user.session_generation,
     )
     db.session.add(token)
     db.session.flush()
@@ -65,7 +66,11 @@ def tokens_for(user: User) -> list[ApiToken]:
     return list(
         db.session.scalars(
             sa.select(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .where(
+                ApiToken.user_id == user.id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.user_generation == user.session_generation,
+            )
             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
         )
     )
@@ -85,7 +90,8 @@ def authenticate(plaintext: str) -> ApiToken | None:
     """The active token matching ``plaintext`` whose user may use the API, or None.
 
     Returns a token of any role (the caller answers 403 for the wrong role) but
-    never a revoked token or one whose user is deactivated.
+    never a revoked token, one whose user is deactivated, or one made before the user's
+    password, role or active flag last changed (even if the user is active again).
     """
     if not plaintext or len(plaintext) > 200:
         return None
@@ -95,6 +101,8 @@ def authenticate(plaintext: str) -> ApiToken | None:
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
     if token.revoked_at is not None or not token.user.active:
+        return None
+    if token.user_generation != token.user.session_generation:
         return None
     return token
 

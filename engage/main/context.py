@@ -24,9 +24,11 @@ def staff_navigation() -> list[dict]:
     if current_user.role == ADMIN:
         items.append(("questionnaire.overview", "Questionnaire"))
         items.append(("jobs.index", "Jobs"))
+        items.append(("users.index", "Users"))
         items.append(("audit.index", "Audit trail"))
     if current_user.role in (ADMIN, ANALYST):
         items.append(("tokens.index", "API tokens"))
+    items.append(("accounts.password", "Your password"))
     current = (request.endpoint or "").split(".")[0]
     return [
         {"href": url_for(endpoint), "text": text, "active": endpoint.split(".")[0] == current}
