@@ -11,6 +11,7 @@ from engage.questionnaire.models import BankQuestion
 from engage.xlsform.models import FormImport
 from tests import factories
 from tests.test_xlsform_reading import every_type_workbook, make_workbook
+from tests.xlsform_corpus import xls_workbook
 
 # The fire service's own survey: four demo questions in other words, one new, one location.
 FIRE_SURVEY = [
@@ -59,6 +60,10 @@ FIRE_SETTINGS = [{"form_title": "Fire and Rescue home safety survey", "form_id":
 
 def fire_workbook() -> bytes:
     return make_workbook(FIRE_SURVEY, FIRE_CHOICES, FIRE_SETTINGS)
+
+
+def fire_xls() -> bytes:
+    return xls_workbook({"survey": FIRE_SURVEY, "choices": FIRE_CHOICES, "settings": FIRE_SETTINGS})
 
 
 def demo_analyst(app, db):
@@ -170,7 +175,7 @@ def test_a_broken_workbook_imports_nothing_and_says_why(app, db, analyst_client)
 def test_upload_refuses_a_file_that_is_not_xlsx(app, db, analyst_client):
     response = upload(analyst_client, b"a,b\n", agency="police", filename="form.csv")
     assert response.status_code == 400
-    assert "must be an .xlsx file" in response.get_data(as_text=True)
+    assert "must be an .xlsx or .xls file" in response.get_data(as_text=True)
 
 
 def test_cli_import_reports_every_row_and_can_propose_the_new_ones(
@@ -223,3 +228,71 @@ def test_bank_page_links_to_the_upload_form_which_offers_the_users_agency_first(
 
 def test_facilitators_cannot_import(app, facilitator_client):
     assert facilitator_client.get("/bank/imports/new").status_code == 403
+
+
+def matches(form_import) -> dict:
+    return {row["name"]: (row.get("match") or {}).get("code") for row in form_import.rows}
+
+
+def test_a_legacy_xls_form_is_imported_like_the_same_xlsx(app, db):
+    _partnership, client = demo_analyst(app, db)
+
+    response = upload(client, fire_xls(), filename="fire.xls")
+
+    assert response.status_code == 302
+    form_import = db.session.scalar(sa.select(FormImport))
+    assert form_import.filename == "fire.xls"
+    assert matches(form_import)["dark"] == "safe_after_dark"
+    assert client.get(response.location).status_code == 200
+    # The file's first bytes decide, whatever its name says.
+    assert upload(client, fire_xls(), filename="fire.xlsx").status_code == 302
+    assert upload(client, fire_workbook(), filename="fire.xls").status_code == 302
+
+
+def test_cli_imports_a_legacy_xls_form(app, db, runner, questionnaire, tmp_path):
+    path = tmp_path / "fire.xls"
+    path.write_bytes(fire_xls())
+
+    result = runner.invoke(args=["xlsform", "import", str(path), "--agency", "fire"])
+
+    assert result.exit_code == 0, result.output
+    assert "Not supported: geopoint (row 8)" in result.output
+
+
+def test_a_photo_limited_by_max_pixels_is_reported_not_an_error(app, db, analyst_client):
+    data = make_workbook(
+        [
+            {"type": "text", "name": "street", "label": "Which street?"},
+            {"type": "image", "name": "damp", "label": "A photo", "parameters": "max-pixels=1024"},
+        ]
+    )
+
+    response = upload(analyst_client, data, agency="police")
+
+    assert response.status_code == 302
+    html = analyst_client.get(response.location).get_data(as_text=True)
+    assert "Not supported: image (row 3). Engage does not take photos" in html
+
+
+def test_a_number_or_an_acknowledgement_is_never_matched_to_a_choice_question(app, db):
+    _partnership, client = demo_analyst(app, db)
+    survey = [
+        {"type": "integer", "name": "age", "label": "How old are you?"},
+        {"type": "acknowledge", "name": "ok", "label": "I agree: Brackenford Homes may contact me"},
+        {"type": "select_one yn", "name": "tenant", "label": "Do you rent from Brackenford Homes?"},
+        {"type": "select_one ages", "name": "band", "label": "How old are you?"},
+    ]
+    ages = ["16 to 24", "25 to 34", "35 to 44", "45 to 54", "55 to 64", "65 to 74", "75 or over"]
+    choices = FIRE_CHOICES + [
+        {"list_name": "ages", "name": f"a{i}", "label": label} for i, label in enumerate(ages)
+    ]
+
+    upload(client, make_workbook(survey, choices))
+
+    form_import = db.session.scalar(sa.select(FormImport))
+    assert matches(form_import) == {
+        "age": None,
+        "ok": None,
+        "tenant": "housing_tenant",
+        "band": "age_band",
+    }

@@ -10,7 +10,8 @@ from engage.xlsform import constraints, relevant
 from engage.xlsform.errors import FormError
 from engage.xlsform.mapping import plan_form
 from engage.xlsform.plan import PlannedQuestion, Unsupported
-from engage.xlsform.reading import read_form
+from engage.xlsform.reading import OLE2_HEADER, file_type, read_form
+from tests.xlsform_corpus import xls_workbook
 
 EN, PL = "label::English (en)", "label::Polski (pl)"
 HINT_EN, HINT_PL = "hint::English (en)", "hint::Polski (pl)"
@@ -346,3 +347,115 @@ def test_a_groups_relevant_narrows_the_condition_of_each_question_inside():
         "landlord": ("tenure", ["rent"]),
         "repairs": ("tenure", ["rent"]),
     }
+
+
+def test_parameters_are_read_for_every_type_whether_pyxform_parses_them_or_not():
+    data = make_workbook(
+        [
+            {"type": "image", "name": "photo", "label": "Photo", "parameters": "max-pixels=1024"},
+            {"type": "audio", "name": "voice", "label": "Voice", "parameters": "quality=low"},
+            {
+                "type": "geopoint",
+                "name": "where",
+                "label": "Where?",
+                "parameters": "capture-accuracy=5, warning-accuracy=10;allow-mock-accuracy=true",
+            },
+            {"type": "text", "name": "story", "label": "Tell us", "parameters": "rows=4"},
+            {"type": "range", "name": "score", "label": "Score", "parameters": "start=0 end=10"},
+            {"type": "select_one yn", "name": "ok", "label": "OK?", "parameters": "randomize=true"},
+        ],
+        [
+            {"list_name": "yn", "name": "yes", "label": "Yes"},
+            {"list_name": "yn", "name": "no", "label": "No"},
+        ],
+    )
+    form = read_form(data)
+    parameters = {element.name: element.parameters for element in form.walk()}
+    assert parameters["photo"] == {"max-pixels": "1024"}
+    assert parameters["voice"] == {"quality": "low"}
+    assert parameters["where"] == {
+        "capture-accuracy": "5",
+        "warning-accuracy": "10",
+        "allow-mock-accuracy": "true",
+    }
+    assert parameters["story"] == {"rows": "4"}
+    assert parameters["score"] == {"start": "0", "end": "10", "step": "1"}
+    assert parameters["ok"] == {"randomize": "true"}
+
+    plan = plan_form(form)
+    assert by_name(plan, "photo").reason == "Engage does not take photos, recordings or files"
+    assert (by_name(plan, "photo").row, by_name(plan, "where").row) == (2, 4)
+    assert by_name(plan, "story").type == types.LONG_TEXT
+    assert by_name(plan, "score").type == types.RATING
+
+
+def test_randomized_choices_are_kept_in_the_sheets_order_and_noted():
+    # pyxform leaves the choices of a randomized select out of the question itself.
+    data = make_workbook(
+        [
+            {
+                "type": "select_one c",
+                "name": "q",
+                "label": "Q?",
+                "parameters": "randomize=true seed=4",
+            }
+        ],
+        [{"list_name": "c", "name": n, "label": n.title()} for n in ("red", "green", "blue")],
+    )
+    [question] = plan_form(read_form(data)).questions
+    assert [o.code for o in question.options] == ["red", "green", "blue"]
+    assert any("random order" in note for note in question.notes)
+
+
+def test_a_ranges_tick_labels_are_not_options():
+    data = make_workbook(
+        [
+            {
+                "type": "range",
+                "name": "q",
+                "label": "Q?",
+                "parameters": "start=0 end=10 step=1 tick_labelset=ends",
+            }
+        ],
+        [
+            {"list_name": "ends", "name": "0", "label": "Bad"},
+            {"list_name": "ends", "name": "10", "label": "Good"},
+        ],
+    )
+    [question] = plan_form(read_form(data)).questions
+    assert (question.type, question.options) == (types.RATING, [])
+    assert any("tick_labelset" in note for note in question.notes)
+
+
+def test_audit_and_selects_from_earlier_answers_are_reported_not_dropped():
+    data = make_workbook(
+        [
+            {"type": "begin repeat", "name": "people", "label": "Each person"},
+            {"type": "text", "name": "person", "label": "Name?"},
+            {"type": "end repeat"},
+            {"type": "select_one ${person}", "name": "who", "label": "Who answers?"},
+            {"type": "audit", "name": "audit", "parameters": "track-changes=true"},
+        ]
+    )
+    plan = plan_form(read_form(data))
+    assert "answers given to ${person}" in by_name(plan, "who").reason
+    assert (by_name(plan, "audit").row, by_name(plan, "audit").written_type) == (6, "audit")
+    assert "device records" in by_name(plan, "audit").reason
+
+
+def test_an_xls_workbook_is_read_like_the_same_xlsx():
+    sheets = {
+        "survey": EVERY_TYPE_SURVEY,
+        "choices": EVERY_TYPE_CHOICES,
+        "settings": EVERY_TYPE_SETTINGS,
+    }
+    xls = xls_workbook(sheets)
+    assert xls.startswith(OLE2_HEADER)
+    assert file_type(xls) == ".xls" and file_type(every_type_workbook(), "a.xls") == ".xlsx"
+    assert plan_form(read_form(xls)) == plan_form(read_form(every_type_workbook()))
+
+
+def test_a_damaged_xls_is_refused_plainly():
+    for data, filename in ((OLE2_HEADER + b"\0" * 600, ""), (b"not a workbook", "form.xls")):
+        with pytest.raises(FormError, match="not an Excel workbook"):
+            read_form(data, filename)

@@ -21,9 +21,10 @@ class FormError(ValueError):
 # (pattern in pyxform's message, what to say); named groups fill the sentence.
 _PLAIN: list[tuple[str, str]] = [
     (
-        r"not recognized as a supported type|Error reading \.xlsx",
-        "This file is not an Excel workbook. Save the form as .xlsx (from Excel, "
-        "KoboToolbox or ODK) and upload that file.",
+        r"not recognized as a supported type|Error reading \.xlsx?\b",
+        "This file is not an Excel workbook, or it is protected with a password. Save the "
+        "form as .xlsx or .xls (from Excel, KoboToolbox or ODK), without a password, and "
+        "upload that file.",
     ),
     (
         r"You must have a sheet named 'survey'",

@@ -19,10 +19,11 @@ class ImportForm(FlaskForm):
     workbook = FileField(
         "The form as an Excel workbook",
         widget=GovFileInput(),
-        description="An XLSForm (.xlsx) from KoboToolbox, ODK, SurveyCTO or Ona.",
+        description="An XLSForm (.xlsx, or the older .xls) from KoboToolbox, ODK, SurveyCTO "
+        "or Ona.",
         validators=[
-            FileRequired("Choose the form’s .xlsx file"),
-            FileAllowed(["xlsx"], "The form must be an .xlsx file"),
+            FileRequired("Choose the form’s .xlsx or .xls file"),
+            FileAllowed(["xlsx", "xls"], "The form must be an .xlsx or .xls file"),
         ],
     )
     agency = SelectField(

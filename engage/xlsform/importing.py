@@ -1,7 +1,7 @@
 """Importing an agency's form into the question bank: match, report, tag or propose.
 
 Each question of the form is matched against the questions of the current
-version and the open draft (wording and options, see similarity.py). The
+version and the open draft (kind, wording and options, see similarity.py). The
 report keeps, for each survey row, one outcome:
 
     "asked"        the questionnaire already asks it: tag the agency onto it
@@ -11,7 +11,7 @@ report keeps, for each survey row, one outcome:
 Services flush; the caller (a view or the CLI) commits.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,17 +44,15 @@ class ImportRefused(ValueError):
 @dataclass(frozen=True)
 class _Candidate:
     code: str
-    text: str
     bank_question_id: int
-    options: tuple[str, ...]
+    asked: similarity.Asked
     agency_ids: frozenset[int]
 
 
-def _option_labels(partnership: Partnership) -> dict[str, list[str]]:
-    """Each question code's option labels in the current version, or the draft's if it has one.
-
-    An area question's options are the partnership's wards.
-    """
+def _asked_as(partnership: Partnership) -> dict[str, similarity.Asked]:
+    """Each question code's type and options in the current version, or the draft's if it
+    has one (its text comes from the bank entry). An area question's options are the
+    partnership's wards."""
     questionnaire = questionnaire_services.questionnaire_for(partnership)
     if questionnaire is None:
         return {}
@@ -62,8 +60,8 @@ def _option_labels(partnership: Partnership) -> dict[str, list[str]]:
         questionnaire_services.current_version(questionnaire),
         questionnaire_services.draft_version(questionnaire),
     ]
-    ward_names = [area.name for area in areas(partnership)]
-    labels: dict[str, list[str]] = {}
+    wards = areas(partnership)
+    found: dict[str, similarity.Asked] = {}
     for version in versions:
         if version is None:
             continue
@@ -74,22 +72,26 @@ def _option_labels(partnership: Partnership) -> dict[str, list[str]]:
             .options(so.selectinload(Question.options))
         )
         for question in questions:
-            labels[question.code] = (
-                ward_names if question.type == types.AREA else [o.label for o in question.options]
+            if question.type == types.AREA:
+                labels, codes = [a.name for a in wards], [a.code for a in wards]
+            else:
+                labels = [o.label for o in question.options]
+                codes = [o.code for o in question.options]
+            found[question.code] = similarity.Asked(
+                text="", type=question.type, options=tuple(labels), option_names=tuple(codes)
             )
-    return labels
+    return found
 
 
 def _bank(partnership: Partnership) -> tuple[list[_Candidate], list[bank_services.BankEntry]]:
     """The questionnaire's questions, and the pending proposals."""
     entries = bank_services.bank_entries(partnership)
-    labels = _option_labels(partnership)
+    asked = _asked_as(partnership)
     questions = [
         _Candidate(
             code=entry.code or "",
-            text=entry.text,
             bank_question_id=entry.bank_question_id or 0,
-            options=tuple(labels.get(entry.code or "", [])),
+            asked=replace(asked.get(entry.code or "", similarity.Asked("")), text=entry.text),
             agency_ids=frozenset(a.id for a in entry.agencies),
         )
         for entry in entries
@@ -98,12 +100,25 @@ def _bank(partnership: Partnership) -> tuple[list[_Candidate], list[bank_service
     return questions, [entry for entry in entries if not entry.is_question]
 
 
+def _proposed(proposal: Proposal) -> similarity.Asked:
+    """A pending proposal as the matcher sees it; fixed types have their fixed options."""
+    fixed = types.FIXED_OPTIONS.get(proposal.type, [])
+    return similarity.Asked(
+        text=proposal.text,
+        type=proposal.type,
+        options=tuple(proposal.option_labels or [label for _code, label in fixed]),
+        option_names=tuple(code for code, _label in fixed),
+    )
+
+
 def _question_row(
     question: PlannedQuestion,
     agency: Agency,
     bank: tuple[list[_Candidate], list[bank_services.BankEntry]],
     threshold: int,
 ) -> dict:
+    """The report row of a question Engage can ask: the best match over ``threshold`` among
+    the questions it may match (similarity.py says which), else a pending proposal like it."""
     candidates, pending = bank
     row: dict[str, Any] = {
         "row": question.row,
@@ -120,9 +135,17 @@ def _question_row(
         "done": None,
         "proposal_id": None,
     }
+    ours = similarity.Asked(
+        text=question.text,
+        type=question.type,
+        options=tuple(question.option_labels),
+        option_names=tuple(question.option_codes),
+        kind=question.kind,
+    )
     scored = [
-        (similarity.score(question.text, c.text, question.option_labels, c.options), -i, c)
+        (score, -i, c)
         for i, c in enumerate(candidates)
+        if (score := similarity.match_score(ours, c.asked)) is not None
     ]
     best = max(scored, default=None, key=lambda item: item[:2])
     if best is not None and best[0] >= threshold:
@@ -130,19 +153,21 @@ def _question_row(
         row["outcome"] = ASKED
         row["match"] = {
             "code": candidate.code,
-            "text": candidate.text,
+            "text": candidate.asked.text,
             "bank_question_id": candidate.bank_question_id,
             "score": score,
             "agency_uses": agency.id in candidate.agency_ids,
         }
         return row
     pending_scores = [
-        (similarity.score(question.text, entry.text, question.option_labels, []), entry)
+        (score, entry.proposal)
         for entry in pending
+        if entry.proposal is not None
+        and (score := similarity.match_score(ours, _proposed(entry.proposal))) is not None
     ]
     top = max(pending_scores, default=None, key=lambda item: item[0])
-    if top is not None and top[0] >= threshold and top[1].proposal is not None:
-        proposal = top[1].proposal
+    if top is not None and top[0] >= threshold:
+        proposal = top[1]
         row["pending"] = {"text": proposal.text, "agency": proposal.agency.name, "score": top[0]}
     return row
 
@@ -175,7 +200,7 @@ def start_import(
     agency: Agency, user: User | None, filename: str, data: bytes, threshold: int
 ) -> FormImport:
     """Read the workbook, match its questions and keep the report; raises FormError."""
-    plan = mapping.plan_form(read_form(data))
+    plan = mapping.plan_form(read_form(data, filename))
     form_import = FormImport(
         partnership_id=agency.partnership_id,
         agency=agency,

@@ -5,6 +5,7 @@ The mapping, in both directions (writing.py exports the left-hand column):
     XLSForm                                     Engage
     text                                        short text
     text, appearance multiline                  long text
+    text, parameters rows=2 or more             long text
     integer                                     whole number
     decimal                                     whole number (noted on the report)
     range start=0 end=10 step=1                 rating 0 to 10
@@ -13,6 +14,7 @@ The mapping, in both directions (writing.py exports the left-hand column):
     select_one, choices yes and no              yes or no
     select_one, the agreement scale's choices   agreement scale
     select_one, bind::engage:type area          area (the partnership's wards)
+    select_one, parameters randomize=true       the same, in the sheet's order (noted)
     select_multiple                             multiple choice
     acknowledge                                 yes or no (noted on the report)
     note                                        section text (before any group: the intro)
@@ -24,7 +26,9 @@ The mapping, in both directions (writing.py exports the left-hand column):
     choices' engage_value, engage_exclusive     an option's numeric value, and "on its own"
     label::<language>, hint::<language>         translations into Polish and Urdu
     bind::engage:type                           the Engage type, where the XLSForm type allows it
-    geopoint, image, date, calculate, repeat... not supported, reported by row and type
+    select_one ${earlier}, select_one_from_file not supported: the choices are not on the sheet
+    geopoint, image, date, calculate, repeat... not supported, reported by row and type,
+      with any parameters (max-pixels, quality, capture-accuracy...)
 
 Names that are not valid Engage codes (capitals, hyphens, a leading digit) are
 changed into valid ones, and the report says so.
@@ -171,9 +175,17 @@ class _Planner:
         )
 
     def question(self, element: Element, kind: str, conditions: tuple[str, ...]) -> None:
-        if kind in (SELECT_ONE, SELECT_MULTIPLE) and element.itemset.lower().endswith(FILE_CHOICES):
-            self.unsupported(element, "the choices come from a file, not the choices sheet")
-            return
+        if kind in (SELECT_ONE, SELECT_MULTIPLE):
+            if element.itemset.lower().endswith(FILE_CHOICES):
+                self.unsupported(element, "the choices come from a file, not the choices sheet")
+                return
+            if "${" in element.itemset:
+                self.unsupported(
+                    element,
+                    f"its choices are the answers given to {element.itemset}, and Engage "
+                    "asks each question once",
+                )
+                return
         question = self.questions.map(element, kind, conditions)
         self.current_section().questions.append(question)
         self.plan.items.append(question)

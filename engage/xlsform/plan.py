@@ -25,6 +25,7 @@ class PlannedQuestion:
     type: str
     text: str
     hint: str = ""
+    kind: str = ""  # the XLSForm type, in pyxform's words: "integer", "select one", ...
     required: bool = False
     min_value: int | None = None
     max_value: int | None = None
@@ -42,6 +43,10 @@ class PlannedQuestion:
     @property
     def option_labels(self) -> list[str]:
         return [o.label for o in self.options or self.area_choices]
+
+    @property
+    def option_codes(self) -> list[str]:
+        return [o.code for o in self.options or self.area_choices]
 
 
 @dataclass

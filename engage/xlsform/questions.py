@@ -83,6 +83,7 @@ class QuestionMapper:
             written_type=element.written_type,
             code=code,
             type="",
+            kind=kind,
             text=self.text(element.labels) or self.text(element.hints),
             hint=self.text(element.hints) if element.labels else "",
             translations=merge(
@@ -91,8 +92,10 @@ class QuestionMapper:
         )
         if code != element.name:
             question.notes.append(f"Its name ‘{element.name}’ becomes the code ‘{code}’.")
-        names = self.options(element, question)
+        # A range's choices are the labels of its ticks (tick_labelset), not options.
+        names = self.options(element, question) if kind in (SELECT_ONE, SELECT_MULTIPLE) else {}
         question.type = self.engage_type(element, kind, question)
+        self.parameters(element, kind, question)
         if kind == ACKNOWLEDGE:
             names = {"OK": "yes"}  # the value an acknowledged row holds
         self.required(element, question)
@@ -133,6 +136,16 @@ class QuestionMapper:
             )
         return names
 
+    def parameters(self, element: Element, kind: str, question: PlannedQuestion) -> None:
+        """Note the parameters Engage does not keep (those it keeps: range bounds, rows)."""
+        if yes_no.get(element.parameters.get("randomize", ""), False):
+            question.notes.append(
+                "Its choices are shown in random order in the form; Engage shows them in the "
+                "order of the choices sheet."
+            )
+        if kind == RANGE and element.choices:
+            question.notes.append("The labels of its ticks (tick_labelset) are not kept.")
+
     def engage_type(self, element: Element, kind: str, question: PlannedQuestion) -> str:
         codes = {o.code for o in question.options}
         inferred = self.inferred_type(element, kind, codes, question)
@@ -152,7 +165,9 @@ class QuestionMapper:
         self, element: Element, kind: str, codes: set[str], question: PlannedQuestion
     ) -> str:
         if kind == TEXT:
-            return types.LONG_TEXT if "multiline" in element.appearance else types.SHORT_TEXT
+            rows = _int(element.parameters.get("rows", ""))
+            multiline = "multiline" in element.appearance or (rows is not None and rows > 1)
+            return types.LONG_TEXT if multiline else types.SHORT_TEXT
         if kind == INTEGER:
             return types.NUMBER
         if kind == DECIMAL:

@@ -1,10 +1,10 @@
 """Reading an XLSForm with pyxform into plain data, with no Flask or database in it.
 
-pyxform does the reading: type and header aliases, languages, choice lists, and
-the checks it makes before converting a form to an XForm. Its result carries no
-spreadsheet rows, so each element is matched back to its row on the survey sheet
-(names are unique within a group, and pyxform keeps the rows' order), so that
-the report can say "row 12".
+pyxform does the reading (an .xlsx with openpyxl, the older .xls with xlrd): type
+and header aliases, languages, choice lists, and the checks it makes before
+converting a form to an XForm. Its result carries no spreadsheet rows, so each
+element is matched back to its row on the survey sheet (names are unique within
+a group, and pyxform keeps the rows' order), so that the report can say "row 12".
 """
 
 import copy
@@ -13,9 +13,11 @@ from typing import Any
 
 from pyxform.builder import create_survey_element_from_dict
 from pyxform.errors import PyXFormError
+from pyxform.parsing.parameters import parse as parse_parameters
 from pyxform.parsing.sheet_headers import clean_text_values
 from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import get_xlsform
+from xlrd.compdoc import CompDocError
 
 from engage.xlsform.errors import FormError, plain_message
 
@@ -23,6 +25,9 @@ from engage.xlsform.errors import FormError, plain_message
 DEFAULT_KEY = "default"
 # The survey sheet's first row holds the headers, so its data starts on row 2.
 FIRST_ROW = 2
+# How each kind of workbook file starts.
+ZIP_HEADER = b"PK\x03\x04"
+OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,30 @@ def _restored(texts: dict[str, str], cells: list[str]) -> dict[str, str]:
     return restored
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _parameters(value: Any) -> dict[str, str]:
+    """The parameters cell as a dict, whatever the question type.
+
+    pyxform parses the cell for every row, but hands the parsed dict back only for
+    range and select rows; for the others (image max-pixels, audio quality, text
+    rows, geopoint accuracy, audit...) it applies the values to the bind or control
+    and leaves the cell as written, a string. That string is parsed here the way
+    pyxform parses it. pyxform has already refused a cell it cannot parse.
+    """
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+    if value is None or not str(value).strip():
+        return {}
+    try:
+        parsed = parse_parameters(str(value), 0)
+    except PyXFormError:
+        return {}
+    return {str(k): str(v) for k, v in parsed.items()}
+
+
 def _choice(raw: dict[str, Any], cells: list[str]) -> Choice:
     known = ("name", "label", "media")
     extra = {k: str(v) for k, v in raw.items() if k not in known and isinstance(v, str | int)}
@@ -156,12 +185,22 @@ def _header(header: str) -> str:
     return "_".join(str(header).split()).lower()
 
 
-def _element(raw: dict[str, Any], rows: _Rows) -> Element | None:
+def _elements(
+    raw: dict[str, Any], rows: _Rows, lists: dict[str, list[dict[str, Any]]]
+) -> list[Element]:
+    """The element for ``raw`` and its children; for a group pyxform added itself (the
+    meta group, where it moves an audit row), the children that have a row."""
     name = str(raw.get("name", ""))
     row, written, cells = rows.find(name)
+    children = [
+        found for child in raw.get("children") or [] for found in _elements(child, rows, lists)
+    ]
     if row is None:
-        return None
+        return children
     list_name = str(raw.get("list_name") or raw.get("itemset") or "")
+    # pyxform copies a list's choices into the question, except when they are shown in
+    # random order (parameters randomize=true): then only the form's lists hold them.
+    raw_choices = raw.get("choices") or lists.get(str(raw.get("itemset") or "")) or []
     element = Element(
         row=row,
         name=name,
@@ -169,20 +208,18 @@ def _element(raw: dict[str, Any], rows: _Rows) -> Element | None:
         written_type=written,
         labels=_restored(_texts(raw.get("label")), cells),
         hints=_restored(_texts(raw.get("hint")), cells),
-        bind={str(k): str(v) for k, v in (raw.get("bind") or {}).items()},
-        control=dict(raw.get("control") or {}),
-        parameters={str(k): str(v) for k, v in (raw.get("parameters") or {}).items()},
+        bind={str(k): str(v) for k, v in _mapping(raw.get("bind")).items()},
+        control=dict(_mapping(raw.get("control"))),
+        parameters=_parameters(raw.get("parameters")),
         itemset=str(raw.get("itemset") or ""),
         choices=[
             _choice(c, rows.choice_cells(list_name, str(c.get("name", ""))))
-            for c in raw.get("choices") or []
+            for c in raw_choices
+            if isinstance(c, dict)
         ],
+        children=children,
     )
-    for child in raw.get("children") or []:
-        found = _element(child, rows)
-        if found is not None:
-            element.children.append(found)
-    return element
+    return [element]
 
 
 def _convert(definition: Any, warnings: list[str]) -> dict[str, Any]:
@@ -197,11 +234,25 @@ def _convert(definition: Any, warnings: list[str]) -> dict[str, Any]:
     return pyxform_data
 
 
-def read_form(data: bytes) -> Form:
-    """Parse an .xlsx XLSForm; raise FormError, in plain words, if pyxform refuses it."""
+def file_type(data: bytes, filename: str = "") -> str:
+    """How pyxform is to read the file: ".xls" for a legacy workbook, otherwise ".xlsx".
+
+    The file's first bytes decide: an .xlsx is a zip file, an .xls (BIFF, Excel 97 to
+    2003) an OLE2 compound file. A file with neither header goes by its extension, so
+    that a damaged .xls gets xlrd's message rather than the zip reader's.
+    """
+    if data.startswith(OLE2_HEADER):
+        return ".xls"
+    if data.startswith(ZIP_HEADER):
+        return ".xlsx"
+    return ".xls" if filename.lower().endswith(".xls") else ".xlsx"
+
+
+def read_form(data: bytes, filename: str = "") -> Form:
+    """Parse an .xlsx or .xls XLSForm; raise FormError, in plain words, if pyxform refuses it."""
     survey_rows: list[dict[str, Any]] = []
     try:
-        definition = get_xlsform(xlsform=data, file_type=".xlsx")
+        definition = get_xlsform(xlsform=data, file_type=file_type(data, filename))
         survey_rows = copy.deepcopy(list(definition.survey or []))
         choice_rows = copy.deepcopy(list(definition.choices or []))
         settings_cells = [str(v) for row in definition.settings or [] for v in row.values()]
@@ -209,6 +260,9 @@ def read_form(data: bytes) -> Form:
         pyxform_data = _convert(definition, warnings)
     except PyXFormError as error:
         raise FormError(plain_message(str(error), survey_rows), str(error)) from error
+    except CompDocError as error:  # an OLE2 file that xlrd cannot open: pyxform lets it by
+        details = f"Error reading .xls file: {error}"
+        raise FormError(plain_message(details), details) from error
     except Exception as error:  # pyxform can fail in its own internals on odd workbooks
         raise FormError(
             "The workbook could not be read as an XLSForm. Open it in Excel, check that the "
@@ -216,11 +270,12 @@ def read_form(data: bytes) -> Form:
             f"{type(error).__name__}: {error}",
         ) from error
     rows = _Rows(survey_rows, choice_rows)
-    elements = []
-    for raw in pyxform_data.get("children") or []:
-        element = _element(raw, rows)
-        if element is not None:
-            elements.append(element)
+    lists = _mapping(pyxform_data.get("choices"))
+    elements = [
+        element
+        for raw in pyxform_data.get("children") or []
+        for element in _elements(raw, rows, lists)
+    ]
     settings = {k: v for k, v in pyxform_data.items() if k not in ("children", "choices")}
     for key, value in settings.items():
         if isinstance(value, dict):
