@@ -9,12 +9,17 @@ afterwards): migrate and seed the demo, start gunicorn on 127.0.0.1, and let the
 kiosks submit complete responses for the given time. A quarter of the way in,
 one worker is killed with SIGKILL; just past half way, the master and its
 workers are killed with SIGKILL and the server is started again on the same
-port. A kill window lasts from the kill until the server answers again; a failed
-attempt that overlaps one is excused, any other is an error. Then the
+port. On PostgreSQL, at four fifths of the way, the PostgreSQL server itself is
+restarted (`pg_ctlcluster ... restart`, when this machine runs the server at
+127.0.0.1 and may restart it; otherwise the run says it skipped this): while it is
+down the kiosks must get 503 with Retry-After, never a 500. A kill window lasts
+from the kill (or restart) until the server answers again; a failed attempt that
+overlaps one is excused, any other is an error, and a 500 is an error anywhere. Then the
 acknowledged keys are looked up in the database, and one line is printed per
 database:
 
     sqlite: acknowledged=N stored=N duplicates=0 lost=0 errors_outside_kill_window=0
+            http_500=0 http_503=N
 
 with the throughput, retries and kill windows below it. The exit status is 1 if
 any figure is off on any database. Only 127.0.0.1 is ever contacted; every loop
@@ -25,6 +30,7 @@ after Ctrl+C.
 import argparse
 import os
 import signal
+import subprocess  # nosec B404  # pg_ctlcluster, with fixed arguments
 import sys
 import tempfile
 import threading
@@ -57,6 +63,7 @@ class Run:
         )
         self.server: Gunicorn | None = None
         self.windows: list[Window] = []
+        self.skipped: list[str] = []
         self.ledger = Ledger()
 
     def _server(self) -> Gunicorn:
@@ -83,6 +90,20 @@ class Run:
         self.server.start()
         ended = self.server.wait_until_answering(probe)
         self.windows.append(Window("master and workers", started, ended))
+
+    def restart_postgres(self, probe: str) -> None:
+        """Restart the PostgreSQL server under the kiosks; the window lasts until the
+        app answers again."""
+        command, why_not = databases.postgres_restart_command(self.url)
+        if command is None:
+            progress(f"{self.name}: PostgreSQL restart skipped: {why_not}")
+            self.skipped.append(f"PostgreSQL restart skipped: {why_not}")
+            return
+        assert self.server is not None
+        started = time.monotonic()
+        subprocess.run(command, check=True, timeout=120, capture_output=True)  # noqa: S603
+        ended = self.server.wait_until_answering(probe)
+        self.windows.append(Window("PostgreSQL restart", started, ended))
 
     def __call__(self) -> tuple[Figures, float]:
         """Run the soak; the figures, and the seconds the kiosks were submitting."""
@@ -112,6 +133,10 @@ class Run:
             self._pause_until(began + 0.55 * self.args.seconds)
             progress(f"{self.name}: SIGKILL to the master and its workers, then a restart")
             self.kill_master(probe)
+            if self.name == "postgresql":
+                self._pause_until(began + 0.8 * self.args.seconds)
+                progress(f"{self.name}: restarting the PostgreSQL server")
+                self.restart_postgres(probe)
             progress(f"{self.name}: serving again; waiting for the kiosks to finish")
             deadline = stop_at + JOIN_SECONDS
             for kiosk in kiosks:
@@ -141,6 +166,8 @@ class Run:
             f"stored_but_unacknowledged={figures.unacknowledged_stored}; "
             f"kill windows: {windows}"
         )
+        for note in self.skipped:
+            print(f"{self.name}: {note}")
         problems = {
             "incomplete": figures.incomplete,
             "strays": figures.strays,

@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import Flask
 
-from engage import access_log
+from engage import access_log, upload_limits
 from engage import config as config_module
 from engage.extensions import babel, csrf, db, login_manager, migrate
 from engage.results import perturbation
 from engage.templating import register_templates
-from engage.upload_limits import LimitedRequest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,7 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=os.path.join(ROOT, "templates"),
     )
-    app.request_class = LimitedRequest
+    upload_limits.register(app)  # first, so an oversized body is refused before any check
     app.config.from_mapping(config_module.DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
         app.instance_path, "engage.sqlite3"

@@ -25,7 +25,8 @@ def test_every_acknowledged_response_stored_once_passes():
     figures = reconcile(_ledger(), [(key, 5) for key in KEYS], [])
 
     assert figures.line() == (
-        "acknowledged=3 stored=3 duplicates=0 lost=0 errors_outside_kill_window=0"
+        "acknowledged=3 stored=3 duplicates=0 lost=0 errors_outside_kill_window=0 "
+        "http_500=0 http_503=0"
     )
     assert figures.ok
 
@@ -66,3 +67,23 @@ def test_a_refusal_is_an_error_even_during_a_kill():
 
     assert figures.errors_outside_kill_window == 1
     assert not figures.ok
+
+
+def test_a_500_fails_the_run_even_inside_a_window_and_a_503_with_retry_after_does_not():
+    window = Window("PostgreSQL restart", 10.0, 20.0)
+    ledger = _ledger()
+    ledger.server_error(12.0, 12.1, 503, retry_after=True)
+    figures = reconcile(ledger, [(key, 5) for key in KEYS], [window])
+    assert figures.ok and figures.unavailable == 1 and figures.server_errors == 0
+
+    ledger.server_error(13.0, 13.1, 500, retry_after=False)
+    figures = reconcile(ledger, [(key, 5) for key in KEYS], [window])
+    assert not figures.ok and figures.server_errors == 1
+    assert "HTTP 500" in figures.first_errors[-1]
+
+
+def test_a_503_without_retry_after_is_a_fault():
+    ledger = _ledger()
+    ledger.server_error(12.0, 12.1, 503, retry_after=False)
+    figures = reconcile(ledger, [(key, 5) for key in KEYS], [Window("restart", 10.0, 20.0)])
+    assert not figures.ok and figures.server_errors == 1

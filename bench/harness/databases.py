@@ -6,6 +6,7 @@ migrated with ``flask db upgrade`` and seeded with ``seed-demo``, as a deploymen
 import json
 import os
 import secrets
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -43,7 +44,8 @@ def postgres_database(server_url: str, label: str = "soak") -> Iterator[str]:
     if server.host not in ("127.0.0.1", "localhost", None):
         raise ValueError(f"refusing to create a database on {server.host}: only 127.0.0.1")
     name = f"engage_{label}_{os.getpid()}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    # No pool: the soak restarts the server, which would leave a pooled connection dead.
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     try:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -121,3 +123,23 @@ def stored_responses(database_url: str, token: str) -> list[tuple[str, int]]:
             return [(str(key), int(count)) for key, count in rows]
     finally:
         engine.dispose()
+
+
+def postgres_restart_command(url: str) -> tuple[list[str] | None, str]:
+    """The command that restarts the PostgreSQL server behind ``url``, or None and why not.
+
+    Only a server on this machine (127.0.0.1 or localhost) run by Debian's
+    ``pg_ctlcluster``, and only as root: the soak never restarts anyone else's server.
+    """
+    host = sa_url(url).host or "localhost"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return None, f"the server is at {host}, not on this machine"
+    tool = shutil.which("pg_ctlcluster")
+    if tool is None or not os.path.isdir("/etc/postgresql"):
+        return None, "pg_ctlcluster is not installed"
+    if os.geteuid() != 0:
+        return None, "only root may restart the server"
+    versions = sorted(os.listdir("/etc/postgresql"))
+    if not versions:
+        return None, "no cluster under /etc/postgresql"
+    return [tool, "--skip-systemctl-redirect", versions[-1], "main", "restart", "-m", "fast"], ""

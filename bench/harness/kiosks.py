@@ -158,7 +158,7 @@ class Kiosk(threading.Thread):
             self.turn += 1
             started = time.monotonic()
             try:
-                status, _, answer = request(
+                status, answered, answer = request(
                     port, "POST", self.path, body, headers, self.policy.timeout
                 )
             except (OSError, http.client.HTTPException) as error:
@@ -172,7 +172,8 @@ class Kiosk(threading.Thread):
                 if status < 500:
                     self.ledger.refuse(f"HTTP {status}: {answer[:200]!r}")
                     return False
-                self.ledger.fail(started, time.monotonic(), f"HTTP {status} from port {port}")
+                retry_after = answered.get("Retry-After") is not None
+                self.ledger.server_error(started, time.monotonic(), status, retry_after)
             if time.monotonic() + backoff > give_up_at or self.halt.is_set():
                 break
             time.sleep(backoff * (0.5 + self.rng.random()))

@@ -58,6 +58,8 @@ class Ledger:
     gave_up: list[str] = field(default_factory=list)
     retries: int = 0
     already_stored: int = 0  # acknowledged with 200: an earlier attempt had stored it
+    unavailable: int = 0  # 503s with Retry-After: the database could not be reached
+    server_errors: list[str] = field(default_factory=list)  # 500s, or 503s without Retry-After
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def attempt(self, key: str, retry: bool) -> None:
@@ -83,6 +85,18 @@ class Ledger:
         with self._lock:
             self.failures.append(Failure(started, ended, detail))
 
+    def server_error(self, started: float, ended: float, status: int, retry_after: bool) -> None:
+        """A 5xx: a 503 with Retry-After is the documented answer while the database is
+        unreachable (excused inside a window, like any failure); anything else, a 500
+        above all, is a fault wherever it falls."""
+        detail = f"HTTP {status}" + ("" if retry_after else " without Retry-After")
+        with self._lock:
+            self.failures.append(Failure(started, ended, detail))
+            if status == 503 and retry_after:
+                self.unavailable += 1
+            else:
+                self.server_errors.append(detail)
+
     def refuse(self, detail: str) -> None:
         with self._lock:
             self.refusals.append(detail)
@@ -104,6 +118,8 @@ class Figures:
     strays: int = 0  # stored under a key no kiosk sent
     unacknowledged_stored: int = 0  # stored, the acknowledgement lost to a kill: fine
     gave_up: int = 0
+    server_errors: int = 0  # 500s (or 503s without Retry-After): never excused
+    unavailable: int = 0  # 503s with Retry-After
     first_errors: list[str] = field(default_factory=list)
 
     @property
@@ -112,7 +128,7 @@ class Figures:
             self.acknowledged > 0
             and self.stored == self.acknowledged
             and self.duplicates == self.lost == self.errors_outside_kill_window == 0
-            and self.incomplete == self.strays == self.gave_up == 0
+            and self.incomplete == self.strays == self.gave_up == self.server_errors == 0
         )
 
     def line(self) -> str:
@@ -120,7 +136,8 @@ class Figures:
         return (
             f"acknowledged={self.acknowledged} stored={self.stored} "
             f"duplicates={self.duplicates} lost={self.lost} "
-            f"errors_outside_kill_window={self.errors_outside_kill_window}"
+            f"errors_outside_kill_window={self.errors_outside_kill_window} "
+            f"http_500={self.server_errors} http_503={self.unavailable}"
         )
 
 
@@ -146,5 +163,9 @@ def reconcile(
         unacknowledged_stored=sum(1 for key in per_key if key in ledger.sent)
         - sum(1 for key in acknowledged if key in per_key),
         gave_up=len(ledger.gave_up),
-        first_errors=[f.detail for f in outside[:3]] + ledger.refusals[:3],
+        server_errors=len(ledger.server_errors),
+        unavailable=ledger.unavailable,
+        first_errors=[f.detail for f in outside[:3]]
+        + ledger.refusals[:3]
+        + ledger.server_errors[:3],
     )

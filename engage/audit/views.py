@@ -8,6 +8,7 @@ from engage.accounts.permissions import role_required
 from engage.audit import queries
 from engage.audit.services import DOWNLOAD, record
 from engage.extensions import db
+from engage.streaming import started
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -65,7 +66,7 @@ def export():
     entry.rows = queries.count(kind, user_id, last_id)
     db.session.commit()
     # Entries added while the file streams are left out, so it matches its recorded count.
-    lines = queries.csv_lines(kind, user_id, last_id)
+    lines = started(queries.csv_lines(kind, user_id, last_id))
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",

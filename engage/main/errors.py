@@ -1,11 +1,15 @@
 """Error pages that say what happened and what to do next."""
 
-from flask import Flask, abort, render_template, request
+import contextlib
+
+import sqlalchemy.exc as sa_exc
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from engage.extensions import db, login_manager
 from engage.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -34,6 +38,10 @@ MESSAGES = {
         _l("Reload the page and try again."),
     ),
     413: (_l("What you sent is too large"), _l("Send less at once, or a smaller file.")),
+    503: (
+        _l("Sorry, the service is unavailable"),
+        _l("It should be back in a minute or two. Nothing you saved has been lost: try again."),
+    ),
     429: (_l("Too many attempts"), _l("Wait a few minutes and try again.")),
     500: (
         _l("Sorry, there is a problem with the service"),
@@ -78,6 +86,37 @@ def too_large(error: RequestEntityTooLarge):
     )
 
 
+# How long a client should wait before trying again while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+# What a database that cannot be reached raises: refused or dropped connections, a server
+# restarting or shutting down, a full connection pool, SQLite's "database is locked".
+UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def unavailable(error: Exception):
+    """503 with Retry-After while the database cannot be reached: JSON for the API and
+    the kiosk (whose script keeps the response queued and tries again), a page otherwise.
+
+    Nothing here may touch the database: the page is shown as to a signed-out visitor
+    with the default partnership name, and the failed transaction is thrown away.
+    """
+    from engage.api.errors import error_response, is_api_request
+
+    current_app.logger.warning("Database unavailable: %s", type(error).__name__)
+    with contextlib.suppress(sa_exc.SQLAlchemyError):  # the connection is gone: dropped
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()  # Flask-Login: do not load the user again
+    g.partnership = None  # current_partnership(): do not query again
+    if is_api_request() or request.endpoint in JSON_ENDPOINTS:
+        response = error_response(503, str(MESSAGES[503][1]))
+    else:
+        html, _ = render_error(503)
+        response = current_app.make_response((html, 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def survey_with_notice(notice: str, status: int):
     """The resident survey shown again with the answers just sent and a notice above them."""
     from engage.survey import services
@@ -112,6 +151,8 @@ def register(app: Flask) -> None:
         app.register_error_handler(status, lambda error, status=status: handler(error, status))
 
     app.register_error_handler(RequestEntityTooLarge, too_large)
+    for database_error in UNAVAILABLE:
+        app.register_error_handler(database_error, unavailable)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

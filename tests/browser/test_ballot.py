@@ -77,7 +77,9 @@ def tab_to(page, name: str) -> None:
 
 
 def checked(page) -> list[str]:
-    """The confirmation page's ranking, one "1st Parks" line per option."""
+    """The confirmation page's ranking, one "1st Parks" line per option (once it has loaded:
+    reading the list does not wait, and under load Continue's page can still be coming)."""
+    page.get_by_role("heading", name="Check your ranking").wait_for()
     return [" ".join(t.split()) for t in page.locator("[data-ranking] li").all_inner_texts()]
 
 

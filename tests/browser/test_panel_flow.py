@@ -127,6 +127,7 @@ def test_a_panel_vote_from_creation_to_a_receipt_found_in_the_published_ballots(
     page.goto(f"{vote_url}/codes")
     page.get_by_label("How many codes").fill("8")
     page.get_by_role("button", name="Make the codes and show the cards").click()
+    page.locator(".engage-card__code").first.wait_for()  # reading the list does not wait
     codes = page.locator(".engage-card__code").all_inner_texts()
     assert len(codes) == 8 and len(set(codes)) == 8
     assert page.locator(".engage-card svg").count() == 8  # a QR code on every card
