@@ -308,3 +308,38 @@ def test_demo_seed_adds_one_upcoming_event_once(db, runner):
     assert stats["events"] == [
         {"name": event.name, "kiosk_url": f"http://127.0.0.1:5000/kiosk/{event.kiosk_token}/"}
     ]
+
+
+def test_the_database_holds_no_kiosk_token_and_a_copy_of_it_opens_no_kiosk(
+    app, db, admin_client, partnership, questionnaire
+):
+    """Read as someone with a copy of the database would: no current or retired token is
+    stored, only digests and a nonce; without the app's secret key the nonce makes no
+    working link, and the digest is not one either."""
+    event = make_event(db, partnership)
+    first = event.kiosk_token
+    admin_client.post(f"/events/{event.id}/new-link")
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    second = event.kiosk_token
+    assert first and second and first != second
+    tables = sa.MetaData()
+    tables.reflect(db.engine)
+    with db.engine.connect() as connection:
+        dumped = "\n".join(
+            repr(row)
+            for table in tables.tables.values()
+            for row in connection.execute(sa.select(table))
+        )
+    assert first not in dumped and second not in dumped
+    client = app.test_client()
+    assert client.get(f"/kiosk/{second}/").status_code == 200
+    from engage.events import links
+
+    guessed = links.token_for("not the secret key", event.kiosk_nonce)
+    for attempt in (event.kiosk_token_hash, event.kiosk_nonce, guessed):
+        assert client.get(f"/kiosk/{attempt}/").status_code == 403, attempt  # "link closed"
+    # Under another secret key (a key rotated), the link works but cannot be shown.
+    app.config["SECRET_KEY"] = "rotated"
+    assert event.kiosk_token is None
+    assert client.get(f"/kiosk/{second}/").status_code == 200

@@ -1,5 +1,7 @@
 """Migrations build the whole schema on an empty database, with no drift from the models."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -105,6 +107,7 @@ def test_kiosk_tokens_get_their_issue_times_from_the_events_history(empty_app):
 
     from flask_migrate import downgrade
 
+    from engage.events import links
     from engage.events.models import Event, RetiredKioskToken
     from engage.survey.models import Response
     from engage.timeutil import aware
@@ -162,8 +165,13 @@ def test_kiosk_tokens_get_their_issue_times_from_the_events_history(empty_app):
     upgrade()
     issued = dict(db.session.execute(sa.select(Event.id, Event.kiosk_issued_at)).all())
     assert {k: aware(v) for k, v in issued.items()} == {1: second, 2: made}
-    tokens = db.session.execute(sa.select(RetiredKioskToken.token, RetiredKioskToken.issued_at))
-    assert {t[0]: aware(t[1]) for t in tokens} == {"a" * 32: made, "b" * 32: first}
+    tokens = db.session.execute(
+        sa.select(RetiredKioskToken.token_hash, RetiredKioskToken.issued_at)
+    )
+    assert {t[0]: aware(t[1]) for t in tokens} == {
+        links.digest("a" * 32): made,
+        links.digest("b" * 32): first,
+    }
     [(event_id, flagged)] = db.session.execute(sa.select(Response.event_id, Response.time_flagged))
     assert (event_id, flagged) == (1, False)
 
@@ -240,3 +248,73 @@ def test_responses_stored_before_record_keys_get_random_ones_and_keep_their_answ
     engine.forget()
     result = empty_app.test_cli_runner().invoke(args=["recount-results"])
     assert "Every results row already matched" in result.output
+
+
+def test_kiosk_links_issued_before_hashing_keep_working_and_leave_no_token_behind(empty_app):
+    """The migration that stores kiosk tokens hashed: a tablet's old link still opens the
+    kiosk and still uploads, yet neither its token nor a retired one is in the database
+    any more; the event page says the link cannot be shown and offers a new one."""
+    from flask_migrate import downgrade
+
+    from engage.events import services as events
+    from engage.events.models import Event
+    from tests import factories
+
+    upgrade()
+    partnership = factories.make_partnership()
+    factories.make_questionnaire(partnership)
+    admin = factories.make_user(partnership, "admin")
+    db.session.commit()
+    partnership_id, email = partnership.id, admin.email
+    db.session.remove()
+    downgrade(revision="d3a8b6f1c2e4")
+    old, retired = "o" * 32, "r" * 32
+    soon = datetime.now(UTC) + timedelta(days=10)
+    with db.engine.begin() as connection:
+        tables = sa.MetaData()
+        tables.reflect(connection, only=["event", "retired_kiosk_token"])
+        connection.execute(
+            sa.insert(tables.tables["event"]),
+            {
+                "id": 7,
+                "partnership_id": partnership_id,
+                "name": "Old link",
+                "starts_on": soon.date(),
+                "place": "",
+                "idle_seconds": 120,
+                "kiosk_token": old,
+                "kiosk_valid_until": soon,
+                "kiosk_issued_at": soon - timedelta(days=20),
+                "created_at": soon - timedelta(days=20),
+            },
+        )
+        connection.execute(
+            sa.insert(tables.tables["retired_kiosk_token"]),
+            {
+                "token": retired,
+                "event_id": 7,
+                "retired_at": soon - timedelta(days=21),
+                "issued_at": soon - timedelta(days=22),
+            },
+        )
+    db.session.remove()
+    upgrade()
+
+    with db.engine.connect() as connection:
+        tables = sa.MetaData()
+        tables.reflect(connection, only=["event", "retired_kiosk_token"])
+        dumped = "\n".join(
+            repr(row)
+            for table in tables.tables.values()
+            for row in connection.execute(sa.select(table))
+        )
+    assert old not in dumped and retired not in dumped
+    assert events.event_for_token(old).id == 7  # the tablet's link still works
+    event = db.session.get(Event, 7)
+    assert event.kiosk_token is None and events.kiosk_url(event) is None
+    empty_app.config["WTF_CSRF_ENABLED"] = False
+    client = empty_app.test_client()
+    assert client.get(f"/kiosk/{old}/").status_code == 200
+    client.post("/login", data={"email": email, "password": factories.PASSWORD})
+    page = client.get("/events/7/").get_data(as_text=True)
+    assert "Engage cannot show this link" in page and old not in page

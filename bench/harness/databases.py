@@ -3,6 +3,7 @@ PostgreSQL database of its own (engage_<label>_<pid>) dropped at the end. Both a
 migrated with ``flask db upgrade`` and seeded with ``seed-demo``, as a deployment is.
 """
 
+import hashlib
 import json
 import os
 import secrets
@@ -110,7 +111,8 @@ def stored_responses(database_url: str, token: str) -> list[tuple[str, int]]:
     try:
         with engine.connect() as connection:
             event_id = connection.scalar(
-                sa.text("SELECT id FROM event WHERE kiosk_token = :token"), {"token": token}
+                sa.text("SELECT id FROM event WHERE kiosk_token_hash = :digest"),
+                {"digest": hashlib.sha256(token.encode()).hexdigest()},
             )
             rows = connection.execute(
                 sa.text(

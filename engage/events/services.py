@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import BuildError
 
 from engage.accounts.models import User
+from engage.events import links
 from engage.events.models import Event, RetiredKioskToken
 from engage.extensions import db
 from engage.partnership.models import Area, Partnership
@@ -44,8 +45,11 @@ class EventRow:
     responses: int
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
+def _issue(event: Event) -> None:
+    """Give the event a new link: a fresh nonce, and the digest of the token it makes."""
+    event.kiosk_nonce = links.new_nonce()
+    token = links.token_for(current_app.config["SECRET_KEY"], event.kiosk_nonce)
+    event.kiosk_token_hash = links.digest(token)
 
 
 def kiosk_valid_until(starts_on: date) -> datetime:
@@ -69,11 +73,8 @@ def _apply(event: Event, fields: EventFields) -> None:
 
 def create_event(partnership: Partnership, fields: EventFields, user: User | None = None) -> Event:
     """A new event with a fresh kiosk token."""
-    event = Event(
-        partnership_id=partnership.id,
-        kiosk_token=new_token(),
-        created_by_id=user.id if user else None,
-    )
+    event = Event(partnership_id=partnership.id, created_by_id=user.id if user else None)
+    _issue(event)
     _apply(event, fields)
     db.session.add(event)
     db.session.flush()
@@ -93,9 +94,11 @@ def new_kiosk_link(event: Event) -> None:
     be imported by an admin.
     """
     db.session.add(
-        RetiredKioskToken(token=event.kiosk_token, event=event, issued_at=event.kiosk_issued_at)
+        RetiredKioskToken(
+            token_hash=event.kiosk_token_hash, event=event, issued_at=event.kiosk_issued_at
+        )
     )
-    event.kiosk_token = new_token()
+    _issue(event)
     event.kiosk_issued_at = utcnow()
     event.kiosk_valid_until = kiosk_valid_until(event.starts_on)
     db.session.flush()
@@ -111,12 +114,13 @@ def event_by_token(token: str | None, partnership: Partnership | None = None) ->
     """The event whose kiosk token this is, expired or not (for deliberate imports)."""
     if not token or not isinstance(token, str):
         return None
-    query = sa.select(Event).where(Event.kiosk_token == token)
+    digest = links.digest(token)
+    query = sa.select(Event).where(Event.kiosk_token_hash == digest)
     if partnership is not None:
         query = query.where(Event.partnership_id == partnership.id)
     event = db.session.scalar(query)
     # The lookup is by a unique index; compare again in constant time all the same.
-    if event is None or not secrets.compare_digest(event.kiosk_token, token):
+    if event is None or not secrets.compare_digest(event.kiosk_token_hash, digest):
         return None
     return event
 
@@ -126,7 +130,7 @@ def event_for_import(token: str | None, partnership: Partnership) -> Event | Non
     event = event_by_token(token, partnership)
     if event is not None or not isinstance(token, str) or not token:
         return event
-    retired = db.session.get(RetiredKioskToken, token)
+    retired = db.session.get(RetiredKioskToken, links.digest(token))
     if retired is None or retired.event.partnership_id != partnership.id:
         return None
     return retired.event
@@ -134,9 +138,10 @@ def event_for_import(token: str | None, partnership: Partnership) -> Event | Non
 
 def link_issued_at(event: Event, token: str) -> datetime:
     """When ``token``, the event's current or a retired kiosk token, was issued."""
-    if secrets.compare_digest(event.kiosk_token, token):
+    digest = links.digest(token)
+    if secrets.compare_digest(event.kiosk_token_hash, digest):
         return aware(event.kiosk_issued_at)
-    retired = db.session.get(RetiredKioskToken, token)
+    retired = db.session.get(RetiredKioskToken, digest)
     if retired is None or retired.event_id != event.id:
         raise ValueError("not a kiosk token of this event")
     return aware(retired.issued_at)
@@ -145,7 +150,7 @@ def link_issued_at(event: Event, token: str) -> datetime:
 # The event's columns as a plain row (attribute access as on an Event): a kiosk request
 # needs no ORM object for it.
 _EVENT_ROW = sa.select(*cast(sa.Table, Event.__table__).columns).where(
-    cast(sa.Table, Event.__table__).c.kiosk_token == sa.bindparam("token")
+    cast(sa.Table, Event.__table__).c.kiosk_token_hash == sa.bindparam("digest")
 )
 
 
@@ -157,9 +162,10 @@ def event_for_token(token: str | None) -> Any:
     working at once."""
     if not token or not isinstance(token, str):
         return None
-    event = db.session.connection().execute(_EVENT_ROW, {"token": token}).first()
+    digest = links.digest(token)
+    event = db.session.connection().execute(_EVENT_ROW, {"digest": digest}).first()
     # The lookup is by a unique index; compare again in constant time all the same.
-    if event is None or not secrets.compare_digest(event.kiosk_token, token):
+    if event is None or not secrets.compare_digest(event.kiosk_token_hash, digest):
         return None
     return event if kiosk_active(event) else None
 
@@ -192,28 +198,37 @@ def response_count(event: Event) -> int:
     )
 
 
-def kiosk_path(event: Event) -> str:
-    """The path of the event's kiosk start page: the one place that builds it."""
+def kiosk_path(event: Event) -> str | None:
+    """The path of the event's kiosk start page: the one place that builds it. None when
+    the link cannot be shown (``Event.kiosk_token``)."""
+    token = event.kiosk_token
+    if token is None:
+        return None
     try:
         if has_request_context():
-            return url_for("kiosk.start", token=event.kiosk_token)
+            return url_for("kiosk.start", token=token)
         adapter = current_app.url_map.bind("localhost")
-        return adapter.build("kiosk.start", {"token": event.kiosk_token})
+        return adapter.build("kiosk.start", {"token": token})
     except BuildError:
-        return f"/kiosk/{event.kiosk_token}/"
+        return f"/kiosk/{token}/"
 
 
-def kiosk_url(event: Event) -> str:
-    """The absolute kiosk link: this request's host, or ENGAGE_BASE_URL outside a request."""
+def kiosk_url(event: Event) -> str | None:
+    """The absolute kiosk link: this request's host, or ENGAGE_BASE_URL outside a request.
+    None when the link cannot be shown (``Event.kiosk_token``)."""
+    path = kiosk_path(event)
+    if path is None:
+        return None
     if has_request_context():
         base = request.host_url
     else:
         base = current_app.config.get("ENGAGE_BASE_URL") or DEFAULT_BASE_URL
-    return base.rstrip("/") + kiosk_path(event)
+    return base.rstrip("/") + path
 
 
-def kiosk_links(partnership: Partnership | None) -> list[dict[str, str]]:
-    """Every event's name and absolute kiosk link, by date (for `stats --json`)."""
+def kiosk_links(partnership: Partnership | None) -> list[dict[str, str | None]]:
+    """Every event's name and absolute kiosk link, by date (for `stats --json`); the link
+    is None where it cannot be shown (issue a new link to show one)."""
     if partnership is None:
         return []
     events = db.session.scalars(

@@ -22,6 +22,13 @@ from engage.partnership.models import Partnership
 from engage.partnership.services import areas, current_partnership
 from engage.timeutil import utcnow
 
+# A link issued before links were stored hashed, or under another secret key.
+HIDDEN_LINK = (
+    "Engage cannot show this event's kiosk link: it was issued before links were stored "
+    "hashed, or before the secret key was changed. Tablets that have it can still use it. "
+    "Issue a new kiosk link to show and print one."
+)
+
 bp = Blueprint("events", __name__, url_prefix="/events")
 STAFF = (FACILITATOR, ADMIN)
 
@@ -82,7 +89,7 @@ def show(event_id: int):
         "events/show.html",
         event=event,
         kiosk_url=url,
-        qr=qr_svg(url, f"QR code for the kiosk link of {event.name}", scale=5),
+        qr=qr_svg(url, f"QR code for the kiosk link of {event.name}", scale=5) if url else None,
         active=services.kiosk_active(event),
         responses=services.response_count(event),
     )
@@ -94,6 +101,9 @@ def print_sheet(event_id: int):
     """A page to print and stick on the tablets: a big QR code, the name and the link."""
     event = _event(event_id)
     url = services.kiosk_url(event)
+    if url is None:
+        flash(HIDDEN_LINK, "error")
+        return redirect(url_for(".show", event_id=event.id))
     return render_template(
         "events/print.html",
         event=event,

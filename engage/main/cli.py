@@ -23,6 +23,7 @@ def stats(as_json: bool) -> None:
         if key == "events":
             click.echo(f"events: {len(value)}")
             for event in value:
-                click.echo(f"  {event['name']}: {event['kiosk_url']}")
+                link = event["kiosk_url"] or "link not shown (issued before links were hashed)"
+                click.echo(f"  {event['name']}: {link}")
             continue
         click.echo(f"{key.replace('_', ' ')}: {value}")

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from engage.database import MAX_ID, begin_writing
+from engage.events import links as kiosk_links
 from engage.events.models import Event
 from engage.extensions import db
 from engage.questionnaire import types
@@ -170,7 +171,7 @@ def _insert_once(dialect: str, through_link: bool) -> sa.Insert:
             list(values),
             sa.select(*values.values()).where(
                 event.c.id == sa.bindparam("link_event_id"),
-                event.c.kiosk_token == sa.bindparam("link_token"),
+                event.c.kiosk_token_hash == sa.bindparam("link_token_hash"),
                 event.c.kiosk_valid_until
                 >= sa.bindparam("now", type_=event.c.kiosk_valid_until.type),
             ),
@@ -222,7 +223,11 @@ def store_checked(
         "coded": coded_row(plan, parsed, {code: a.id for code, a in areas.items()}),
     }
     if link:
-        values |= {"link_event_id": link.event_id, "link_token": link.token, "now": now}
+        values |= {
+            "link_event_id": link.event_id,
+            "link_token_hash": kiosk_links.digest(link.token),
+            "now": now,
+        }
     session = db.session()
     if alone and session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
         # Its one statement is all or nothing by itself: no BEGIN and COMMIT round trips.
