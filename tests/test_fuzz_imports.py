@@ -152,7 +152,7 @@ def test_xlsform_upload_refuses_broken_workbooks_with_a_message_and_keeps_nothin
     analyst_client, workbook, data
 ):
     if data is None:
-        content, name, agency = workbook, "form.xlsx", "police"
+        content, name, agency = workbook, "form.xlsx", "council"
     else:
         content = data.draw(
             st.one_of(st.just(workbook), spoilt_workbooks(workbook), st.binary(max_size=400))

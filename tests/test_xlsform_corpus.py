@@ -110,7 +110,7 @@ def test_the_upload_page_takes_every_corpus_form_without_an_error(app, db, analy
         data, filename = (form.xlsx(), "form.xlsx") if index % 2 else (form.xls(), "form.xls")
         response = analyst_client.post(
             "/bank/imports/new",
-            data={"workbook": (io.BytesIO(data), filename), "agency": "police"},
+            data={"workbook": (io.BytesIO(data), filename), "agency": "council"},
             content_type="multipart/form-data",
         )
         assert response.status_code == 302, (form.key, response.get_data(as_text=True)[:300])

@@ -122,10 +122,10 @@ def test_as_draft_needs_a_questionnaire_and_publish_needs_a_draft(db, runner, pa
     assert nothing.exit_code == 1 and "There is no questionnaire yet." in nothing.output
 
 
-def post_workbook(client, path, purpose=None):
+def post_workbook(client, path, purpose=None, agency="council"):
     with open(path, "rb") as handle:
         workbook = io.BytesIO(handle.read())
-    data = {"workbook": (workbook, "edited.xlsx"), "agency": "police"}
+    data = {"workbook": (workbook, "edited.xlsx"), "agency": agency}
     if purpose:
         data["purpose"] = purpose
     return client.post("/bank/imports/new", data=data, content_type="multipart/form-data")

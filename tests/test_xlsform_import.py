@@ -66,11 +66,12 @@ def fire_xls() -> bytes:
     return xls_workbook({"survey": FIRE_SURVEY, "choices": FIRE_CHOICES, "settings": FIRE_SETTINGS})
 
 
-def demo_analyst(app, db):
-    """The demo partnership, and a client signed in as an analyst of its health agency."""
+def demo_analyst(app, db, agency="fire"):
+    """The demo partnership, and a client signed in as an analyst of one of its agencies
+    (fire, whose form the tests import: an analyst imports only their own agency's)."""
     seed_demo()
     partnership = current_partnership()
-    user = factories.make_user(partnership, "analyst", "health")
+    user = factories.make_user(partnership, "analyst", agency)
     db.session.commit()
     client = app.test_client()
     client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
@@ -163,7 +164,7 @@ def test_propose_makes_a_pending_proposal_from_the_forms_agency_once(app, db):
 def test_a_broken_workbook_imports_nothing_and_says_why(app, db, analyst_client):
     data = make_workbook([{"type": "select_one colours", "name": "a", "label": "A"}])
 
-    response = upload(analyst_client, data, agency="police")
+    response = upload(analyst_client, data, agency="council")
 
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -173,7 +174,7 @@ def test_a_broken_workbook_imports_nothing_and_says_why(app, db, analyst_client)
 
 
 def test_upload_refuses_a_file_that_is_not_xlsx(app, db, analyst_client):
-    response = upload(analyst_client, b"a,b\n", agency="police", filename="form.csv")
+    response = upload(analyst_client, b"a,b\n", agency="council", filename="form.csv")
     assert response.status_code == 400
     assert "must be an .xlsx or .xls file" in response.get_data(as_text=True)
 
@@ -267,7 +268,7 @@ def test_a_photo_limited_by_max_pixels_is_reported_not_an_error(app, db, analyst
         ]
     )
 
-    response = upload(analyst_client, data, agency="police")
+    response = upload(analyst_client, data, agency="council")
 
     assert response.status_code == 302
     html = analyst_client.get(response.location).get_data(as_text=True)

@@ -132,6 +132,8 @@ def import_command(
         form_import = importing.start_import(agency, user, os.path.basename(file), data, threshold)
     except FormError as error:
         raise _not_imported(error) from error
+    except importing.ImportRefused as refused:
+        raise click.ClickException(str(refused)) from refused
     tagged = importing.tag_all(form_import, user) if tag_matches and user else 0
     proposed = importing.propose_new(form_import, user) if propose_new and user else 0
     db.session.commit()

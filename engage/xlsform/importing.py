@@ -17,7 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from engage.accounts.models import User
+from engage.accounts.agencies import acts_for, refusal
+from engage.accounts.models import ADMIN, User
 from engage.bank import services as bank_services
 from engage.bank.models import JOINED, PENDING, Proposal
 from engage.extensions import db
@@ -199,7 +200,11 @@ def report(plan: FormPlan, partnership: Partnership, agency: Agency, threshold: 
 def start_import(
     agency: Agency, user: User | None, filename: str, data: bytes, threshold: int
 ) -> FormImport:
-    """Read the workbook, match its questions and keep the report; raises FormError."""
+    """Read the workbook, match its questions and keep the report; raises FormError, and
+    ImportRefused when ``user`` may not act for ``agency``."""
+    if not acts_for(user, agency.id):
+        assert user is not None
+        raise ImportRefused(refusal(user, agency.name))
     plan = mapping.plan_form(read_form(data, filename))
     form_import = FormImport(
         partnership_id=agency.partnership_id,
@@ -214,7 +219,10 @@ def start_import(
     return form_import
 
 
-def _row(form_import: FormImport, index: int, outcomes: tuple[str, ...]) -> dict:
+def _row(form_import: FormImport, index: int, outcomes: tuple[str, ...], user: User | None) -> dict:
+    if not acts_for(user, form_import.agency_id):
+        assert user is not None
+        raise ImportRefused(refusal(user, form_import.agency.name))
     rows = form_import.rows
     if not 0 <= index < len(rows):
         raise ImportRefused("That row is not in the report.")
@@ -260,7 +268,7 @@ def tag(form_import: FormImport, index: int, user: User) -> str:
     code; raises ImportRefused if the row has no match or it is no longer in the
     questionnaire.
     """
-    row = _row(form_import, index, (ASKED,))
+    row = _row(form_import, index, (ASKED,), user)
     match = row["match"]
     entry = db.session.get(BankQuestion, match["bank_question_id"])
     if entry is None or entry.partnership_id != form_import.partnership_id:
@@ -279,7 +287,7 @@ def tag(form_import: FormImport, index: int, user: User) -> str:
 
 def propose(form_import: FormImport, index: int, user: User) -> Proposal:
     """Propose a row's question to the admins, from the form's agency."""
-    row = _row(form_import, index, (ASKED, NEW))
+    row = _row(form_import, index, (ASKED, NEW), user)
     proposal = _proposal(form_import, row, user, PENDING)
     db.session.flush()
     row.update(done=PROPOSED, proposal_id=proposal.id)
@@ -308,13 +316,17 @@ def propose_new(form_import: FormImport, user: User) -> int:
     return count
 
 
-def imports_for(partnership: Partnership, limit: int = 20) -> list[FormImport]:
-    """The partnership's most recent imports, newest first."""
+def imports_for(
+    partnership: Partnership, user: User | None = None, limit: int = 20
+) -> list[FormImport]:
+    """The most recent imports ``user`` may read, newest first: an analyst's own
+    agency's, or the whole partnership's for an administrator."""
+    query = sa.select(FormImport).where(FormImport.partnership_id == partnership.id)
+    if user is not None and user.role != ADMIN:
+        query = query.where(FormImport.agency_id == user.agency_id)
     return list(
         db.session.scalars(
-            sa.select(FormImport)
-            .where(FormImport.partnership_id == partnership.id)
-            .order_by(FormImport.created_at.desc(), FormImport.id.desc())
+            query.order_by(FormImport.created_at.desc(), FormImport.id.desc())
             .limit(limit)
             .options(so.selectinload(FormImport.agency))
         )

@@ -13,7 +13,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
+from engage.accounts.agencies import acts_for
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
 from engage.extensions import db
@@ -37,8 +39,12 @@ def _partnership():
 
 
 def _form_import(import_id: int) -> FormImport:
+    """The import, if it is this partnership's and the user may read it: another
+    agency's report is not found for an analyst, as if it did not exist."""
     form_import = db.session.get(FormImport, import_id)
     if form_import is None or form_import.partnership_id != _partnership().id:
+        abort(404)
+    if not acts_for(current_user, form_import.agency_id):
         abort(404)
     return form_import
 
@@ -49,7 +55,12 @@ def upload():
     """Upload an agency's XLSForm; its report opens once it is read."""
     partnership = _partnership()
     form = ImportForm()
-    form.agency.choices = [(a.slug, a.name) for a in agencies(partnership)]
+    # An analyst imports for their own agency only; an administrator for any.
+    form.agency.choices = [
+        SelectChoice(a.slug, a.name) for a in agencies(partnership) if acts_for(current_user, a.id)
+    ]
+    # A crafted post naming another agency is refused by the import itself, which says why.
+    form.agency.validate_choice = False
     if current_user.role != ADMIN:
         del form.purpose
     if request.method == "GET":
@@ -59,7 +70,7 @@ def upload():
     if form.validate_on_submit():
         agency = agency_by_slug(partnership, form.agency.data or "")
         if agency is None:
-            abort(400)
+            abort(400, description="Choose the agency whose form it is.")
         upload = form.workbook.data
         purpose = form.purpose.data if "purpose" in form else BANK
         threshold = int(current_app.config.get("ENGAGE_MATCH_THRESHOLD", 60))
@@ -79,6 +90,9 @@ def upload():
         except FormError as error:
             db.session.rollback()
             problem = error
+        except importing.ImportRefused as refused:
+            db.session.rollback()
+            problems = [str(refused)]
         except building.BuildRefused as refused:
             db.session.rollback()
             problems = refused.problems
@@ -98,7 +112,7 @@ def upload():
         form=form,
         problem=problem,
         problems=problems,
-        imports=importing.imports_for(partnership),
+        imports=importing.imports_for(partnership, current_user),
         error_count=len(form.errors) + failed,
     )
     return html, 400 if form.errors or failed else 200
