@@ -142,6 +142,11 @@ def register(app: Flask) -> None:
     from engage.api.errors import from_http_exception, is_api_request
 
     def handler(error, status: int):
+        if status >= 500:
+            # A failed statement leaves PostgreSQL's transaction aborted: the page (which
+            # reads the partnership's name and the user) needs a fresh one.
+            with contextlib.suppress(sa_exc.SQLAlchemyError):
+                db.session.rollback()
         # Under /api/ every failure answers JSON, even for routes that do not exist.
         if is_api_request() or request.endpoint in JSON_ENDPOINTS:
             return from_http_exception(error)
