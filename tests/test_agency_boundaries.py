@@ -153,3 +153,15 @@ def test_every_panel_service_that_acts_for_a_user_checks_the_managers_rule():
             if takes_user and not function_name.startswith("_") and function_name not in checked:
                 offenders.append(f"{name}.{function_name}")
     assert offenders == [], "panel services acting for a user without the managers' check"
+
+
+def test_an_agency_field_with_a_nul_byte_is_refused_not_a_500(app, db, analyst_client):
+    """Found by the fuzz test on PostgreSQL, whose text cannot hold NUL: the slug is
+    looked up among the partnership's agencies, never sent to the database."""
+    response = analyst_client.post(
+        "/bank/imports/new",
+        data={"workbook": (io.BytesIO(fire_workbook()), "f.xlsx"), "agency": "\x00"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(FormImport.id))) == 0

@@ -20,7 +20,7 @@ from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
 from engage.extensions import db
 from engage.forms import upload_name
-from engage.partnership.services import agencies, agency_by_slug, current_partnership
+from engage.partnership.services import agencies, current_partnership
 from engage.questionnaire import types
 from engage.questionnaire.services import questionnaire_for, version_by_number
 from engage.xlsform import building, exporting, importing
@@ -56,8 +56,9 @@ def upload():
     partnership = _partnership()
     form = ImportForm()
     # An analyst imports for their own agency only; an administrator for any.
+    members = {a.slug: a for a in agencies(partnership)}
     form.agency.choices = [
-        SelectChoice(a.slug, a.name) for a in agencies(partnership) if acts_for(current_user, a.id)
+        SelectChoice(a.slug, a.name) for a in members.values() if acts_for(current_user, a.id)
     ]
     # A crafted post naming another agency is refused by the import itself, which says why.
     form.agency.validate_choice = False
@@ -68,7 +69,8 @@ def upload():
     problem: FormError | None = None
     problems: list[str] = []
     if form.validate_on_submit():
-        agency = agency_by_slug(partnership, form.agency.data or "")
+        # Looked up among the partnership's agencies, never with the raw text in a query.
+        agency = members.get(form.agency.data or "")
         if agency is None:
             abort(400, description="Choose the agency whose form it is.")
         upload = form.workbook.data
