@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from engage import access_log, upload_limits
+from engage import access_log, request_ids, upload_limits
 from engage import config as config_module
 from engage.extensions import babel, csrf, db, login_manager, migrate
 from engage.results import perturbation
@@ -44,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     access_log.install_werkzeug_filter()
+    request_ids.register(app)
     register_security(app)
     register_compression(app)
     register_commands(app)

@@ -35,8 +35,11 @@ def _token_works(app, plaintext: str) -> bool:
 
 
 def _actions(db) -> list[tuple[str, str]]:
-    rows = db.session.execute(sa.select(AuditEntry.action, AuditEntry.detail))
-    return [(action, detail) for action, detail in rows if action.startswith("users.")]
+    """(action, "target: detail") of the account changes on the trail."""
+    rows = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.target, AuditEntry.detail).order_by(AuditEntry.id)
+    )
+    return [(a, f"{target}: {detail}") for a, target, detail in rows if a.startswith("users.")]
 
 
 def _analyst_with_session_and_token(app, db, partnership):
@@ -134,9 +137,7 @@ def test_unknown_emails_and_the_last_admin_get_one_line_errors(runner, db, partn
     assert admin.active and admin.role == "admin"
 
 
-def test_create_user_on_an_existing_email_says_how_to_reset_the_password(
-    runner, db, partnership
-):
+def test_create_user_on_an_existing_email_says_how_to_reset_the_password(runner, db, partnership):
     factories.make_user(partnership, "analyst", email="ana@example.org")
     db.session.commit()
     result = runner.invoke(

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from engage.audit.models import AuditEntry
@@ -17,6 +18,14 @@ from tests import factories
 def entries(db) -> list[AuditEntry]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)))
+
+
+@pytest.fixture
+def admin_client(admin_client, db):
+    """The admin, signed in, on an empty trail (signing in is itself recorded)."""
+    db.session.execute(sa.delete(AuditEntry))
+    db.session.commit()
+    return admin_client
 
 
 def add_entries(db, user, count, kind="download", start=None, action="responses.csv"):
@@ -87,7 +96,7 @@ def test_export_streams_the_filtered_trail_and_records_itself(db, admin_client, 
         "audit.csv",
         admin_client.user.id,
     )
-    assert export.filters == {"kind": "download", "user": analyst.id}
+    assert export.filters == {"kind": "download", "user": str(analyst.id)}
     assert export.rows == 3
 
 
@@ -99,7 +108,7 @@ def test_an_unfiltered_export_includes_its_own_entry(db, admin_client):
 
 
 def test_export_cells_cannot_run_as_formulas(db, admin_client):
-    record("admin", "events.new_link", admin_client.user, detail='=HYPERLINK("http://x","y")')
+    record("event", "events.new_link", admin_client.user, detail='=HYPERLINK("http://x","y")')
     db.session.commit()
     rows = read_csv(admin_client.get("/admin/audit/export.csv"))
     assert rows[0]["detail"] == '\'=HYPERLINK("http://x","y")'
@@ -116,7 +125,7 @@ def test_publishing_a_version_is_recorded(db, admin_client, questionnaire):
 
     assert response.status_code == 302
     entry = entries(db)[-1]
-    assert (entry.kind, entry.action) == ("admin", "questionnaire.publish")
+    assert (entry.kind, entry.action) == ("questionnaire", "questionnaire.publish")
     assert entry.user_id == admin_client.user.id
     assert entry.detail == f"Version {draft.number}"
 
@@ -150,7 +159,7 @@ def test_rejecting_and_accepting_proposals_are_recorded(db, admin_client, questi
     )
     assert response.status_code == 302, response.get_data(as_text=True)
 
-    actions = [(e.action, e.detail) for e in entries(db)]
+    actions = [(e.action, e.detail) for e in entries(db) if e.action != "bank.propose"]
     assert actions == [
         ("bank.reject", f"Proposal {rejected.id} rejected"),
         ("bank.accept", f"Proposal {accepted.id} accepted as ‘library’"),
@@ -171,7 +180,76 @@ def test_issuing_a_new_kiosk_link_is_recorded(db, facilitator_client, partnershi
     assert response.status_code == 302
     entry = entries(db)[-1]
     assert (entry.kind, entry.action, entry.user_id) == (
-        "admin",
+        "event",
         "events.new_link",
         facilitator_client.user.id,
     )
+
+
+def test_a_facilitators_panel_action_reads_in_words_with_role_agency_and_request(
+    app, db, admin_client, partnership
+):
+    """What the issue found: raw codes, facilitators listed as "admin", no request id."""
+    from tests.panel_factories import PASSPHRASE, make_vote
+
+    facilitator = factories.make_user(partnership, "facilitator", "fire")
+    db.session.commit()
+    client = app.test_client()
+    client.post("/login", data={"email": facilitator.email, "password": factories.PASSWORD})
+    vote = make_vote(partnership, facilitator, "deliberation")
+    db.session.commit()
+    response = client.post(
+        f"/panels/votes/{vote.id}/start-voting",
+        data={"passphrase": PASSPHRASE, "confirm": PASSPHRASE},
+        headers={"X-Request-ID": "proxy-req-4711"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    assert response.headers["X-Request-ID"] == "proxy-req-4711"
+    [entry] = [e for e in entries(db) if e.action == "panels.vote.start_voting"]
+    assert (entry.kind, entry.agency.slug, entry.request_id) == ("panel", "fire", "proxy-req-4711")
+    assert entry.target == f"Vote {vote.id} ‘{vote.title}’"
+
+    page = admin_client.get("/admin/audit/?kind=panel").get_data(as_text=True)
+    assert "Started voting" in page and f"Vote {vote.id}" in page
+    assert "Facilitator" in page and "Fire" in page and "proxy-req-4711" in page
+
+    rows = read_csv(admin_client.get("/admin/audit/export.csv?kind=panel"))
+    started = next(r for r in rows if r["action"] == "panels.vote.start_voting")
+    assert started["what"] == "Started voting" and started["role"] == "Facilitator"
+    assert started["request_id"] == "proxy-req-4711" and "Fire" in started["agency"]
+
+
+def test_every_request_gets_an_id_and_a_made_up_one_is_not_trusted(client, partnership):
+    first = client.get("/").headers["X-Request-ID"]
+    second = client.get("/").headers["X-Request-ID"]
+    assert first != second and len(first) == 16
+    odd = client.get("/", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
+    assert odd != "<script>" and len(odd) == 16
+
+
+def test_the_trail_filters_by_days_and_agency_and_says_what_to_fix(db, admin_client, partnership):
+    police = factories.make_user(partnership, "analyst", "police")
+    housing = factories.make_user(partnership, "analyst", "housing")
+    for user, days in ((police, (1, 2, 3)), (housing, (10, 11))):
+        for day in days:
+            entry = record("download", "responses.csv", user)
+            entry.at = datetime(2026, 5, day, 23, 30, tzinfo=UTC)
+    db.session.commit()
+    police_agency = police.agency_id
+
+    page = admin_client.get("/admin/audit/?from=2026-05-02&to=2026-05-03")
+    assert "2 entries" in page.get_data(as_text=True)
+    by_agency = admin_client.get(f"/admin/audit/?agency={police_agency}")
+    assert "3 entries" in by_agency.get_data(as_text=True)
+    both = admin_client.get(f"/admin/audit/?agency={police_agency}&from=2026-05-03")
+    assert "1 entry" in both.get_data(as_text=True)
+    rows = read_csv(admin_client.get(f"/admin/audit/export.csv?agency={police_agency}"))
+    assert {r["agency"] for r in rows if r["action"] == "responses.csv"} == {police.agency.name}
+
+    bad = admin_client.get("/admin/audit/?from=3rd%20May&to=2026-05-01")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "Enter the from date as year-month-day" in html
+    assert 'value="3rd May"' in html  # what was typed is kept
+    backwards = admin_client.get("/admin/audit/?from=2026-05-05&to=2026-05-01")
+    assert "must be the same as or after" in backwards.get_data(as_text=True)

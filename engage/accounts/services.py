@@ -109,7 +109,7 @@ def _changed(user: User, action: str, by: User | None, what: str) -> None:
     db.session.flush()
     db.session.refresh(user, ["session_generation"])
     where = " (command line)" if by is None else ""
-    audit.record(audit.ADMIN, f"users.{action}", by, detail=f"{user.email}: {what}{where}")
+    audit.record(audit.ACCOUNT, f"users.{action}", by, detail=what + where, target=user.email)
 
 
 def set_password(user: User, password: str, by: User | None) -> None:

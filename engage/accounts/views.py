@@ -11,6 +11,7 @@ from engage.accounts.services import (
     change_own_password,
     end_sessions,
 )
+from engage.audit import services as audit
 from engage.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -29,6 +30,8 @@ def login():
             next_url = safe_next(request.args.get("next"))
             session.clear()
             login_user(user)
+            audit.record(audit.ACCOUNT, "accounts.sign-in", user)
+            db.session.commit()
             return redirect(next_url or url_for("main.dashboard"))
         form.password.errors = ["Enter a correct email address and password"]
         status = 401
@@ -42,6 +45,7 @@ def login():
 def logout():
     """Sign out, ending this account's sessions everywhere, and forget the session."""
     end_sessions(current_user)
+    audit.record(audit.ACCOUNT, "accounts.sign-out", current_user, detail="every device")
     db.session.commit()
     logout_user()
     session.clear()

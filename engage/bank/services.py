@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.accounts.models import User
+from engage.audit import services as audit
 from engage.bank import matching
 from engage.bank.models import ACCEPTED, JOINED, PENDING, REJECTED, Proposal
 from engage.extensions import db
@@ -141,6 +142,9 @@ def propose(user: User, data: ProposalData) -> Proposal:
     """Record a new question for the admins to decide on."""
     proposal = _new_proposal(user, data, PENDING)
     db.session.flush()
+    audit.record(
+        audit.BANK, "bank.propose", user, target=f"Proposal {proposal.id} ‘{proposal.text}’"
+    )
     return proposal
 
 
@@ -167,6 +171,13 @@ def use_existing(user: User, data: ProposalData, bank_question_id: int) -> Propo
     proposal = _new_proposal(user, data, JOINED)
     proposal.bank_question = bank_question
     db.session.flush()
+    audit.record(
+        audit.BANK,
+        "bank.join",
+        user,
+        target=f"‘{bank_question.code}’",
+        detail=f"{user.agency.name} now uses it",
+    )
     return proposal
 
 

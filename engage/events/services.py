@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, request, url_for
 from werkzeug.routing import BuildError
 
 from engage.accounts.models import User
+from engage.audit import services as audit
 from engage.events import links
 from engage.events.models import Event, RetiredKioskToken
 from engage.extensions import db
@@ -78,13 +79,19 @@ def create_event(partnership: Partnership, fields: EventFields, user: User | Non
     _apply(event, fields)
     db.session.add(event)
     db.session.flush()
+    audit.record(audit.EVENT, "events.create", user, target=_named(event))
     return event
 
 
-def update_event(event: Event, fields: EventFields) -> None:
+def _named(event: Event) -> str:
+    return f"Event {event.id} ‘{event.name}’"
+
+
+def update_event(event: Event, fields: EventFields, user: User | None = None) -> None:
     """Change an event; the kiosk link keeps its token but follows the new date."""
     _apply(event, fields)
     db.session.flush()
+    audit.record(audit.EVENT, "events.edit", user, target=_named(event))
 
 
 def new_kiosk_link(event: Event) -> None:

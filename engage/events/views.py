@@ -127,7 +127,7 @@ def edit(event_id: int):
     )
     form.offer_areas(areas(_partnership()))
     if form.validate_on_submit():
-        services.update_event(event, form.fields())
+        services.update_event(event, form.fields(), current_user)
         db.session.commit()
         flash(f"Event ‘{event.name}’ saved.", "success")
         return redirect(url_for(".show", event_id=event.id))
@@ -143,7 +143,7 @@ def new_link(event_id: int):
     if form.validate_on_submit():
         services.new_kiosk_link(event)
         audit.record(
-            audit.ADMIN, "events.new_link", current_user, detail=f"Event {event.id} ‘{event.name}’"
+            audit.EVENT, "events.new_link", current_user, target=f"Event {event.id} ‘{event.name}’"
         )
         db.session.commit()
         flash(

@@ -71,6 +71,14 @@ def request_export(
     )
     db.session.add(job)
     db.session.flush()
+    record(
+        DOWNLOAD,
+        "exports.request",
+        user,
+        filters.as_dict(),
+        download.rows,
+        target=f"{fmt.filename}, job {job.id}",
+    )
     return job
 
 

@@ -68,12 +68,17 @@ def when(moment: datetime) -> str:
 
 
 def note(
-    action: str, user: User | None, vote: PriorityVote | None = None, detail: str = ""
+    action: str,
+    user: User | None,
+    vote: PriorityVote | None = None,
+    detail: str = "",
+    target: str = "",
 ) -> None:
-    """Add a facilitator's change to the audit trail (never anything about a ballot)."""
+    """Add a change to a panel to the audit trail (never anything about a ballot, nor
+    which member did it: a member's action is recorded with no user)."""
     if vote is not None:
-        detail = f"Vote {vote.id} ‘{vote.title}’" + (f": {detail}" if detail else "")
-    audit.record(audit.ADMIN, f"panels.{action}", user, detail=detail)
+        target = f"Vote {vote.id} ‘{vote.title}’"
+    audit.record(audit.PANEL, f"panels.{action}", user, detail=detail, target=target)
 
 
 def title_key(title: str) -> str:

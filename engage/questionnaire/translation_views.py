@@ -5,9 +5,11 @@ in the rest of the questionnaire editor.
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from engage.accounts.models import ADMIN
 from engage.accounts.permissions import role_required
+from engage.audit import services as audit
 from engage.extensions import db
 from engage.i18n import LANGUAGES, TRANSLATED_LANGUAGES
 from engage.main.errors import render_error
@@ -60,6 +62,13 @@ def edit(number: int, lang: str):
             db.session.rollback()
             errors[error.field or ""] = str(error)
         else:
+            audit.record(
+                audit.QUESTIONNAIRE,
+                "questionnaire.translations",
+                current_user,
+                target=f"Version {version.number}, {language.english_name}",
+                detail=f"{changed} texts changed",
+            )
             db.session.commit()
             flash(f"{language.english_name} translations saved ({changed} changed).", "success")
             return redirect(url_for(".edit", number=number, lang=lang))

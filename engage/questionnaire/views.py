@@ -69,6 +69,14 @@ def _back_to(item) -> str:
     return url_for(".draft", _anchor=f"{prefix}-{item.id}")
 
 
+def _saved(action: str, target: str, detail: str = "") -> None:
+    """Record a change to the draft in the audit trail, then commit both together."""
+    audit.record(
+        audit.QUESTIONNAIRE, f"questionnaire.{action}", current_user, target=target, detail=detail
+    )
+    db.session.commit()
+
+
 def _describe(item) -> str:
     if isinstance(item, Section):
         return f"Section ‘{item.title}’"
@@ -97,7 +105,7 @@ def overview():
 def start_draft():
     """Open a draft copied from the current version (or carry on with the open one)."""
     draft = services.start_draft_for(lookups.partnership())
-    db.session.commit()
+    _saved("start_draft", f"Version {draft.number}")
     flash(f"Draft version {draft.number} is ready to edit.", "success")
     return redirect(url_for(".draft"))
 
@@ -177,7 +185,7 @@ def details():
     form = DetailsForm(data={"title": version.title, "intro": version.intro})
     if form.validate_on_submit():
         editing.update_details(version, form.title.data, form.intro.data or "")
-        db.session.commit()
+        _saved("details", f"Version {version.number}")
         flash("Title and introduction saved.", "success")
         return redirect(url_for(".draft"))
     return _page("questionnaire/details_form.html", form, heading="Title and introduction")
@@ -190,7 +198,7 @@ def add_section():
     form = DetailsForm()
     if form.validate_on_submit():
         section = editing.add_section(version, form.title.data, form.intro.data or "")
-        db.session.commit()
+        _saved("add_section", _describe(section))
         flash(f"Section ‘{section.title}’ added.", "success")
         return redirect(_back_to(section))
     return _page("questionnaire/details_form.html", form, heading="Add a section")
@@ -203,7 +211,7 @@ def edit_section(section_id: int):
     form = DetailsForm(data={"title": section.title, "intro": section.intro})
     if form.validate_on_submit():
         editing.update_section(section, form.title.data, form.intro.data or "")
-        db.session.commit()
+        _saved("edit_section", _describe(section))
         flash(f"Section ‘{section.title}’ saved.", "success")
         return redirect(_back_to(section))
     return _page("questionnaire/details_form.html", form, heading="Change a section")
@@ -221,7 +229,7 @@ def add_question(section_id: int):
         except EditRefused as error:
             _refused(form, error)
         else:
-            db.session.commit()
+            _saved("add_question", _describe(question))
             flash(f"Question ‘{question.code}’ added.", "success")
             if question.type in types.EDITABLE_OPTIONS:  # it needs options next
                 return redirect(
@@ -244,7 +252,7 @@ def edit_question(question_id: int):
         except EditRefused as error:
             _refused(form, error)
         else:
-            db.session.commit()
+            _saved("edit_question", _describe(question))
             flash(f"Question ‘{question.code}’ saved.", "success")
             return redirect(_back_to(question))
     return _page(
@@ -266,7 +274,7 @@ def add_option(question_id: int):
         except EditRefused as error:
             _refused(form, error)
         else:
-            db.session.commit()
+            _saved("add_option", _describe(option), f"of question ‘{question.code}’")
             flash(f"Option ‘{option.label}’ added.", "success")
             return redirect(_back_to(option))
     return _page("questionnaire/option_form.html", form, question=question, option=None)
@@ -287,7 +295,7 @@ def edit_option(option_id: int):
         except EditRefused as error:
             _refused(form, error)
         else:
-            db.session.commit()
+            _saved("edit_option", _describe(option), f"of question ‘{option.question.code}’")
             flash(f"Option ‘{option.label}’ saved.", "success")
             return redirect(_back_to(option))
     return _page("questionnaire/option_form.html", form, question=option.question, option=option)
@@ -305,8 +313,8 @@ def comparable(kind: str, item_id: int):
         change = comparability.decide(version, kind, item_id, answer == "yes")
     except LookupError:
         abort(404)
-    db.session.commit()
     outcome = "comparable" if answer == "yes" else "a new series (not pooled)"
+    _saved("comparable", change.describe(), f"results marked {outcome}")
     flash(f"{change.describe()}: results marked {outcome}.", "success")
     return redirect(url_for(".draft", _anchor="comparability"))
 
@@ -321,7 +329,7 @@ def move(kind: str, item_id: int):
     if direction not in (editing.UP, editing.DOWN):
         abort(400)
     move_item(item, direction)
-    db.session.commit()
+    _saved("move", _describe(item), direction)
     return redirect(_back_to(item))
 
 
@@ -341,6 +349,6 @@ def delete(kind: str, item_id: int):
     back = _back_to(item) if isinstance(item, Option) else url_for(".draft")
     deleted = _describe(item)
     delete_item(item)
-    db.session.commit()
+    _saved("delete", deleted)
     flash(f"{deleted} deleted.", "success")
     return redirect(back)

@@ -19,6 +19,7 @@ import sqlalchemy.orm as so
 
 from engage.accounts.agencies import acts_for, refusal
 from engage.accounts.models import ADMIN, User
+from engage.audit import services as audit
 from engage.bank import services as bank_services
 from engage.bank.models import JOINED, PENDING, Proposal
 from engage.extensions import db
@@ -216,6 +217,13 @@ def start_import(
     )
     db.session.add(form_import)
     db.session.flush()
+    audit.record(
+        audit.BANK,
+        "xlsform.import",
+        user,
+        target=f"Import {form_import.id} ‘{form_import.title}’ for {agency.name}",
+        detail=form_import.filename,
+    )
     return form_import
 
 
@@ -282,6 +290,13 @@ def tag(form_import: FormImport, index: int, user: User) -> str:
         row["done"] = ALREADY
     _save(form_import, index, row)
     db.session.flush()
+    audit.record(
+        audit.BANK,
+        "xlsform.tag",
+        user,
+        target=f"‘{entry.code}’",
+        detail=f"{form_import.agency.name}, from row {row['row']} of import {form_import.id}",
+    )
     return entry.code
 
 
@@ -293,6 +308,13 @@ def propose(form_import: FormImport, index: int, user: User) -> Proposal:
     row.update(done=PROPOSED, proposal_id=proposal.id)
     _save(form_import, index, row)
     db.session.flush()
+    audit.record(
+        audit.BANK,
+        "xlsform.propose",
+        user,
+        target=f"Proposal {proposal.id} ‘{proposal.text}’",
+        detail=f"{form_import.agency.name}, from row {row['row']} of import {form_import.id}",
+    )
     return proposal
 
 

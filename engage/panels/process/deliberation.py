@@ -66,6 +66,9 @@ def add_comment(
     )
     db.session.add(comment)
     db.session.flush()
+    # A member's comment is recorded with no user and no pseudonym, only the option.
+    action = "comment.add" if user is not None else "member.comment"
+    note(action, user, option.vote, f"On ‘{option.title}’ ({stance})")
     return comment
 
 

@@ -68,6 +68,7 @@ def propose_option(
     option = _add(vote, title, description, origin=FROM_MEMBER, proposed_by=member)
     option.supporters.append(member)
     db.session.flush()
+    note("member.propose", None, vote, f"‘{option.title}’")  # which member: not recorded
     return option
 
 
@@ -80,6 +81,7 @@ def support_option(option: VoteOption, member: VoterCode) -> bool:
         return False
     option.supporters.append(member)
     db.session.flush()
+    note("member.support", None, option.vote, f"‘{option.title}’")
     return True
 
 

@@ -57,7 +57,7 @@ def create_panel(partnership: Partnership, fields: PanelFields, user: User | Non
     _apply_panel(panel, partnership, fields)
     db.session.add(panel)
     db.session.flush()
-    note("panel.create", user, detail=f"Panel {panel.id} ‘{panel.name}’")
+    note("panel.create", user, target=f"Panel {panel.id} ‘{panel.name}’")
     return panel
 
 
@@ -65,7 +65,7 @@ def update_panel(panel: Panel, fields: PanelFields, user: User | None) -> None:
     require_manager(user)
     _apply_panel(panel, panel.partnership, fields)
     db.session.flush()
-    note("panel.update", user, detail=f"Panel {panel.id} ‘{panel.name}’")
+    note("panel.update", user, target=f"Panel {panel.id} ‘{panel.name}’")
 
 
 def panels_for(partnership: Partnership) -> list[Panel]:
