@@ -116,8 +116,10 @@ def totals(database_url: str, vote_id: int) -> dict[str, int]:
     try:
         with engine.connect() as connection:
             return {
+                # Cast ballots wait sealed until the count (engage/panels/ballot_box).
                 "ballots": connection.scalar(
-                    sa.text("SELECT COUNT(*) FROM ballot WHERE vote_id = :v"), {"v": vote_id}
+                    sa.text("SELECT COUNT(*) FROM sealed_ballot WHERE vote_id = :v"),
+                    {"v": vote_id},
                 ),
                 "codes_used": connection.scalar(
                     sa.text("SELECT COUNT(*) FROM voter_code WHERE vote_id = :v AND used"),
