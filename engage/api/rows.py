@@ -1,5 +1,8 @@
 """Row-level responses for the API: one object per response, answers keyed by question code.
 
+The rows come from the downloads' row source (``engage.exports.rows``): one reading of
+responses, one notion of "my agency's questions", one treatment of free text.
+
 Pages are walked with a cursor that carries the last id seen, so a client that
 follows ``next`` sees every response exactly once even while new ones arrive.
 """
@@ -10,21 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-
 from engage.accounts.models import User
-from engage.extensions import db
-from engage.partnership.models import Area
+from engage.exports import rows as row_source
+from engage.exports.layout import Layout
 from engage.questionnaire import types
-from engage.questionnaire.models import (
-    Option,
-    Question,
-    QuestionnaireVersion,
-    bank_question_agency,
-)
-from engage.results.filters import ResultFilter, response_conditions
-from engage.survey.models import Answer, Response
+from engage.questionnaire.models import Questionnaire
+from engage.results.filters import ResultFilter
+from engage.survey.models import Response
 
 
 @dataclass(frozen=True)
@@ -54,100 +49,57 @@ def iso(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
-def _answer_value(question_type: str, option: str | None, area: str | None, number, text):
-    if question_type in types.CHOICE_TYPES:
-        return option
-    if question_type == types.AREA:
-        return area
-    if question_type in types.TEXT_TYPES:
-        return text
-    return number
-
-
-def _answers(response_ids: list[int], user: User, mine: bool) -> dict[int, dict[str, Any]]:
-    """Answers of the given responses by response id, then question code."""
-    answer_area = so.aliased(Area)
-    conditions = [Answer.response_id.in_(response_ids)]
-    # Free-text answers can identify people: only users an admin trusts receive them.
-    if not user.free_text_access:
-        conditions.append(Question.type.not_in(types.TEXT_TYPES))
-    if mine:
-        conditions.append(
-            Question.bank_question_id.in_(
-                sa.select(bank_question_agency.c.bank_question_id).where(
-                    bank_question_agency.c.agency_id == user.agency_id
+def _readers(layout: Layout) -> list[tuple[str, Any]]:
+    """How each question's value is read from a row: (code, reader(row) -> value or None)."""
+    position = {name: index for index, name in enumerate(layout.names)}
+    readers: list[tuple[str, Any]] = []
+    for question in layout.questions:
+        columns = [position[name] for name in question.columns]
+        if question.type == types.MULTIPLE:
+            chosen = list(zip(columns, (o.code for o in question.options), strict=True))
+            readers.append(
+                (
+                    question.code,
+                    lambda row, c=chosen: [code for i, code in c if row[i] == 1] or None,
                 )
             )
-        )
-    rows = db.session.execute(
-        sa.select(
-            Answer.response_id,
-            Question.code,
-            Question.type,
-            Option.code,
-            answer_area.code,
-            Answer.number_value,
-            Answer.text_value,
-        )
-        .join(Question, Answer.question_id == Question.id)
-        .outerjoin(Option, Answer.option_id == Option.id)
-        .outerjoin(answer_area, Answer.area_id == answer_area.id)
-        .where(*conditions)
-        .order_by(Answer.response_id, Answer.id)
-    )
-    answers: dict[int, dict[str, Any]] = {}
-    for response_id, code, question_type, option, area, number, text in rows:
-        value = _answer_value(question_type, option, area, number, text)
-        by_code = answers.setdefault(response_id, {})
-        if question_type == types.MULTIPLE:
-            by_code.setdefault(code, []).append(value)
-        else:
-            by_code[code] = value
-    return answers
+        elif question.type in types.CHOICE_TYPES:
+            codes = {o.value: o.code for o in question.options}
+            readers.append((question.code, lambda row, i=columns[0], k=codes: k.get(row[i])))
+        else:  # areas (their codes), numbers and free text, as stored
+            readers.append((question.code, lambda row, i=columns[0]: row[i]))
+    return readers
 
 
 def response_page(
-    questionnaire_id: int,
+    questionnaire: Questionnaire,
     filters: ResultFilter,
     user: User,
     after: int = 0,
     limit: int = 500,
     since_at: datetime | None = None,
 ) -> Page:
-    """Up to ``limit`` responses with ids above ``after`` that pass the filters, oldest first."""
-    conditions = response_conditions(filters, questionnaire_id)
+    """Up to ``limit`` responses with ids above ``after`` that pass the filters, oldest
+    first, read from the one row source the downloads use (``engage.exports.rows``)."""
+    plan = row_source.build_plan(questionnaire, filters, user.free_text_access, user.agency_id)
     if since_at is not None:
-        conditions.append(Response.submitted_at >= since_at)
-    heads = db.session.execute(
-        sa.select(
-            Response.id,
-            Response.submitted_at,
-            QuestionnaireVersion.number,
-            Response.channel,
-            Response.language,
-            Area.code,
-            Response.event_id,
+        plan.conditions.append(Response.submitted_at >= since_at)
+    rows, more = row_source.page_after(plan, after, limit)
+    readers = _readers(plan.layout)
+    objects = []
+    for row in rows:
+        response_id, submitted_at, version, channel, event_id, ward, language = row[:7]
+        answers = {code: value for code, read in readers if (value := read(row)) is not None}
+        objects.append(
+            {
+                "id": response_id,
+                "submitted_at": iso(submitted_at),
+                "version": version,
+                "channel": channel,
+                "language": language,
+                "ward": ward,
+                "event": event_id,
+                "answers": answers,
+            }
         )
-        .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
-        .outerjoin(Area, Response.area_id == Area.id)
-        .where(*conditions, Response.id > after)
-        .order_by(Response.id)
-        .limit(limit + 1)
-    ).all()
-    more = len(heads) > limit
-    heads = heads[:limit]
-    answers = _answers([head[0] for head in heads], user, filters.mine) if heads else {}
-    rows = [
-        {
-            "id": response_id,
-            "submitted_at": iso(submitted_at),
-            "version": version,
-            "channel": channel,
-            "language": language,
-            "ward": ward,
-            "event": event_id,
-            "answers": answers.get(response_id, {}),
-        }
-        for response_id, submitted_at, version, channel, language, ward, event_id in heads
-    ]
-    return Page(rows=rows, next_cursor=encode_cursor(heads[-1][0]) if more else None)
+    return Page(rows=objects, next_cursor=encode_cursor(rows[-1][0]) if more else None)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from engage.api import documents, errors, openapi, params, tokens
+from engage.api import cells, documents, errors, openapi, params, tokens
 from engage.api.auth import api_token, api_user, token_required
 from engage.api.errors import ApiError
 from engage.api.rows import response_page
@@ -79,7 +79,7 @@ def responses():
     questionnaire = _questionnaire()
     args = params.page_args(request.args, questionnaire)
     page = response_page(
-        questionnaire.id,
+        questionnaire,
         args.filters,
         api_user(),
         after=args.after,
@@ -113,7 +113,7 @@ def results(code: str):
     if result is None:
         raise ApiError(404, NO_RESULTS.format(code=code))
     _pulled(filters.as_dict(), len(result["options"]))
-    return jsonify(result)
+    return jsonify(cells.typed(result))
 
 
 @bp.get("/openapi.json")

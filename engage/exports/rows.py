@@ -45,6 +45,8 @@ from engage.results.filters import ResultFilter, response_conditions
 from engage.survey.models import Answer, Response
 
 BATCH = 2000
+# No newest response fixed: a page reads whatever is stored when it is asked for.
+MAX_RESPONSE_ID = 2**62
 FIXED = 7  # response_id, submitted_at, version, channel, event, ward, language
 CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
 
@@ -119,7 +121,7 @@ def _area_labels(questionnaire: Questionnaire) -> dict[str, str]:
 def _wanted(question: Question, include_text: bool, agency_id: int | None) -> bool:
     if question.type in types.TEXT_TYPES and not include_text:
         return False
-    return agency_id is None or any(a.id == agency_id for a in question.agencies)
+    return agency_id is None or question.used_by(agency_id)
 
 
 def build_plan(
@@ -309,38 +311,56 @@ def prepare_count(plan: RowPlan) -> int:
     )
 
 
-def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
-    """Each response as a list of values in column order, oldest id first."""
+def _filled(plan: RowPlan, heads: list[Any]) -> list[list[Any]]:
+    """The rows of these responses (their heads as ``_heads`` reads them), answers in."""
+    if not heads:
+        return []
     width = len(plan.layout.columns)
     choice, multiple, numbers = plan.choice, plan.multiple, plan.numbers
     texts, areas, area_codes = plan.texts, plan.areas, plan.area_codes
     offered = plan.offered
+    rows: dict[int, list[Any]] = {}
+    for head in heads:
+        row = [*head, *([None] * (width - len(head)))]
+        row[1] = utc(row[1])
+        rows[head[0]] = row
+    for response_id, question_id, found in _answers(plan, list(rows)):
+        row = rows[response_id]
+        if question_id in numbers:
+            row[numbers[question_id]] = found
+        elif question_id in texts:
+            row[texts[question_id]] = found
+        elif question_id in areas:
+            row[areas[question_id]] = area_codes.get(found)
+        elif found in choice:
+            col, value = choice[found]
+            row[col] = value
+        elif found in multiple:
+            col, code = multiple[found]
+            if row[col] is None:  # the question's first chosen option in this row
+                for other in offered[(row[2], code)]:
+                    row[other] = 0
+            row[col] = 1
+    return list(rows.values())
+
+
+def iter_rows(plan: RowPlan, batch: int = BATCH) -> Iterator[list[Any]]:
+    """Each response as a list of values in column order, oldest id first."""
     after = 0
     while heads := _heads(plan, after, batch):
-        rows: dict[int, list[Any]] = {}
-        for head in heads:
-            row = [*head, *([None] * (width - len(head)))]
-            row[1] = utc(row[1])
-            rows[head[0]] = row
         after = heads[-1][0]
-        for response_id, question_id, found in _answers(plan, list(rows)):
-            row = rows[response_id]
-            if question_id in numbers:
-                row[numbers[question_id]] = found
-            elif question_id in texts:
-                row[texts[question_id]] = found
-            elif question_id in areas:
-                row[areas[question_id]] = area_codes.get(found)
-            elif found in choice:
-                col, value = choice[found]
-                row[col] = value
-            elif found in multiple:
-                col, code = multiple[found]
-                if row[col] is None:  # the question's first chosen option in this row
-                    for other in offered[(row[2], code)]:
-                        row[other] = 0
-                row[col] = 1
-        yield from rows.values()
+        yield from _filled(plan, heads)
+
+
+def page_after(plan: RowPlan, after: int, limit: int) -> tuple[list[list[Any]], bool]:
+    """Up to ``limit`` rows of responses with ids above ``after``, oldest first, and
+    whether more follow: keyset pages, so a client walking them sees each response once
+    even while new ones arrive (the API and the OData feed page this way)."""
+    if not plan.max_id:
+        plan.max_id = MAX_RESPONSE_ID
+    heads = _heads(plan, after, limit + 1)
+    more = len(heads) > limit
+    return _filled(plan, heads[:limit]), more
 
 
 def text_widths(plan: RowPlan) -> dict[int, int]:

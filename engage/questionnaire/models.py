@@ -151,6 +151,11 @@ class Question(Model):
     def agencies(self) -> list[Agency]:
         return self.bank_question.agencies
 
+    def used_by(self, agency_id: int) -> bool:
+        """Whether the agency uses this question: the one meaning of "my agency's
+        questions", for the results, the downloads and the API alike."""
+        return any(agency.id == agency_id for agency in self.bank_question.agencies)
+
     def option_by_code(self, code: str) -> "Option | None":
         return next((o for o in self.options if o.code == code), None)
 

@@ -48,7 +48,6 @@ class QuestionInfo:
     question: Question  # the newest copy
     options: dict[str, Option] = field(default_factory=dict)
     versions: list[int] = field(default_factory=list)
-    agency_ids: set[int] = field(default_factory=set)
     copies: dict[int, Question] = field(default_factory=dict)
 
     def series(self) -> list[list[int]]:
@@ -64,7 +63,6 @@ class QuestionInfo:
             self.code,
             self.copies[ordered[0]],
             versions=ordered,
-            agency_ids=self.agency_ids,
             copies=self.copies,
         )
         copies = (self.copies[number].options for number in ordered)
@@ -131,10 +129,9 @@ def catalogue(
             continue
         info = QuestionInfo(code, by_number[max(by_number)], copies=by_number)
         info = info.for_versions(asked)
-        info.agency_ids = {a.id for a in info.question.bank_question.agencies}
         infos.append(info)
     if filters.mine and agency_id is not None:
-        infos = [info for info in infos if agency_id in info.agency_ids]
+        infos = [info for info in infos if info.question.used_by(agency_id)]
     return infos
 
 
