@@ -141,7 +141,11 @@ def _api_counts(client, headers, query: str) -> dict[str, int | str] | None:
     if response.status_code == 400:
         return None  # refused (the minimum base of a filtered view)
     assert response.status_code == 200, response.get_data(as_text=True)
-    return {o["code"]: o["count"] for o in response.get_json()["options"]}
+    # A hidden count is null, with "<k" as its display text (compared with the pages').
+    return {
+        o["code"]: o["count_display"] if o["count"] is None else o["count"]
+        for o in response.get_json()["options"]
+    }
 
 
 class _Tables(HTMLParser):

@@ -93,7 +93,10 @@ def test_every_output_follows_who_was_asked_what(
         "code": "parks",
         "label": "Parks",
         "count": 20,
+        "count_display": "20",
         "base": 40,
+        "base_display": "40",
+        "suppressed": False,
         "percent": 50.0,
         "labels": 0,
     }

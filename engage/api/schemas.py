@@ -12,8 +12,10 @@ def _ref(name: str) -> dict[str, str]:
 
 NULLABLE_INT = {"type": ["integer", "null"]}
 NULLABLE_STRING = {"type": ["string", "null"]}
-# A count, or "<k" where it is suppressed.
-COUNT = {"type": ["integer", "string"], "examples": [42, "<10"]}
+# A count: a number, or null where it is suppressed (one type, for typed tools).
+COUNT = {"type": ["integer", "null"], "examples": [42, None]}
+# What to show for a count: its digits, or "<k" where it is suppressed.
+DISPLAY = {"type": "string", "examples": ["42", "<10"]}
 WORDING = {
     "type": "object",
     "properties": {
@@ -152,9 +154,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "One question's results across every version that asked it (joined by code), "
             "perturbed by cell key (ONS's method: every count, total and base is moved by "
             "a fixed amount its respondents' record keys choose, so the same respondents "
-            'always give the same figure); a perturbed count below k is the string "<k" '
-            '(for example "<10"). Percentages are of the perturbed counts. Free-text '
-            "questions have no results."
+            "always give the same figure); a perturbed count below k is hidden: the count "
+            'is null, the option\'s "suppressed" is true, and its "count_display" is "<k" '
+            '(for example "<10"), so every count field has one type. Percentages are of '
+            "the perturbed counts. Free-text questions have no results."
         ),
         "required": ["code", "type", "respondents", "options", "suppressed", "k"],
         "properties": {
@@ -171,6 +174,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "items": WORDING,
             },
             "respondents": COUNT,
+            "respondents_display": DISPLAY,
             "options": {
                 "type": "array",
                 "items": {
@@ -179,6 +183,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         "code": {"type": "string"},
                         "label": {"type": "string"},
                         "count": COUNT,
+                        "count_display": DISPLAY,
+                        "suppressed": {
+                            "type": "boolean",
+                            "description": "True when this option's count or base is hidden.",
+                        },
+                        "base_display": DISPLAY,
                         "base": {
                             **COUNT,
                             "description": (
