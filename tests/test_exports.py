@@ -359,3 +359,23 @@ def test_grant_free_text_command(db, runner, partnership):
 def test_response_count_matches_rows(db, analyst_client, responses):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
     assert len(read_csv(analyst_client.get("/exports/responses.csv"))) == total
+
+
+def test_sav_declares_each_multiple_choice_question_as_a_multiple_response_set(
+    analyst_client, responses, tmp_path
+):
+    """One 0/1 variable per option reads as one question in SPSS, PSPP and haven only
+    when the file declares the set; ReadStat writes none, so Engage adds the record."""
+    response = prepared(analyst_client, "sav")
+    path = tmp_path / "r.sav"
+    path.write_bytes(response.get_data())
+    data, meta = pyreadstat.read_sav(str(path), output_format="dict")
+    improve = meta.mr_sets["improve"]
+    assert improve["type"] == "D" and str(improve["counted_value"]) == "1"
+    assert improve["label"] == "What would most improve your area?"
+    assert improve["variable_list"] == [
+        name for name in meta.column_names if name.startswith("improve__")
+    ]
+    # The data and labels are unchanged by the added record.
+    assert data["safe_dark"] == [3, 1]
+    assert meta.variable_value_labels["safe_dark"][1] == "Very safe"

@@ -682,3 +682,22 @@ def test_every_editor_form_carries_a_csrf_token_that_is_accepted(
         data={"direction": "down", "csrf_token": csrf_token(page)},
     )
     assert response.status_code == 302
+
+
+def test_a_single_choice_question_can_be_marked_as_an_ordered_scale(db, editor, draft):
+    """Statistics downloads call such a question ordinal; only single choice may say so
+    (agreement and rating questions always are; an unordered list never is)."""
+    section = draft.sections[0]
+    editor.post(
+        f"/draft/sections/{section.id}/questions/new",
+        data=question_data(code="bins", ordered="y"),
+    )
+    assert question(draft, "bins").ordered is True
+    editor.post(
+        f"/draft/sections/{section.id}/questions/new",
+        data=question_data(code="council_listens", type=types.AGREEMENT, ordered="y"),
+    )
+    assert question(draft, "council_listens").ordered is False
+    page = editor.get(f"/draft/questions/{question(draft, 'bins').id}").get_data(as_text=True)
+    assert "The options are a scale, in order" in page
+    assert re.search(r'<input[^>]*name="ordered"[^>]*checked', page)

@@ -134,6 +134,7 @@ SECTIONS: list[dict[str, Any]] = [
         "questions": [
             {
                 "code": "safe_after_dark",
+                "ordered": True,
                 "type": "single",
                 "text": "How safe do you feel walking alone in your area after dark?",
                 "agencies": ("police", "council", "housing"),
@@ -199,6 +200,7 @@ SECTIONS: list[dict[str, Any]] = [
             },
             {
                 "code": "feel_informed",
+                "ordered": True,
                 "type": "single",
                 "text": "How well do local services keep you informed about what they do?",
                 "agencies": ("council", "police", "housing", "fire", "health"),
@@ -248,6 +250,7 @@ SECTIONS: list[dict[str, Any]] = [
             },
             {
                 "code": "gp_access",
+                "ordered": True,
                 "type": "single",
                 "text": "How easy is it to see a GP when you need to?",
                 "agencies": ("health",),
@@ -293,6 +296,7 @@ SECTIONS: list[dict[str, Any]] = [
             },
             {
                 "code": "belonging",
+                "ordered": True,
                 "type": "single",
                 "text": "How strongly do you feel you belong to your neighbourhood?",
                 "agencies": ("council", "vcs", "health"),
@@ -306,6 +310,7 @@ SECTIONS: list[dict[str, Any]] = [
             },
             {
                 "code": "lonely",
+                "ordered": True,
                 "type": "single",
                 "text": "How often do you feel lonely?",
                 "agencies": ("health", "vcs", "council"),
@@ -335,6 +340,7 @@ SECTIONS: list[dict[str, Any]] = [
         "questions": [
             {
                 "code": "general_health",
+                "ordered": True,
                 "type": "single",
                 "text": "How is your health in general?",
                 "agencies": ("health", "council"),
@@ -364,6 +370,7 @@ SECTIONS: list[dict[str, Any]] = [
             },
             {
                 "code": "money_worry",
+                "ordered": True,
                 "type": "single",
                 "text": "How often do you worry about paying for food, heating or bills?",
                 "agencies": ("council", "housing", "health", "vcs"),
@@ -443,6 +450,7 @@ SECTIONS: list[dict[str, Any]] = [
         "questions": [
             {
                 "code": "age_band",
+                "ordered": True,
                 "type": "single",
                 "text": "How old are you?",
                 "agencies": ALL_AGENCIES,
@@ -471,6 +479,7 @@ SECTIONS: list[dict[str, Any]] = [
             },
             {
                 "code": "disability",
+                "ordered": True,
                 "type": "single",
                 "text": "Do you have a health condition or disability that makes "
                 "day-to-day life harder?",

@@ -141,6 +141,7 @@ def build_question(
         hint=spec.get("hint", ""),
         type=spec["type"],
         required=spec.get("required", False),
+        ordered=spec.get("ordered", False),
         min_value=spec.get("min_value"),
         max_value=spec.get("max_value"),
         max_choices=spec.get("max_choices"),

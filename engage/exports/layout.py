@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
+
 INTEGER = "integer"
 STRING = "string"
 DATETIME = "datetime"
@@ -27,6 +29,9 @@ class Column:
     # Stored value -> label, for labelled CSV, SPSS value labels and data-package categories.
     value_labels: Mapping[Any, str] = field(default_factory=dict)
     free_text: bool = False
+    # How statistics files measure it: NOMINAL, ORDINAL or SCALE ("" lets the writer
+    # decide: labelled values nominal, numbers scale).
+    measure: str = ""
 
 
 @dataclass(frozen=True)

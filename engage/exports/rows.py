@@ -20,6 +20,9 @@ from engage.exports.layout import (
     CHOSEN_LABELS,
     DATETIME,
     INTEGER,
+    NOMINAL,
+    ORDINAL,
+    SCALE,
     SEPARATOR,
     STRING,
     Column,
@@ -232,7 +235,8 @@ def _question_columns(
             for option in question.options:
                 plan.choice[option.id] = (start, values[option.code])
         labels = {o.value: o.label for o in options}
-        return [Column(name, latest.text, INTEGER, labels)]
+        scale = latest.type == types.AGREEMENT or latest.ordered
+        return [Column(name, latest.text, INTEGER, labels, measure=ORDINAL if scale else NOMINAL)]
     target = {types.AREA: plan.areas}.get(latest.type)
     if target is None:
         target = plan.texts if latest.type in types.TEXT_TYPES else plan.numbers
@@ -242,7 +246,8 @@ def _question_columns(
         return [Column(name, latest.text, STRING, area_labels)]
     if latest.type in types.TEXT_TYPES:
         return [Column(name, latest.text, STRING, free_text=True)]
-    return [Column(name, latest.text, INTEGER)]
+    measure = ORDINAL if latest.type == types.RATING else SCALE
+    return [Column(name, latest.text, INTEGER, measure=measure)]
 
 
 def _heads(plan: RowPlan, after: int, size: int) -> list[Any]:

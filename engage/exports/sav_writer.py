@@ -12,10 +12,12 @@ from typing import Any
 
 import pyarrow as pa
 from readstat_arrow import Metadata, SavWriter
-from readstat_arrow.metadata import MissingValues
+from readstat_arrow.metadata import Measure, MissingValues
 
+from engage.exports import sav_mrsets
 from engage.exports.cells import utc
-from engage.exports.layout import DATETIME, INTEGER, Column, Layout
+from engage.exports.layout import DATETIME, INTEGER, NOMINAL, ORDINAL, SCALE, Column, Layout
+from engage.questionnaire import types
 
 BATCH = 5_000  # rows per record batch
 # Words SPSS keeps for itself, which cannot name a variable.
@@ -67,6 +69,17 @@ def _missing(names: list[str], layout: Layout) -> dict[str, MissingValues]:
     }
 
 
+def _measure(column: Column) -> Measure:
+    """The column's own measure, else nominal for labelled values and scale for numbers."""
+    if column.measure == ORDINAL:
+        return "ordinal"
+    if column.measure == SCALE:
+        return "scale"
+    if column.measure == NOMINAL or column.value_labels:
+        return "nominal"
+    return "scale"
+
+
 def _metadata(names: list[str], layout: Layout, widths: dict[int, int]) -> Metadata:
     columns = list(zip(names, layout.columns, strict=True))
     return Metadata(
@@ -77,9 +90,7 @@ def _metadata(names: list[str], layout: Layout, widths: dict[int, int]) -> Metad
             for n, c in columns
             if c.value_labels
         },
-        measures={
-            n: "nominal" if c.value_labels else "scale" for n, c in columns if c.kind == INTEGER
-        },
+        measures={n: _measure(c) for n, c in columns if c.kind == INTEGER},
         storage_widths={
             n: max(1, widths.get(i, 0), *(len(str(k).encode()) for k in c.value_labels))
             for i, (n, c) in enumerate(columns)
@@ -112,7 +123,24 @@ def write_sav(
                 batch = []
         if batch:
             writer.write_batch(_batch(batch, schema))
-        return writer.rows_written
+        written = writer.rows_written
+    sav_mrsets.add_sets(path, _dichotomy_sets(names, layout))
+    return written
+
+
+def _dichotomy_sets(names: list[str], layout: Layout) -> list[sav_mrsets.DichotomySet]:
+    """A multiple dichotomy set per multiple-choice question, counting 1 ("Chosen")."""
+    spss = dict(zip(layout.names, names, strict=True))
+    set_names = spss_names([q.code for q in layout.questions])
+    return [
+        sav_mrsets.DichotomySet(
+            name=set_name[:60],
+            label=_cut(question.text, MAX_VARIABLE_LABEL_BYTES),
+            variables=[spss[column] for column in question.columns],
+        )
+        for question, set_name in zip(layout.questions, set_names, strict=True)
+        if question.type == types.MULTIPLE and len(question.columns) >= 2
+    ]
 
 
 def _batch(rows: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:

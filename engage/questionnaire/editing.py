@@ -41,6 +41,7 @@ class QuestionFields:
     type: str
     hint: str = ""
     required: bool = False
+    ordered: bool = False
     min_value: int | None = None
     max_value: int | None = None
     max_choices: int | None = None
@@ -181,6 +182,7 @@ def _apply(question: Question, fields: QuestionFields) -> None:
     question.text = fields.text
     question.hint = fields.hint
     question.required = fields.required
+    question.ordered = fields.ordered and fields.type == types.SINGLE
     is_number = fields.type == types.NUMBER
     question.min_value = fields.min_value if is_number else None
     question.max_value = fields.max_value if is_number else None

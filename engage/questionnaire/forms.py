@@ -109,6 +109,13 @@ class QuestionForm(FlaskForm):
         validators=[Length(max=2000, message="Hint must be 2,000 characters or fewer")],
     )
     required = BooleanField("Residents must answer this question", widget=GovCheckboxInput())
+    ordered = BooleanField(
+        "The options are a scale, in order (single choice only)",
+        widget=GovCheckboxInput(),
+        description="For example very safe, fairly safe, a bit unsafe, very unsafe. SPSS and "
+        "Stata downloads then treat the answers as ordinal. Agreement and rating questions "
+        "always are.",
+    )
     type = RadioField(
         "Type of answer",
         widget=GovRadioInput(),
@@ -191,6 +198,7 @@ class QuestionForm(FlaskForm):
             type=self.type.data,
             hint=self.hint.data or "",
             required=bool(self.required.data),
+            ordered=bool(self.ordered.data),
             min_value=self.min_value.data,
             max_value=self.max_value.data,
             max_choices=self.max_choices.data,
@@ -217,6 +225,7 @@ def question_form(
             "hint": question.hint,
             "type": question.type,
             "required": question.required,
+            "ordered": question.ordered,
             "min_value": question.min_value,
             "max_value": question.max_value,
             "max_choices": question.max_choices,

@@ -122,6 +122,9 @@ class Question(Model):
     hint: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     type: so.Mapped[str] = so.mapped_column(sa.String(20))
     required: so.Mapped[bool] = so.mapped_column(default=False)
+    # A single-choice question whose options are a scale, in order (very safe ... very
+    # unsafe): statistics files call it ordinal. Agreement and rating questions always are.
+    ordered: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     min_value: so.Mapped[int | None]
     max_value: so.Mapped[int | None]
     max_choices: so.Mapped[int | None]

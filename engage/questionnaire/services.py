@@ -150,6 +150,7 @@ def _copy_question(question: Question) -> Question:
         hint=question.hint,
         type=question.type,
         required=question.required,
+        ordered=question.ordered,
         min_value=question.min_value,
         max_value=question.max_value,
         max_choices=question.max_choices,
