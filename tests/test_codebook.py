@@ -109,3 +109,18 @@ def test_xlsx_datapackage_and_sav_carry_the_codebook(db, analyst_client, two_ver
     # the value stays in the data.
     assert meta.missing_ranges["police_agree"] == [{"lo": 6.0, "hi": 6.0}]
     assert sorted(v for v in data["police_agree"] if v is not None) == [6, 6]
+
+
+def test_dta_keeps_dont_know_as_an_extended_missing_value(
+    db, analyst_client, two_versions, tmp_path
+):
+    """In Stata "Don't know" is .a: left out of every statistic, still told apart from
+    no answer (.), and labelled."""
+    path = tmp_path / "r.dta"
+    path.write_bytes(prepared(analyst_client, "dta").get_data())
+    data, meta = pyreadstat.read_dta(str(path), output_format="dict", user_missing=True)
+    assert sorted(str(v) for v in data["police_agree"] if v is not None).count("a") == 2
+    assert 6 not in data["police_agree"]  # never a number a mean would count
+    plain, _ = pyreadstat.read_dta(str(path), output_format="dict")
+    assert "a" not in plain["police_agree"] and 6 not in plain["police_agree"]
+    assert meta.variable_value_labels["police_agree"]["a"] == "Don’t know"

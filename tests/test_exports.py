@@ -379,3 +379,20 @@ def test_sav_declares_each_multiple_choice_question_as_a_multiple_response_set(
     # The data and labels are unchanged by the added record.
     assert data["safe_dark"] == [3, 1]
     assert meta.variable_value_labels["safe_dark"][1] == "Very safe"
+
+
+def test_dta_has_labels_and_extended_missing_values(db, analyst_client, responses, tmp_path):
+    """The Stata download, read back as Stata users' tools do (pyreadstat, as R's haven
+    and pandas use ReadStat): labels, and "don't know" kept apart as .a, not a value."""
+    response = prepared(analyst_client, "dta")
+    assert response.status_code == 200
+    path = tmp_path / "r.dta"
+    path.write_bytes(response.get_data())
+    data, meta = pyreadstat.read_dta(str(path), output_format="dict", user_missing=True)
+    north, south = responses
+    assert data["response_id"] == [north, south]
+    assert data["safe_dark"] == [3, 1]
+    assert meta.column_names_to_labels["safe_dark"] == "How safe do you feel outside after dark?"
+    assert meta.variable_value_labels["safe_dark"][1] == "Very safe"
+    assert data["improve__parks"][0] == 1 and data["improve__parks"][1] is None
+    assert data["q_ward"] == ["north", "south"]

@@ -14,6 +14,7 @@ from engage.exports import rows as row_source
 from engage.exports.codebook import write_codebook_csv, write_codebook_json
 from engage.exports.csv_writer import BOM, csv_chunks
 from engage.exports.datapackage import write_datapackage
+from engage.exports.dta_writer import write_dta
 from engage.exports.jsonl_writer import jsonl_chunks
 from engage.exports.sav_writer import write_sav
 from engage.exports.xlsx_writer import write_xlsx
@@ -56,6 +57,13 @@ FORMATS = {
             "application/x-spss-sav",
             False,
             "SPSS data file with variable and value labels",
+        ),
+        Format(
+            "dta",
+            "responses.dta",
+            "application/x-stata-dta",
+            False,
+            "Stata data file (Stata 14 or later) with value labels and extended missing values",
         ),
         Format(
             "datapackage",
@@ -170,6 +178,8 @@ def write_file(
         write_xlsx(path, layout, rows, count=download.rows)
     elif fmt.key == "sav":
         write_sav(path, layout, rows, download.rows, row_source.text_widths(download.plan))
+    elif fmt.key == "dta":
+        write_dta(path, layout, rows, download.rows)
     elif fmt.key == "datapackage":
         write_datapackage(path, layout, rows, download.questionnaire.title)
     else:
