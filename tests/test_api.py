@@ -564,3 +564,32 @@ def test_the_api_and_the_csv_download_read_the_same_rows(db, client, partnership
                     assert csv_row[code] == str(value), (query, code)
                 else:
                     assert csv_row[code] != "", (query, code)  # a code, numbered in the CSV
+
+
+def test_responses_give_option_answers_as_codes_numbers_or_labels(
+    db, client, partnership, questionnaire
+):
+    submit(db, questionnaire, safe="unsafe", improve=["parks", "litter"], police_agree=["agree"])
+    _, plaintext = make_token(db, partnership)
+
+    def answers(query: str) -> dict:
+        response = client.get(f"/api/v1/responses{query}", headers=bearer(plaintext))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["data"][0]["answers"]
+
+    codes = answers("")
+    assert (codes["safe_dark"], codes["improve"], codes["police_agree"]) == (
+        "unsafe",
+        ["parks", "litter"],
+        "agree",
+    )
+    assert answers("?values=codes") == codes
+    numbers = answers("?values=numbers")
+    assert (numbers["safe_dark"], numbers["improve"], numbers["police_agree"]) == (3, [1, 3], 2)
+    labels = answers("?values=labels")
+    assert (labels["safe_dark"], labels["police_agree"]) == ("Unsafe", "Agree")
+    assert labels["ward"] == "North Ward"
+    error = assert_json_error(
+        client.get("/api/v1/responses?values=letters", headers=bearer(plaintext)), 400
+    )
+    assert "codes, numbers or labels" in error["fields"]["values"]

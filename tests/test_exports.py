@@ -87,9 +87,9 @@ def test_csv_has_one_row_per_response_with_codes(analyst_client, responses):
         "en",
     )
     assert first["q_ward"] == "north"  # the question coded "ward", beside the fixed column
-    assert first["safe_dark"] == "3"  # Option.value of "Unsafe"
-    assert first["police_agree"] == "2"
-    assert first["smoke_alarm"] == "1"
+    assert first["safe_dark"] == "unsafe"  # option codes, the default everywhere
+    assert first["police_agree"] == "agree"
+    assert first["smoke_alarm"] == "yes"
     assert (first["satisfied"], first["household"]) == ("7", "3")
     assert [first[f"improve__{c}"] for c in ("parks", "lighting", "litter", "none")] == [
         "1",
@@ -168,7 +168,7 @@ def test_xlsx_has_data_and_codebook_sheets_and_no_formulas(db, analyst_client, r
     data = list(workbook["data"].iter_rows(values_only=True))
     header, first = data[0], dict(zip(data[0], data[1], strict=True))
     assert len(data) == 3
-    assert first["safe_dark"] == 3 and first["improve__litter"] == 1
+    assert first["safe_dark"] == "unsafe" and first["improve__litter"] == 1
     assert first["submitted_at"] == datetime(2026, 3, 1, 9, 30)
     street = workbook["data"].cell(row=2, column=header.index("street") + 1)
     assert street.data_type == "s" and street.value == "'" + FORMULA
@@ -276,7 +276,7 @@ def test_versions_are_joined_by_question_code(db, analyst_client, questionnaire)
     services.publish(draft)
     db.session.commit()
     answer(db, draft, ward=["east"], safe_dark=["fairly"])
-    rows = read_csv(analyst_client.get("/exports/responses.csv"))
+    rows = read_csv(analyst_client.get("/exports/responses.csv?values=numbers"))
     assert [(r["version"], r["safe_dark"]) for r in rows] == [("1", "1"), ("2", "2")]
 
 
@@ -287,7 +287,7 @@ def test_every_download_is_audited(db, analyst_client, responses):
     assert (entry.kind, entry.action, entry.rows) == ("download", "responses.csv", 1)
     assert entry.user_id == analyst_client.user.id
     assert entry.filters == {"wards": ["south"]}
-    assert "labelled" in entry.detail and "without free text" in entry.detail
+    assert "option values as labels" in entry.detail and "without free text" in entry.detail
 
 
 @pytest.mark.parametrize(
@@ -396,3 +396,57 @@ def test_dta_has_labels_and_extended_missing_values(db, analyst_client, response
     assert meta.variable_value_labels["safe_dark"][1] == "Very safe"
     assert data["improve__parks"][0] == 1 and data["improve__parks"][1] is None
     assert data["q_ward"] == ["north", "south"]
+
+
+def test_option_answers_as_codes_numbers_or_labels_in_every_text_format(
+    db, analyst_client, responses, tmp_path
+):
+    """One convention, chosen by the analyst, for CSV, JSON Lines and Excel (and the
+    API: tests/test_api.py); codes unless asked otherwise."""
+    expected = {
+        "codes": ("unsafe", "agree", 1),
+        "numbers": (3, 2, 1),
+        "labels": ("Unsafe", "Agree", "Chosen"),
+    }
+    for style, (safe, police, parks) in expected.items():
+        query = "" if style == "codes" else f"?values={style}"
+        first = read_csv(analyst_client.get(f"/exports/responses.csv{query}"))[0]
+        assert (first["safe_dark"], first["police_agree"]) == (str(safe), str(police)), style
+        assert first["improve__parks"] == str(parks), style
+        line = analyst_client.get(f"/exports/responses.jsonl{query}").get_data(as_text=True)
+        record = json.loads(line.splitlines()[0])
+        assert (record["safe_dark"], record["police_agree"], record["improve__parks"]) == (
+            safe,
+            police,
+            parks,
+        ), style
+        path = tmp_path / f"{style}.xlsx"
+        path.write_bytes(prepared(analyst_client, "xlsx", values=style).get_data())
+        sheet = openpyxl.load_workbook(path)["data"]
+        header = [cell.value for cell in sheet[1]]
+        row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
+        assert (row["safe_dark"], row["police_agree"], row["improve__parks"]) == (
+            safe,
+            police,
+            parks,
+        ), style
+    # The older ?labels=1 still means labels; a convention Engage does not have is refused.
+    assert read_csv(analyst_client.get("/exports/responses.csv?labels=1"))[0]["safe_dark"] == (
+        "Unsafe"
+    )
+    refused = analyst_client.get("/exports/responses.csv?values=letters")
+    assert refused.status_code == 400
+    page = analyst_client.get("/exports/?values=letters")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "codes, numbers or labels" in text
+
+
+def test_the_command_line_writes_the_chosen_convention(db, runner, responses, tmp_path):
+    for style, expected in (("codes", "unsafe"), ("numbers", "3"), ("labels", "Unsafe")):
+        out = tmp_path / f"{style}.csv"
+        result = runner.invoke(
+            args=["export", "responses", "--output", str(out), "--values", style]
+        )
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8-sig")
+        assert next(csv.DictReader(io.StringIO(text)))["safe_dark"] == expected

@@ -84,8 +84,9 @@ def test_pspp_reads_scales_as_ordinal_and_multiple_choice_as_a_set(sav, tmp_path
     measured = {}
     for line in output.splitlines():
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) > 4 and cells[1] in names:
-            measured[cells[1]] = next(c for c in cells if c in ("Nominal", "Ordinal", "Scale"))
+        level = next((c for c in cells if c in ("Nominal", "Ordinal", "Scale")), None)
+        if len(cells) > 4 and cells[1] in names and level:  # the "Variables" table
+            measured[cells[1]] = level
     assert measured == {
         "asb_problem": "Ordinal",  # an agreement scale
         "safe_after_dark": "Ordinal",  # a single choice marked as a scale

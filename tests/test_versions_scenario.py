@@ -163,7 +163,7 @@ def test_every_output_follows_who_was_asked_what(
             choice["base"],
             choice["count"],
         ), choice["code"]
-    disagree = "4"  # police_agree's value for "disagree"
+    disagree = "disagree"  # police_agree's option code (codes are the default)
     assert sorted(r["police_agree"] for r in by_version["2"]) == [""] * 10 + [disagree] * 10
 
     jsonl = analyst_client.get("/exports/responses.jsonl").get_data(as_text=True)

@@ -81,6 +81,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         f"Responses per page, from 1 to {MAX_LIMIT}.",
         {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
     ),
+    "values": _query(
+        "values",
+        "How option answers are given: codes (very_unsafe, the default everywhere), "
+        "numbers (4, as in SPSS and Stata files) or labels (Very unsafe).",
+        {"type": "string", "enum": ["codes", "numbers", "labels"], "default": "codes"},
+    ),
     "cursor": _query(
         "cursor",
         "The next_cursor of the previous page; leave out for the first page.",
@@ -168,7 +174,7 @@ def document() -> dict[str, Any]:
                 "get": _operation(
                     "Row-level responses, one page at a time",
                     _json(_ref("schemas", "ResponsePage"), "A page of responses, oldest first."),
-                    ["since_moment", *FILTERS[1:], "limit", "cursor"],
+                    ["since_moment", *FILTERS[1:], "values", "limit", "cursor"],
                     AUTHED_ERRORS,
                 )
             },

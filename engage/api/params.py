@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from engage.api.errors import ApiError
 from engage.api.rows import decode_cursor
+from engage.exports import values
 from engage.i18n import LANGUAGES
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
@@ -24,16 +25,19 @@ class PageArgs:
     since_at: datetime | None
     after: int
     limit: int
+    style: str = values.DEFAULT  # option answers as codes, numbers or labels
 
     def audit(self) -> dict[str, Any]:
         """The filters as the audit trail keeps them."""
-        values = self.filters.as_dict()
+        found = self.filters.as_dict()
         if self.since_at is not None:
-            values["since"] = self.since_at.isoformat()
-        values["limit"] = self.limit
+            found["since"] = self.since_at.isoformat()
+        found["limit"] = self.limit
         if self.after:
-            values["after_id"] = self.after
-        return values
+            found["after_id"] = self.after
+        if self.style != values.DEFAULT:
+            found["values"] = self.style
+        return found
 
 
 def _since(text: str) -> date | datetime | None:
@@ -67,7 +71,9 @@ def filters(
         elif isinstance(since, datetime):
             args.pop("since")
             since_at = since
-    parsed, filter_errors = checked_filters(questionnaire, args, page=("cursor", "limit", "lang"))
+    parsed, filter_errors = checked_filters(
+        questionnaire, args, page=("cursor", "limit", "lang", "values")
+    )
     errors.update(filter_errors)
     return parsed, since_at, errors
 
@@ -102,9 +108,12 @@ def page_args(args: MultiDict, questionnaire: Questionnaire) -> PageArgs:
             errors["cursor"] = "‘cursor’ is not valid: use the ‘next_cursor’ of the previous page"
         else:
             after = decoded
+    style, wrong = values.parse(args)
+    if wrong or args.get("labels"):
+        errors["values"] = "‘values’ must be codes, numbers or labels"
     if errors:
         raise ApiError(400, "Some query parameters are not valid.", errors)
-    return PageArgs(filters=parsed, since_at=since_at, after=after, limit=limit)
+    return PageArgs(filters=parsed, since_at=since_at, after=after, limit=limit, style=style)
 
 
 def language(args: MultiDict) -> str:

@@ -15,7 +15,8 @@ from typing import Any
 
 from engage.accounts.models import User
 from engage.exports import rows as row_source
-from engage.exports.layout import Layout
+from engage.exports import values
+from engage.exports.layout import Layout, OptionInfo
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
@@ -49,23 +50,34 @@ def iso(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
-def _readers(layout: Layout) -> list[tuple[str, Any]]:
-    """How each question's value is read from a row: (code, reader(row) -> value or None)."""
+def _written(option: OptionInfo, style: str) -> Any:
+    return {values.CODES: option.code, values.NUMBERS: option.value}.get(style, option.label)
+
+
+def _readers(layout: Layout, style: str) -> list[tuple[str, Any]]:
+    """How each question's value is read from a row, with option answers as ``style``
+    says: (code, reader(row) -> value or None)."""
     position = {name: index for index, name in enumerate(layout.names)}
     readers: list[tuple[str, Any]] = []
     for question in layout.questions:
         columns = [position[name] for name in question.columns]
         if question.type == types.MULTIPLE:
-            chosen = list(zip(columns, (o.code for o in question.options), strict=True))
-            readers.append(
-                (
-                    question.code,
-                    lambda row, c=chosen: [code for i, code in c if row[i] == 1] or None,
-                )
-            )
+            chosen = [
+                (i, _written(o, style)) for i, o in zip(columns, question.options, strict=True)
+            ]
+
+            def picked(row, chosen=chosen):
+                return [answer for i, answer in chosen if row[i] == 1] or None
+
+            readers.append((question.code, picked))
         elif question.type in types.CHOICE_TYPES:
-            codes = {o.value: o.code for o in question.options}
-            readers.append((question.code, lambda row, i=columns[0], k=codes: k.get(row[i])))
+            table = {o.value: _written(o, style) for o in question.options}
+            readers.append((question.code, lambda row, i=columns[0], k=table: k.get(row[i])))
+        elif question.type == types.AREA and style == values.LABELS:
+            names = layout.columns[columns[0]].value_labels
+            readers.append(
+                (question.code, lambda row, i=columns[0], k=names: k.get(row[i], row[i]))
+            )
         else:  # areas (their codes), numbers and free text, as stored
             readers.append((question.code, lambda row, i=columns[0]: row[i]))
     return readers
@@ -78,6 +90,7 @@ def response_page(
     after: int = 0,
     limit: int = 500,
     since_at: datetime | None = None,
+    style: str = values.DEFAULT,
 ) -> Page:
     """Up to ``limit`` responses with ids above ``after`` that pass the filters, oldest
     first, read from the one row source the downloads use (``engage.exports.rows``)."""
@@ -85,7 +98,7 @@ def response_page(
     if since_at is not None:
         plan.conditions.append(Response.submitted_at >= since_at)
     rows, more = row_source.page_after(plan, after, limit)
-    readers = _readers(plan.layout)
+    readers = _readers(plan.layout, style)
     objects = []
     for row in rows:
         response_id, submitted_at, version, channel, event_id, ward, language = row[:7]

@@ -85,6 +85,7 @@ def responses():
         after=args.after,
         limit=args.limit,
         since_at=args.since_at,
+        style=args.style,
     )
     next_url = None
     if page.next_cursor:

@@ -8,7 +8,7 @@ import time
 
 import click
 
-from engage.exports import services
+from engage.exports import services, values
 from engage.extensions import db
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import questionnaire_for
@@ -28,9 +28,23 @@ def export() -> None:
 @click.option("--ward", multiple=True, help="An area code; repeat for several wards.")
 @click.option("--since", help="Only responses from this date on (YYYY-MM-DD).")
 @click.option("--until", help="Only responses up to this date (YYYY-MM-DD).")
-@click.option("--labels", is_flag=True, help="CSV only: option labels instead of numeric codes.")
+@click.option(
+    "--values",
+    "style",
+    type=click.Choice(values.STYLES),
+    default=values.DEFAULT,
+    show_default=True,
+    help="How option answers are written in CSV, JSON Lines and XLSX.",
+)
+@click.option("--labels", is_flag=True, help="The same as --values labels.")
 def responses(
-    fmt: str, output: str, ward: tuple[str, ...], since: str | None, until: str | None, labels: bool
+    fmt: str,
+    output: str,
+    ward: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    style: str,
+    labels: bool,
 ) -> None:
     """Write every response (or those matching the filters) to OUTPUT."""
     partnership = current_partnership()
@@ -43,10 +57,10 @@ def responses(
     started = time.perf_counter()
     download = services.prepare(questionnaire, filters, free_text=True)
     chosen = services.FORMATS[fmt]
-    labelled = labels and fmt == "csv"
-    services.record_download(download, chosen, None, labelled, via="command line")
+    style = values.LABELS if labels else style
+    services.record_download(download, chosen, None, style, via="command line")
     db.session.commit()
-    services.write_file(download, chosen, output, labelled)
+    services.write_file(download, chosen, output, style)
     seconds = time.perf_counter() - started
     codebook = fmt in services.CODEBOOKS
     what = "questions" if codebook else "responses"

@@ -1,4 +1,5 @@
-"""CSV: UTF-8 with a byte-order mark (so Excel reads it as UTF-8), codes or labels.
+"""CSV: UTF-8 with a byte-order mark (so Excel reads it as UTF-8); option answers as
+codes, numbers or labels (``engage.exports.values``).
 
 Text is neutralised so a spreadsheet never runs a cell as a formula.
 """
@@ -8,6 +9,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from engage.exports import values
 from engage.exports.cells import neutralise, timestamp
 from engage.exports.layout import DATETIME, STRING, Layout
 
@@ -15,17 +17,18 @@ BOM = "\ufeff"
 FLUSH_EVERY = 500  # rows per chunk handed to the response
 
 
-def _formatters(layout: Layout, labelled: bool) -> list[tuple[int, Callable[[Any], Any]]]:
+def _formatters(layout: Layout, style: str) -> list[tuple[int, Callable[[Any], Any]]]:
     """(column index, function) for the columns whose values need changing."""
     formatters: list[tuple[int, Callable[[Any], Any]]] = []
+    converted = dict(values.converters(layout, style))
     for index, column in enumerate(layout.columns):
-        if labelled and column.value_labels:
-            labels = column.value_labels
+        if index in converted:
 
-            def label(value: Any, labels=labels) -> str:
-                return neutralise(str(labels.get(value, value)))
+            def written(value: Any, convert=converted[index]) -> Any:
+                value = convert(value)
+                return neutralise(value) if isinstance(value, str) else value
 
-            formatters.append((index, label))
+            formatters.append((index, written))
         elif column.kind == DATETIME:
             formatters.append((index, timestamp))
         elif column.kind == STRING:
@@ -34,13 +37,13 @@ def _formatters(layout: Layout, labelled: bool) -> list[tuple[int, Callable[[Any
 
 
 def csv_chunks(
-    layout: Layout, rows: Iterable[list[Any]], labelled: bool = False, bom: bool = True
+    layout: Layout, rows: Iterable[list[Any]], style: str = values.DEFAULT, bom: bool = True
 ) -> Iterator[str]:
     """The CSV text in chunks of a few hundred rows, header first; blank means no answer."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(name) for name in layout.names])
-    formatters = _formatters(layout, labelled)
+    formatters = _formatters(layout, style)
     yield (BOM if bom else "") + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()

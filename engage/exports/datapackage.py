@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import Any
 
+from engage.exports import values
 from engage.exports.cells import neutralise
 from engage.exports.codebook import HEADER as CODEBOOK_HEADER
 from engage.exports.codebook import write_codebook_csv
@@ -66,7 +67,8 @@ def write_datapackage(path: str, layout: Layout, rows: Iterable[list[Any]], titl
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", json.dumps(descriptor(layout, title), indent=2))
         with archive.open("responses.csv", "w", force_zip64=True) as member:
-            for chunk in csv_chunks(layout, rows, bom=False):
+            # Numbers, as its schema declares, with the labels as the schema's categories.
+            for chunk in csv_chunks(layout, rows, values.NUMBERS, bom=False):
                 member.write(chunk.encode("utf-8"))
         text = io.StringIO()
         write_codebook_csv(layout, text)

@@ -21,7 +21,7 @@ from huey import crontab
 
 from engage.accounts.models import User
 from engage.audit.services import DOWNLOAD, record
-from engage.exports import services
+from engage.exports import services, values
 from engage.exports.models import DONE, EXPIRED, FAILED, QUEUED, RUNNING, ExportJob
 from engage.extensions import db
 from engage.jobs import progress
@@ -55,7 +55,7 @@ def request_export(
     filters: ResultFilter,
     fmt: services.Format,
     user: User,
-    labelled: bool = False,
+    style: str = values.DEFAULT,
 ) -> ExportJob:
     """Record a requested download (flushes); queue it with ``start`` once committed."""
     download = services.prepare(questionnaire, filters, user.free_text_access, user.agency_id)
@@ -63,7 +63,7 @@ def request_export(
         user_id=user.id,
         format=fmt.key,
         filters=filters.query_args(),
-        labelled=labelled,
+        option_values=style,
         free_text=user.free_text_access,
         agency_id=user.agency_id,
         status=QUEUED,
@@ -121,7 +121,7 @@ def run(job_id: int) -> None:
         filters, _errors = parse_filters(job.filters)
         download = services.prepare(questionnaire, filters, job.free_text, job.agency_id)
         services.write_file(
-            download, fmt, str(partial), job.labelled, lambda done: _progress(job_id, done)
+            download, fmt, str(partial), job.option_values, lambda done: _progress(job_id, done)
         )
         os.replace(partial, folder() / name)
     except Exception as error:  # noqa: BLE001  # any failure is reported on the job's page

@@ -28,6 +28,8 @@ class Column:
     kind: str = INTEGER
     # Stored value -> label, for labelled CSV, SPSS value labels and data-package categories.
     value_labels: Mapping[Any, str] = field(default_factory=dict)
+    # Stored number -> option code, for choice questions written as codes.
+    value_codes: Mapping[Any, str] = field(default_factory=dict)
     free_text: bool = False
     # How statistics files measure it: NOMINAL, ORDINAL or SCALE ("" lets the writer
     # decide: labelled values nominal, numbers scale).

@@ -19,7 +19,10 @@ class ExportJob(Tracked, Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user.id"), index=True)
     format: so.Mapped[str] = so.mapped_column(sa.String(20))
     filters: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
-    labelled: so.Mapped[bool] = so.mapped_column(default=False)
+    # How option answers are written: codes, numbers or labels (engage.exports.values).
+    option_values: so.Mapped[str] = so.mapped_column(
+        sa.String(10), default="codes", server_default="codes"
+    )
     free_text: so.Mapped[bool] = so.mapped_column(default=False)
     agency_id: so.Mapped[int | None]
     # The file's name under instance/exports: random, so it cannot be guessed.

@@ -235,8 +235,10 @@ def _question_columns(
             for option in question.options:
                 plan.choice[option.id] = (start, values[option.code])
         labels = {o.value: o.label for o in options}
+        codes = {o.value: o.code for o in options}
         scale = latest.type == types.AGREEMENT or latest.ordered
-        return [Column(name, latest.text, INTEGER, labels, measure=ORDINAL if scale else NOMINAL)]
+        measure = ORDINAL if scale else NOMINAL
+        return [Column(name, latest.text, INTEGER, labels, codes, measure=measure)]
     target = {types.AREA: plan.areas}.get(latest.type)
     if target is None:
         target = plan.texts if latest.type in types.TEXT_TYPES else plan.numbers

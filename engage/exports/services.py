@@ -11,6 +11,7 @@ from typing import Any
 from engage.accounts.models import User
 from engage.audit.services import DOWNLOAD, record
 from engage.exports import rows as row_source
+from engage.exports import values
 from engage.exports.codebook import write_codebook_csv, write_codebook_json
 from engage.exports.csv_writer import BOM, csv_chunks
 from engage.exports.datapackage import write_datapackage
@@ -90,6 +91,8 @@ FORMATS = {
 }
 BY_FILENAME = {f.filename: f for f in FORMATS.values()}
 CODEBOOKS = ("codebook", "codebook_json")  # one entry per question, not per response
+# The formats whose option answers follow the analyst's choice (engage.exports.values).
+CHOOSES_VALUES = ("csv", "jsonl", "xlsx")
 
 
 @dataclass
@@ -114,13 +117,17 @@ def prepare(
 
 
 def record_download(
-    download: Download, fmt: Format, user: User | None, labelled: bool = False, via: str = "web"
+    download: Download,
+    fmt: Format,
+    user: User | None,
+    style: str = values.DEFAULT,
+    via: str = "web",
 ) -> None:
     """Add the audit entry: who, which format, which filters, how many rows."""
     rows = len(download.plan.layout.questions) if fmt.key in CODEBOOKS else download.rows
     details = [via, "with free text" if download.free_text else "without free text"]
-    if labelled:
-        details.append("labelled values")
+    if fmt.key in CHOOSES_VALUES:
+        details.append(f"option values as {style}")
     record(DOWNLOAD, fmt.filename, user, download.filters.as_dict(), rows, "; ".join(details))
 
 
@@ -139,7 +146,10 @@ def counted(
 
 
 def text_chunks(
-    download: Download, fmt: Format, labelled: bool = False, rows: Iterable[list[Any]] | None = None
+    download: Download,
+    fmt: Format,
+    style: str = values.DEFAULT,
+    rows: Iterable[list[Any]] | None = None,
 ) -> Iterator[str]:
     """The download as text, chunk by chunk (CSV, JSON Lines, codebook)."""
     layout = download.plan.layout
@@ -153,9 +163,9 @@ def text_chunks(
         write_codebook_json(layout, out)
         yield out.getvalue()
     elif fmt.key == "csv":
-        yield from csv_chunks(layout, rows, labelled)
+        yield from csv_chunks(layout, rows, style)
     elif fmt.key == "jsonl":
-        yield from jsonl_chunks(layout, rows)
+        yield from jsonl_chunks(layout, rows, style)
     else:
         raise ValueError(f"{fmt.key} is written to a file, not streamed as text")
 
@@ -164,18 +174,20 @@ def write_file(
     download: Download,
     fmt: Format,
     path: str,
-    labelled: bool = False,
+    style: str = values.DEFAULT,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Write the download to ``path`` in any format; ``progress`` hears the rows written."""
+    """Write the download to ``path`` in any format; ``progress`` hears the rows written.
+    ``style`` says how option answers are written where the format lets the analyst
+    choose (CSV, JSON Lines, XLSX); .sav, .dta and the data package hold numbers."""
     layout = download.plan.layout
     rows = counted(row_source.iter_rows(download.plan), progress)
     if fmt.text:
         with open(path, "w", encoding="utf-8", newline="") as out:
-            for chunk in text_chunks(download, fmt, labelled, rows):
+            for chunk in text_chunks(download, fmt, style, rows):
                 out.write(chunk)
     elif fmt.key == "xlsx":
-        write_xlsx(path, layout, rows, count=download.rows)
+        write_xlsx(path, layout, rows, count=download.rows, style=style)
     elif fmt.key == "sav":
         write_sav(path, layout, rows, download.rows, row_source.text_widths(download.plan))
     elif fmt.key == "dta":

@@ -25,7 +25,7 @@ from flask_login import current_user
 
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
-from engage.exports import jobs, services
+from engage.exports import jobs, services, values
 from engage.exports import rows as row_source
 from engage.exports.models import QUEUED, RUNNING
 from engage.extensions import db
@@ -47,11 +47,14 @@ def _questionnaire() -> Questionnaire | None:
 
 
 def _prepare(questionnaire: Questionnaire):
-    filters, errors = checked_filters(questionnaire, request.args, page=("labels",))
+    filters, errors = checked_filters(questionnaire, request.args, page=("labels", "values"))
+    style, wrong = values.parse(request.args)
+    if wrong:
+        errors["values"] = wrong
     download = services.prepare(
         questionnaire, filters, current_user.free_text_access, current_user.agency_id
     )
-    return download, errors
+    return download, errors, style
 
 
 @bp.route("/")
@@ -61,14 +64,17 @@ def index():
     questionnaire = _questionnaire()
     if questionnaire is None:
         return render_template("exports/index.html", download=None, errors={})
-    download, errors = _prepare(questionnaire)
+    download, errors, style = _prepare(questionnaire)
     html = render_template(
         "exports/index.html",
         download=download,
         errors=errors,
         formats=services.FORMATS.values(),
         choices=filter_choices(questionnaire.partnership, questionnaire),
-        args=download.filters.query_args(),
+        args=download.filters.query_args() | ({"values": style} if style != values.DEFAULT else {}),
+        style=style,
+        styles=values.DESCRIPTIONS,
+        chooses_values=services.CHOOSES_VALUES,
         jobs=jobs.recent(current_user),
         job_stalled=progress.stalled,
     )
@@ -76,10 +82,10 @@ def index():
     return html, (400 if errors else 200)
 
 
-def _text_chunks(download, fmt, labelled: bool) -> Iterator[bytes]:
+def _text_chunks(download, fmt, style: str) -> Iterator[bytes]:
     # The rows' query runs here, in the view: a failure gets an error page, not a cut file.
     rows = started(row_source.iter_rows(download.plan))
-    for chunk in services.text_chunks(download, fmt, labelled, rows):
+    for chunk in services.text_chunks(download, fmt, style, rows):
         yield chunk.encode("utf-8")
 
 
@@ -90,16 +96,15 @@ def download(filename: str):
     questionnaire = _questionnaire()
     if fmt is None or questionnaire is None:
         abort(404)
-    download, errors = _prepare(questionnaire)
+    download, errors, style = _prepare(questionnaire)
     if errors:
         abort(400, description=" ".join(errors.values()))
     if not fmt.text:
         flash(f"{fmt.description} files are prepared in the background: use its button below.")
         return redirect(url_for(".index", **download.filters.query_args()), code=303)
-    labelled = fmt.key == "csv" and request.args.get("labels") in ("1", "true", "yes", "on")
-    services.record_download(download, fmt, current_user, labelled)
+    services.record_download(download, fmt, current_user, style)
     db.session.commit()
-    body = started(_text_chunks(download, fmt, labelled))
+    body = started(_text_chunks(download, fmt, style))
     response = Response(stream_with_context(body), content_type=fmt.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -115,11 +120,14 @@ def request_job():
     questionnaire = _questionnaire()
     if fmt is None or fmt.text or questionnaire is None:
         abort(404)
-    filters, errors = checked_filters(questionnaire, request.form, page=("format",))
+    filters, errors = checked_filters(questionnaire, request.form, page=("format", "values"))
+    style, wrong = values.parse(request.form)
+    if wrong:
+        errors["values"] = wrong
     if errors:
         flash("Fix the filters first: " + " ".join(errors.values()))
         return redirect(url_for(".index"), code=303)
-    job = jobs.request_export(questionnaire, filters, fmt, current_user)
+    job = jobs.request_export(questionnaire, filters, fmt, current_user, style)
     db.session.commit()
     jobs.start(job)
     return redirect(url_for(".job", job_id=job.id), code=303)

@@ -10,6 +10,7 @@ from typing import Any
 
 import xlsxwriter
 
+from engage.exports import values
 from engage.exports.cells import neutralise, utc
 from engage.exports.codebook import HEADER as CODEBOOK_HEADER
 from engage.exports.codebook import codebook_rows
@@ -28,6 +29,7 @@ def write_xlsx(
     rows: Iterable[list[Any]],
     tmpdir: str | None = None,
     count: int | None = None,
+    style: str = values.DEFAULT,
 ):
     """Write the workbook to ``path``; rows are flushed to disk as they are written.
     ``count`` (the number of rows, if known) decides whether ZIP64 is needed."""
@@ -48,7 +50,9 @@ def write_xlsx(
         sheets = _data_sheets(workbook, layout, bold)
         sheet = next(sheets)
         number = 0
+        converted = values.converters(layout, style)
         for row in rows:
+            values.apply(row, converted)
             number += 1
             if number == MAX_ROWS:
                 sheet, number = next(sheets), 1
@@ -56,7 +60,7 @@ def write_xlsx(
                 if value is None:
                     continue
                 kind = kinds[col]
-                if kind == INTEGER:
+                if kind == INTEGER and not isinstance(value, str):
                     sheet.write_number(number, col, value)
                 elif kind == DATETIME:
                     sheet.write_datetime(number, col, utc(value), when)
