@@ -16,7 +16,7 @@ from typing import Any
 from engage.accounts.models import User
 from engage.exports import rows as row_source
 from engage.exports import values
-from engage.exports.layout import Layout, OptionInfo
+from engage.exports.layout import Layout
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
@@ -50,10 +50,6 @@ def iso(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
-def _written(option: OptionInfo, style: str) -> Any:
-    return {values.CODES: option.code, values.NUMBERS: option.value}.get(style, option.label)
-
-
 def _readers(layout: Layout, style: str) -> list[tuple[str, Any]]:
     """How each question's value is read from a row, with option answers as ``style``
     says: (code, reader(row) -> value or None)."""
@@ -63,7 +59,8 @@ def _readers(layout: Layout, style: str) -> list[tuple[str, Any]]:
         columns = [position[name] for name in question.columns]
         if question.type == types.MULTIPLE:
             chosen = [
-                (i, _written(o, style)) for i, o in zip(columns, question.options, strict=True)
+                (i, values.written(o, style))
+                for i, o in zip(columns, question.options, strict=True)
             ]
 
             def picked(row, chosen=chosen):
@@ -71,7 +68,7 @@ def _readers(layout: Layout, style: str) -> list[tuple[str, Any]]:
 
             readers.append((question.code, picked))
         elif question.type in types.CHOICE_TYPES:
-            table = {o.value: _written(o, style) for o in question.options}
+            table = {o.value: values.written(o, style) for o in question.options}
             readers.append((question.code, lambda row, i=columns[0], k=table: k.get(row[i])))
         elif question.type == types.AREA and style == values.LABELS:
             names = layout.columns[columns[0]].value_labels

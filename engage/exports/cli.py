@@ -55,9 +55,9 @@ def responses(
     if errors:
         raise click.ClickException(" ".join(errors.values()))
     started = time.perf_counter()
-    download = services.prepare(questionnaire, filters, free_text=True)
     chosen = services.FORMATS[fmt]
-    style = values.LABELS if labels else style
+    style = services.style_for(chosen, values.LABELS if labels else style)
+    download = services.prepare(questionnaire, filters, True, None, style)
     services.record_download(download, chosen, None, style, via="command line")
     db.session.commit()
     services.write_file(download, chosen, output, style)

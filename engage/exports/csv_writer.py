@@ -31,7 +31,7 @@ def _formatters(layout: Layout, style: str) -> list[tuple[int, Callable[[Any], A
             formatters.append((index, written))
         elif column.kind == DATETIME:
             formatters.append((index, timestamp))
-        elif column.kind == STRING:
+        elif column.kind == STRING and not column.safe:
             formatters.append((index, neutralise))
     return formatters
 

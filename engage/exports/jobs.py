@@ -119,9 +119,10 @@ def run(job_id: int) -> None:
         if questionnaire is None:
             raise RuntimeError("There is no questionnaire to export.")
         filters, _errors = parse_filters(job.filters)
-        download = services.prepare(questionnaire, filters, job.free_text, job.agency_id)
+        style = services.style_for(fmt, job.option_values)
+        download = services.prepare(questionnaire, filters, job.free_text, job.agency_id, style)
         services.write_file(
-            download, fmt, str(partial), job.option_values, lambda done: _progress(job_id, done)
+            download, fmt, str(partial), style, lambda done: _progress(job_id, done)
         )
         os.replace(partial, folder() / name)
     except Exception as error:  # noqa: BLE001  # any failure is reported on the job's page

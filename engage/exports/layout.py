@@ -31,6 +31,8 @@ class Column:
     # Stored number -> option code, for choice questions written as codes.
     value_codes: Mapping[Any, str] = field(default_factory=dict)
     free_text: bool = False
+    # Holds only option codes ([a-z0-9_]), which a spreadsheet never runs as a formula.
+    safe: bool = False
     # How statistics files measure it: NOMINAL, ORDINAL or SCALE ("" lets the writer
     # decide: labelled values nominal, numbers scale).
     measure: str = ""

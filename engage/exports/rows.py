@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.events.models import Event
-from engage.exports import history
+from engage.exports import history, values
 from engage.exports.cells import utc
 from engage.exports.layout import (
     CHOSEN_LABELS,
@@ -132,10 +132,13 @@ def build_plan(
     filters: ResultFilter,
     include_text: bool,
     agency_id: int | None = None,
+    style: str = values.NUMBERS,
 ) -> RowPlan:
     """Columns for every question code (newest wording first) and the answer mapping.
 
-    ``agency_id`` keeps only that agency's questions (the "mine" filter).
+    ``agency_id`` keeps only that agency's questions (the "mine" filter). ``style``
+    says what a choice answer is written as in the rows: its number, code or label,
+    put in as the row is filled, so no writer converts it cell by cell.
     """
     every = _questions(questionnaire, filters)
     copies: dict[str, list[Question]] = {}
@@ -150,7 +153,7 @@ def build_plan(
         start = len(columns)
         fixed = {c.name for c in columns[:FIXED]}
         name = f"q_{code}" if code in fixed else code
-        columns.extend(_question_columns(plan, group, name, start, area_labels))
+        columns.extend(_question_columns(plan, group, name, start, area_labels, style))
         latest = group[0]
         asked, breaks = history.history(group)
         questions.append(
@@ -205,7 +208,12 @@ def _options(group: list[Question]) -> list[OptionInfo]:
 
 
 def _question_columns(
-    plan: RowPlan, group: list[Question], name: str, start: int, area_labels: dict[str, str]
+    plan: RowPlan,
+    group: list[Question],
+    name: str,
+    start: int,
+    area_labels: dict[str, str],
+    style: str = values.NUMBERS,
 ) -> list[Column]:
     """The columns of one question code, recording where each copy's answers go.
 
@@ -230,15 +238,20 @@ def _question_columns(
             for o in options
         ]
     if latest.type in types.CHOICE_TYPES:
-        values = {o.code: o.value for o in options}
+        written = {o.code: values.written(o, style) for o in options}
         for question in group:
             for option in question.options:
-                plan.choice[option.id] = (start, values[option.code])
-        labels = {o.value: o.label for o in options}
-        codes = {o.value: o.code for o in options}
+                plan.choice[option.id] = (start, written[option.code])
         scale = latest.type == types.AGREEMENT or latest.ordered
         measure = ORDINAL if scale else NOMINAL
-        return [Column(name, latest.text, INTEGER, labels, codes, measure=measure)]
+        if style == values.NUMBERS:
+            labels = {o.value: o.label for o in options}
+            codes = {o.value: o.code for o in options}
+            return [Column(name, latest.text, INTEGER, labels, codes, measure=measure)]
+        if style == values.CODES:  # codes in the rows; their labels for whoever asks
+            by_code = {o.code: o.label for o in options}
+            return [Column(name, latest.text, STRING, by_code, safe=True, measure=measure)]
+        return [Column(name, latest.text, STRING, measure=measure)]  # labels in the rows
     target = {types.AREA: plan.areas}.get(latest.type)
     if target is None:
         target = plan.texts if latest.type in types.TEXT_TYPES else plan.numbers

@@ -111,9 +111,17 @@ def prepare(
     filters: ResultFilter,
     free_text: bool,
     agency_id: int | None = None,
+    style: str = values.NUMBERS,
 ) -> Download:
-    plan = row_source.build_plan(questionnaire, filters, free_text, agency_id)
+    """The plan and row count of a download; ``style`` is how its rows carry choice
+    answers (``style_for`` gives a format's)."""
+    plan = row_source.build_plan(questionnaire, filters, free_text, agency_id, style)
     return Download(questionnaire, filters, plan, row_source.prepare_count(plan), free_text)
+
+
+def style_for(fmt: Format, asked: str) -> str:
+    """The analyst's convention for the formats that follow it; numbers for the rest."""
+    return asked if fmt.key in CHOOSES_VALUES else values.NUMBERS
 
 
 def record_download(

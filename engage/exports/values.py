@@ -38,6 +38,15 @@ def parse(args: Any) -> tuple[str, str | None]:
     return asked, None
 
 
+def written(option: Any, style: str) -> Any:
+    """What an option (with ``code``, ``value`` and ``label``) is written as in ``style``."""
+    if style == CODES:
+        return option.code
+    if style == LABELS:
+        return option.label
+    return option.value
+
+
 def converters(layout: Layout, style: str) -> list[tuple[int, Callable[[Any], Any]]]:
     """(column index, function) for the columns whose stored values the style changes."""
     found: list[tuple[int, Callable[[Any], Any]]] = []

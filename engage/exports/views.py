@@ -46,13 +46,18 @@ def _questionnaire() -> Questionnaire | None:
     return questionnaire_for(partnership) if partnership else None
 
 
-def _prepare(questionnaire: Questionnaire):
+def _prepare(questionnaire: Questionnaire, fmt: services.Format | None = None):
+    """The download as asked for, its errors, and the option-answer convention asked."""
     filters, errors = checked_filters(questionnaire, request.args, page=("labels", "values"))
     style, wrong = values.parse(request.args)
     if wrong:
         errors["values"] = wrong
     download = services.prepare(
-        questionnaire, filters, current_user.free_text_access, current_user.agency_id
+        questionnaire,
+        filters,
+        current_user.free_text_access,
+        current_user.agency_id,
+        services.style_for(fmt, style) if fmt else values.NUMBERS,
     )
     return download, errors, style
 
@@ -96,7 +101,7 @@ def download(filename: str):
     questionnaire = _questionnaire()
     if fmt is None or questionnaire is None:
         abort(404)
-    download, errors, style = _prepare(questionnaire)
+    download, errors, style = _prepare(questionnaire, fmt)
     if errors:
         abort(400, description=" ".join(errors.values()))
     if not fmt.text:
