@@ -450,3 +450,9 @@ def test_the_command_line_writes_the_chosen_convention(db, runner, responses, tm
         assert result.exit_code == 0, result.output
         text = out.read_text(encoding="utf-8-sig")
         assert next(csv.DictReader(io.StringIO(text)))["safe_dark"] == expected
+
+
+def test_the_downloads_page_shows_the_convention_without_an_error(analyst_client, responses):
+    page = analyst_client.get("/exports/?values=labels").get_data(as_text=True)
+    assert 'value="labels" checked' in page
+    assert "govuk-error-message" not in page and "built-in method" not in page
