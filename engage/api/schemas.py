@@ -124,14 +124,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "answers": {
                 "type": "object",
                 "description": (
-                    "Answers by question code: an option code (single choice, agreement, "
-                    "yes/no), a list of option codes (multiple choice), an area code, a number "
-                    "(rating, number) or text. Free-text answers only for accounts with "
-                    "free-text access."
+                    "Answers by question code: an option (single choice, agreement, "
+                    "yes/no) or a list of options (multiple choice), each as its code, its "
+                    "number or its label as ?values= asks (codes by default); an area code "
+                    "(its name with values=labels), a number (rating, number) or text. "
+                    "Free-text answers only for accounts with free-text access."
                 ),
                 "additionalProperties": {
                     "type": ["string", "integer", "array", "null"],
-                    "items": {"type": "string"},
+                    "items": {"type": ["string", "integer"]},
                 },
             },
         },
