@@ -33,14 +33,9 @@ class LoginForm(FlaskForm):
 STRENGTH_HINT = "At least 10 characters and hard to guess. Three or four unrelated words work well."
 
 
-class ChangePasswordForm(FlaskForm):
-    """A user changes their own password, proving they know the current one."""
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice; the strength check is the service's."""
 
-    current = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your current password")],
-    )
     password = PasswordField(
         "New password",
         description=STRENGTH_HINT,
@@ -55,26 +50,22 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("password", "The two new passwords are different: type the same one twice"),
         ],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """A user changes their own password, proving they know the current one."""
+
+    current = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
     submit = SubmitField("Change my password", widget=GovSubmitInput())
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(NewPasswordForm):
     """An admin sets a new password for someone (who then signs in with it)."""
 
-    password = PasswordField(
-        "New password",
-        description=STRENGTH_HINT + " Give it to the person by a safe route.",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter a new password"), Length(max=200)],
-    )
-    confirm = PasswordField(
-        "Type the new password again",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired("Type the new password again"),
-            EqualTo("password", "The two passwords are different: type the same one twice"),
-        ],
-    )
     submit = SubmitField("Set the password", widget=GovSubmitInput())
 
 

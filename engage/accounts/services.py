@@ -6,6 +6,7 @@ the role or whether the account is active moves the account's session generation
 and API token of the account at once. Services flush; the caller commits.
 """
 
+import functools
 import secrets
 
 import sqlalchemy as sa
@@ -17,9 +18,13 @@ from engage.audit import services as audit
 from engage.extensions import db
 from engage.partnership.models import Agency
 
-# Checked against when no account has the email, so that a sign-in costs one password
-# hash either way and its time does not tell an attacker which addresses have accounts.
-_NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(24))
+
+@functools.cache
+def _nobody_hash() -> str:
+    """Checked against when no account has the email, so that a sign-in costs one password
+    hash either way and its time does not tell an attacker which addresses have accounts.
+    Made on first use, not at import: a hash costs as much as a sign-in."""
+    return generate_password_hash(secrets.token_urlsafe(24))
 
 
 class AccountError(ValueError):
@@ -98,7 +103,7 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_user(email) if len(email) <= 254 else None
     if user is None:
-        check_password_hash(_NOBODY_HASH, password)
+        check_password_hash(_nobody_hash(), password)
         return None
     matches = user.check_password(password)
     return user if matches and user.active else None

@@ -16,6 +16,7 @@ from readstat_arrow import DtaWriter, Metadata
 
 from engage.exports.cells import utc
 from engage.exports.layout import DATETIME, INTEGER, Column, Layout
+from engage.exports.sav_writer import record_batch
 
 BATCH = 5_000
 RESERVED = {
@@ -120,16 +121,9 @@ def write_dta(path: str, layout: Layout, rows: Iterable[list[Any]], count: int) 
                     row[index] = str(row[index])
             batch.append(row)
             if len(batch) == BATCH:
-                writer.write_batch(_batch(batch, schema))
+                writer.write_batch(record_batch(batch, schema))
                 batch = []
         if batch:
-            writer.write_batch(_batch(batch, schema))
+            writer.write_batch(record_batch(batch, schema))
         written = writer.rows_written
     return written
-
-
-def _batch(rows: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:
-    columns = [
-        pa.array([row[i] for row in rows], type=field.type) for i, field in enumerate(schema)
-    ]
-    return pa.RecordBatch.from_arrays(columns, schema=schema)

@@ -119,10 +119,10 @@ def write_sav(
                     row[index] = utc(row[index])
             batch.append(row)
             if len(batch) == BATCH:
-                writer.write_batch(_batch(batch, schema))
+                writer.write_batch(record_batch(batch, schema))
                 batch = []
         if batch:
-            writer.write_batch(_batch(batch, schema))
+            writer.write_batch(record_batch(batch, schema))
         written = writer.rows_written
     sav_mrsets.add_sets(path, _dichotomy_sets(names, layout))
     return written
@@ -143,7 +143,8 @@ def _dichotomy_sets(names: list[str], layout: Layout) -> list[sav_mrsets.Dichoto
     ]
 
 
-def _batch(rows: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:
+def record_batch(rows: list[list[Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Rows as one Arrow record batch of ``schema`` (the .sav and .dta writers')."""
     columns = [
         pa.array([row[i] for row in rows], type=field.type) for i, field in enumerate(schema)
     ]
