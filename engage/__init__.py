@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.jobs.views import bp as jobs_bp
     from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
+    from engage.odata.views import bp as odata_bp
     from engage.panels.members.views import bp as vote_bp
     from engage.panels.outcome.views import bp as priorities_bp
     from engage.panels.staff.vote_pages import bp as panels_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         public_bp,
         tokens_bp,
         api_bp,
+        odata_bp,
         audit_bp,
         exports_bp,
         jobs_bp,

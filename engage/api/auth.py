@@ -1,5 +1,12 @@
-"""Bearer-token authentication for the API. The session cookie is never consulted."""
+"""Token authentication for the API and the OData feed. The session cookie is never
+consulted.
 
+The personal API token comes as a Bearer token, or as the password of HTTP Basic
+authentication (any user name): Basic is what Excel and Power BI send to an OData feed.
+"""
+
+import base64
+import binascii
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -11,19 +18,40 @@ from engage.api import tokens
 from engage.api.errors import ApiError
 from engage.api.models import ApiToken
 
-MISSING = "Send your API token in the Authorization header: 'Authorization: Bearer <token>'."
+MISSING = (
+    "Send your API token in the Authorization header: 'Authorization: Bearer <token>', "
+    "or as the password of Basic authentication (any user name)."
+)
 INVALID = "The API token is not valid, or it has been revoked. Create a new one in Engage."
 WRONG_ROLE = "Only analysts and administrators can use the API; your token's account cannot."
 
 
-def _presented_token() -> str:
+def _basic_password(value: str) -> str:
+    """The password of a Basic credential ("user:password" in base64); "" if none."""
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return ""
+    return decoded.partition(":")[2].strip()
+
+
+def presented_token() -> str | None:
+    """The token in the Authorization header (Bearer, or Basic's password), or None."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
-    if not header:
+    scheme = scheme.lower()
+    if scheme == "bearer":
+        return value.strip() or None
+    if scheme == "basic":
+        return _basic_password(value) or None
+    return None
+
+
+def _presented_token() -> str:
+    token = presented_token()
+    if token is None:
         raise ApiError(401, MISSING)
-    if scheme.lower() != "bearer" or not value.strip():
-        raise ApiError(401, MISSING)
-    return value.strip()
+    return token
 
 
 def token_required(view: Callable) -> Callable:

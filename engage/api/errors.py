@@ -10,7 +10,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-API_PATH = "/api/"
+API_PATHS = ("/api/", "/odata/")  # the OData feed answers in JSON too
 REALM = "Engage API"
 
 MESSAGES = {
@@ -37,7 +37,7 @@ class ApiError(Exception):
 
 
 def is_api_request() -> bool:
-    return request.path.startswith(API_PATH)
+    return request.path.startswith(API_PATHS) or request.path == "/odata"
 
 
 def error_response(
