@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from engage.accounts.admin_views import bp as users_bp
     from engage.accounts.views import bp as accounts_bp
+    from engage.api import downloads  # noqa: F401  (the token's way into downloads)
     from engage.api.token_views import bp as tokens_bp
     from engage.api.views import bp as api_bp
     from engage.audit.views import bp as audit_bp

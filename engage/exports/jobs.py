@@ -11,6 +11,7 @@ recorded in the audit trail.
 
 import os
 import secrets
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
@@ -163,6 +164,18 @@ def job_for(user: User, job_id: int) -> ExportJob | None:
     """The user's own job with this id; nobody else's."""
     job = db.session.get(ExportJob, job_id)
     return job if job is not None and job.user_id == user.id else None
+
+
+def wait(job: ExportJob, seconds: float) -> None:
+    """Wait up to ``seconds`` for the job to finish (or fail), re-reading it each half
+    second from a fresh transaction, as the worker writes it from another."""
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.commit()
+        db.session.refresh(job)
+        if job.status not in (QUEUED, RUNNING) or time.monotonic() >= deadline:
+            return
+        time.sleep(0.5)
 
 
 def file_of(job: ExportJob) -> Path | None:

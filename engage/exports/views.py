@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +26,7 @@ from flask_login import current_user
 
 from engage.accounts.models import ADMIN, ANALYST
 from engage.accounts.permissions import role_required
+from engage.api.downloads import by_token
 from engage.exports import jobs, services, values
 from engage.exports import rows as row_source
 from engage.exports.models import QUEUED, RUNNING
@@ -39,6 +41,7 @@ from engage.streaming import started
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 CHUNK = 64 * 1024
+RETRY_SECONDS = 5
 
 
 def _questionnaire() -> Questionnaire | None:
@@ -104,6 +107,8 @@ def download(filename: str):
     download, errors, style = _prepare(questionnaire, fmt)
     if errors:
         abort(400, description=" ".join(errors.values()))
+    if not fmt.text and by_token():
+        return _prepared_for_token(questionnaire, download, fmt, style)
     if not fmt.text:
         flash(f"{fmt.description} files are prepared in the background: use its button below.")
         return redirect(url_for(".index", **download.filters.query_args()), code=303)
@@ -113,6 +118,45 @@ def download(filename: str):
     response = Response(stream_with_context(body), content_type=fmt.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{fmt.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _prepared_for_token(questionnaire: Questionnaire, download, fmt, style: str):
+    """An Excel, SPSS or Stata file for a token: prepared as a job, sent if it is done
+    within ENGAGE_TOKEN_DOWNLOAD_WAIT seconds, otherwise a 202 that says where to fetch it."""
+    job = jobs.request_export(questionnaire, download.filters, fmt, current_user, style)
+    db.session.commit()
+    jobs.start(job)
+    jobs.wait(job, float(current_app.config.get("ENGAGE_TOKEN_DOWNLOAD_WAIT", 30)))
+    return _job_file_response(job)
+
+
+def _not_ready(job) -> Response:
+    where = url_for(".job_file", job_id=job.id, _external=True)
+    response = Response(
+        f"The file is being prepared. Fetch {where} again in a few seconds.\n",
+        status=202,
+        mimetype="text/plain",
+    )
+    response.headers["Location"] = where
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    return response
+
+
+def _job_file_response(job) -> Response:
+    """The finished file (each download audited); 202 while it is being written."""
+    path = jobs.file_of(job)
+    if path is None:
+        if job.status in (QUEUED, RUNNING):
+            return _not_ready(job)
+        abort(404)
+    fmt = services.FORMATS[job.format]
+    jobs.record_download(job, current_user)
+    db.session.commit()
+    response = send_file(
+        path, mimetype=fmt.mimetype, as_attachment=True, download_name=fmt.filename
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -165,16 +209,6 @@ def job(job_id: int):
 @bp.route("/jobs/<int:job_id>/file")
 @role_required(ADMIN, ANALYST)
 def job_file(job_id: int):
-    """The finished file; each download is recorded in the audit trail."""
-    job = _own_job(job_id)
-    path = jobs.file_of(job)
-    if path is None:
-        abort(404)
-    fmt = services.FORMATS[job.format]
-    jobs.record_download(job, current_user)
-    db.session.commit()
-    response = send_file(
-        path, mimetype=fmt.mimetype, as_attachment=True, download_name=fmt.filename
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """The finished file (each download is recorded in the audit trail); while it is
+    still being written, a 202 with Retry-After, which scripts fetching it wait on."""
+    return _job_file_response(_own_job(job_id))
