@@ -124,3 +124,31 @@ def test_dta_keeps_dont_know_as_an_extended_missing_value(
     plain, _ = pyreadstat.read_dta(str(path), output_format="dict")
     assert "a" not in plain["police_agree"] and 6 not in plain["police_agree"]
     assert meta.variable_value_labels["police_agree"]["a"] == "Don’t know"
+
+
+def test_the_missing_codes_are_the_options_the_editor_marks(
+    db, analyst_client, questionnaire, tmp_path
+):
+    """Marking decides, not the code: an admin's "No opinion" is declared missing in
+    .sav, .dta and the codebook. A code is missing if any version marked it so."""
+    draft = services.start_draft(questionnaire.questionnaire)
+    safe = next(q for q in draft.questions if q.code == "safe_dark")
+    editing.add_option(safe, "no_opinion", "No opinion", missing=True)
+    editing.add_option(safe, "dont_know", "Don’t know", missing=False)
+    services.publish(draft)
+    many(db, draft, 2, ward=["south"], safe_dark=["no_opinion"])
+    many(db, draft, 3, ward=["south"], safe_dark=["dont_know"])
+    db.session.commit()
+    no_opinion = safe.option_by_code("no_opinion").value
+
+    sav = tmp_path / "r.sav"
+    sav.write_bytes(prepared(analyst_client, "sav").get_data())
+    _, meta = pyreadstat.read_sav(str(sav), user_missing=True, metadataonly=True)
+    assert meta.missing_ranges["safe_dark"] == [{"lo": no_opinion, "hi": no_opinion}]
+    dta = tmp_path / "r.dta"
+    dta.write_bytes(prepared(analyst_client, "dta").get_data())
+    data, _ = pyreadstat.read_dta(str(dta), output_format="dict", user_missing=True)
+    assert sorted(str(v) for v in data["safe_dark"] if v is not None).count("a") == 2
+    book = json.loads(analyst_client.get("/exports/codebook.json").get_data())
+    entry = next(q for q in book["variables"] if q["code"] == "safe_dark")
+    assert entry["missing_values"] == [no_opinion]

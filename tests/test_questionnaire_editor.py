@@ -701,3 +701,27 @@ def test_a_single_choice_question_can_be_marked_as_an_ordered_scale(db, editor, 
     page = editor.get(f"/draft/questions/{question(draft, 'bins').id}").get_data(as_text=True)
     assert "The options are a scale, in order" in page
     assert re.search(r'<input[^>]*name="ordered"[^>]*checked', page)
+
+
+def test_the_editor_marks_which_options_are_missing_codes(editor, draft):
+    choice = (
+        question(draft, "safe_dark")
+        if any(q.code == "safe_dark" for q in draft.questions)
+        else next(q for q in draft.questions if q.type == "single")
+    )
+    editor.post(
+        f"/draft/questions/{choice.id}/options/new",
+        data={"code": "no_opinion", "label": "No opinion", "missing": "y"},
+    )
+    editor.post(
+        f"/draft/questions/{choice.id}/options/new",
+        data={"code": "dont_know", "label": "Don’t know"},
+    )
+    marked, usual = choice.option_by_code("no_opinion"), choice.option_by_code("dont_know")
+    assert marked.missing and usual.missing  # unticked: the usual code starts marked
+    page = editor.get(f"/draft/questions/{choice.id}").get_data(as_text=True)
+    assert page.count("Missing code") == 2
+
+    editor.post(f"/draft/options/{usual.id}", data={"code": "dont_know", "label": "Don’t know"})
+
+    assert not usual.missing

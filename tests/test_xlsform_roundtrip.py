@@ -35,7 +35,7 @@ def snapshot(version) -> dict:
                         "condition": (q.condition_code, q.condition_options),
                         "translations": q.translations,
                         "options": [
-                            (o.code, o.label, o.value, o.exclusive, o.translations)
+                            (o.code, o.label, o.value, o.exclusive, o.missing, o.translations)
                             for o in q.options
                         ],
                     }

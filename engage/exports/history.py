@@ -41,7 +41,7 @@ def version_question(question: Question) -> VersionQuestion:
                 option.code,
                 option.value,
                 _texts(option, "label"),
-                option.code in types.MISSING_CODES,
+                option.missing,
             )
             for option in question.options
         ),

@@ -273,21 +273,35 @@ def _check_option_code_free(question: Question, code: str, option: Option | None
         raise EditRefused(f"This question already has an option with the code ‘{code}’.", "code")
 
 
-def add_option(question: Question, code: str, label: str, exclusive: bool = False) -> Option:
-    """Add an option at the end, with the next unused numeric value."""
+def add_option(
+    question: Question,
+    code: str,
+    label: str,
+    exclusive: bool = False,
+    missing: bool | None = None,
+) -> Option:
+    """Add an option at the end, with the next unused numeric value. ``missing`` None:
+    a missing code if its code is one of the usual ones (``types.MISSING_CODES``)."""
     require_draft(question)
     require_editable_options(question)
     _check_option_code_free(question, code, None)
     value = max((o.value for o in question.options), default=0) + 1
     option = Option(
-        code=code, label=label, exclusive=exclusive, value=value, position=len(question.options)
+        code=code,
+        label=label,
+        exclusive=exclusive,
+        missing=code in types.MISSING_CODES if missing is None else missing,
+        value=value,
+        position=len(question.options),
     )
     question.options.append(option)
     db.session.flush()
     return option
 
 
-def update_option(option: Option, code: str, label: str, exclusive: bool) -> None:
+def update_option(
+    option: Option, code: str, label: str, exclusive: bool, missing: bool = False
+) -> None:
     """Change an option; a new code is carried into conditions that name the old one."""
     question = option.question
     require_draft(question)
@@ -299,6 +313,7 @@ def update_option(option: Option, code: str, label: str, exclusive: bool) -> Non
                 code if c == option.code else c for c in dependant.condition_options
             ]
     option.code, option.label, option.exclusive = code, label, exclusive
+    option.missing = missing
     db.session.flush()
 
 

@@ -270,4 +270,12 @@ class OptionForm(FlaskForm):
         "Cannot be combined with other options, like ‘None of these’",
         widget=GovCheckboxInput(),
     )
+    missing = BooleanField(
+        "A missing code, not a view, like ‘Don’t know’ or ‘Prefer not to say’",
+        widget=GovCheckboxInput(),
+        description=(
+            "SPSS and Stata files declare its value missing, so it is left out of means "
+            "and valid percentages there; the codebook lists it. Results pages still count it."
+        ),
+    )
     submit = SubmitField("Save option", widget=GovSubmitInput())

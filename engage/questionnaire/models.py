@@ -6,12 +6,14 @@ the partnership's question bank that every version's copy of the question shares
 """
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import Model, db
 from engage.partnership.models import Agency, Partnership
+from engage.questionnaire import types
 from engage.timeutil import utcnow
 
 DRAFT = "draft"
@@ -163,6 +165,12 @@ class Question(Model):
         return next((o for o in self.options if o.code == code), None)
 
 
+def _missing_by_code(context: Any) -> bool:
+    """An option stored without saying starts as a missing code if its code is one of
+    the usual ones ("dont_know", "prefer_not_to_say")."""
+    return context.get_current_parameters().get("code") in types.MISSING_CODES
+
+
 class Option(Model):
     """An answer option with a stable code and a numeric value for statistics packages."""
 
@@ -174,6 +182,11 @@ class Option(Model):
     value: so.Mapped[int] = so.mapped_column(default=0)
     # An exclusive option ("Prefer not to say", "None of these") cannot be combined.
     exclusive: so.Mapped[bool] = so.mapped_column(default=False)
+    # A missing code ("Don't know", "Prefer not to say"): an answer that is not a view.
+    # Statistics files declare its value missing (user-missing in SPSS, .a/.b in Stata)
+    # and the codebook lists it. Marked in the editor; new options with the usual codes
+    # start marked.
+    missing: so.Mapped[bool] = so.mapped_column(default=_missing_by_code, server_default=sa.false())
     # Relabelled since the version before: as Question.comparable.
     comparable: so.Mapped[bool | None]
     # {language code: {field: text}}; English lives in the columns themselves.

@@ -167,6 +167,7 @@ def _copy_question(question: Question) -> Question:
                 label=option.label,
                 value=option.value,
                 exclusive=option.exclusive,
+                missing=option.missing,
                 translations=copy_translations(option),
             )
         )

@@ -269,7 +269,12 @@ def add_option(question_id: int):
     if form.validate_on_submit():
         try:
             option = editing.add_option(
-                question, form.code.data, form.label.data, bool(form.exclusive.data)
+                question,
+                form.code.data,
+                form.label.data,
+                bool(form.exclusive.data),
+                # Unticked: a missing code if its code is a usual one (dont_know ...).
+                True if form.missing.data else None,
             )
         except EditRefused as error:
             _refused(form, error)
@@ -285,12 +290,21 @@ def add_option(question_id: int):
 def edit_option(option_id: int):
     option = lookups.editable(Option, option_id)
     form = OptionForm(
-        data={"code": option.code, "label": option.label, "exclusive": option.exclusive}
+        data={
+            "code": option.code,
+            "label": option.label,
+            "exclusive": option.exclusive,
+            "missing": option.missing,
+        }
     )
     if form.validate_on_submit():
         try:
             editing.update_option(
-                option, form.code.data, form.label.data, bool(form.exclusive.data)
+                option,
+                form.code.data,
+                form.label.data,
+                bool(form.exclusive.data),
+                bool(form.missing.data),
             )
         except EditRefused as error:
             _refused(form, error)

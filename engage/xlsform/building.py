@@ -92,6 +92,9 @@ def _question(
             label=option.label,
             value=value,
             exclusive=option.exclusive,
+            missing=option.code in types.MISSING_CODES
+            if option.missing is None
+            else option.missing,
             translations=option.translations,
         )
         for index, (option, value) in enumerate(

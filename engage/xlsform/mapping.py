@@ -24,6 +24,8 @@ The mapping, in both directions (writing.py exports the left-hand column):
     relevant                                    condition (relevant.py says which)
     constraint                                  limits and exclusive options (constraints.py)
     choices' engage_value, engage_exclusive     an option's numeric value, and "on its own"
+    choices' engage_missing                     a missing code (blank: dont_know and
+                                                prefer_not_to_say are, others are not)
     label::<language>, hint::<language>         translations into Polish and Urdu
     bind::engage:type                           the Engage type, where the XLSForm type allows it
     select_one ${earlier}, select_one_from_file not supported: the choices are not on the sheet

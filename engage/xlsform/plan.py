@@ -11,6 +11,7 @@ class PlannedOption:
     label: str
     value: int
     exclusive: bool = False
+    missing: bool | None = None  # a missing code; None: by the code (dont_know ...)
     translations: Translations = field(default_factory=dict)
 
 

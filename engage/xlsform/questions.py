@@ -131,6 +131,7 @@ class QuestionMapper:
                     label=self.text(choice.labels) or choice.name,
                     value=value if value is not None else position + 1,
                     exclusive=bool(yes_no.get(choice.extra.get("engage_exclusive", ""), False)),
+                    missing=yes_no.get(choice.extra.get("engage_missing", "")),
                     translations=self.translated(choice.labels, "label"),
                 )
             )

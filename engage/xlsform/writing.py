@@ -79,7 +79,7 @@ class _Sheets:
             + ["appearance", "parameters", "bind::engage:type"]
         ]
         self.choices: list[Row] = [
-            ["list_name", "name", *labels, "engage_value", "engage_exclusive"]
+            ["list_name", "name", *labels, "engage_value", "engage_exclusive", "engage_missing"]
         ]
         self.blank_hints = [""] * len(hints)
 
@@ -131,14 +131,22 @@ class _Sheets:
     def choice_rows(self, question: Question) -> None:
         if question.type == types.AREA:
             for value, (code, name) in enumerate(self.areas, start=1):
-                row = [question.code, code, *[name] * len(_languages()), str(value), ""]
+                row = [question.code, code, *[name] * len(_languages()), str(value), "", ""]
                 self.choices.append(row)
             return
         option: Option
         for option in question.options:
             exclusive = "yes" if option.exclusive else ""
+            missing = "yes" if option.missing else "no"
             self.choices.append(
-                [question.code, option.code, *_texts(option, "label"), str(option.value), exclusive]
+                [
+                    question.code,
+                    option.code,
+                    *_texts(option, "label"),
+                    str(option.value),
+                    exclusive,
+                    missing,
+                ]
             )
 
     def build(self) -> None:
