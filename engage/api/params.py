@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from engage.api.errors import ApiError
 from engage.api.rows import decode_cursor
 from engage.exports import values
-from engage.i18n import LANGUAGES
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
 from engage.results.reading import checked_filters
@@ -26,6 +26,7 @@ class PageArgs:
     after: int
     limit: int
     style: str = values.DEFAULT  # option answers as codes, numbers or labels
+    lang: str = DEFAULT_LANGUAGE  # the language of labels
 
     def audit(self) -> dict[str, Any]:
         """The filters as the audit trail keeps them."""
@@ -37,6 +38,8 @@ class PageArgs:
             found["after_id"] = self.after
         if self.style != values.DEFAULT:
             found["values"] = self.style
+        if self.lang != DEFAULT_LANGUAGE:
+            found["lang"] = self.lang
         return found
 
 
@@ -111,9 +114,14 @@ def page_args(args: MultiDict, questionnaire: Questionnaire) -> PageArgs:
     style, wrong = values.parse(args)
     if wrong or args.get("labels"):
         errors["values"] = "‘values’ must be codes, numbers or labels"
+    lang = args.get("lang", "").strip() or DEFAULT_LANGUAGE
+    if lang not in LANGUAGES:
+        errors["lang"] = f"‘lang’ must be one of: {', '.join(LANGUAGES)}"
     if errors:
         raise ApiError(400, "Some query parameters are not valid.", errors)
-    return PageArgs(filters=parsed, since_at=since_at, after=after, limit=limit, style=style)
+    return PageArgs(
+        filters=parsed, since_at=since_at, after=after, limit=limit, style=style, lang=lang
+    )
 
 
 def language(args: MultiDict) -> str:

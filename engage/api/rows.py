@@ -17,6 +17,7 @@ from engage.accounts.models import User
 from engage.exports import rows as row_source
 from engage.exports import values
 from engage.exports.layout import Layout
+from engage.i18n import DEFAULT_LANGUAGE
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
@@ -88,10 +89,13 @@ def response_page(
     limit: int = 500,
     since_at: datetime | None = None,
     style: str = values.DEFAULT,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Page:
     """Up to ``limit`` responses with ids above ``after`` that pass the filters, oldest
     first, read from the one row source the downloads use (``engage.exports.rows``)."""
-    plan = row_source.build_plan(questionnaire, filters, user.free_text_access, user.agency_id)
+    plan = row_source.build_plan(
+        questionnaire, filters, user.free_text_access, user.agency_id, lang=lang
+    )
     if since_at is not None:
         plan.conditions.append(Response.submitted_at >= since_at)
     rows, more = row_source.page_after(plan, after, limit)

@@ -86,6 +86,7 @@ def responses():
         limit=args.limit,
         since_at=args.since_at,
         style=args.style,
+        lang=args.lang,
     )
     next_url = None
     if page.next_cursor:

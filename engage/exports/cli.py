@@ -10,6 +10,7 @@ import click
 
 from engage.exports import services, values
 from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import questionnaire_for
 from engage.results.filters import parse_filters
@@ -37,6 +38,13 @@ def export() -> None:
     help="How option answers are written in CSV, JSON Lines and XLSX.",
 )
 @click.option("--labels", is_flag=True, help="The same as --values labels.")
+@click.option(
+    "--lang",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The language of question and option labels (English where not translated).",
+)
 def responses(
     fmt: str,
     output: str,
@@ -45,6 +53,7 @@ def responses(
     until: str | None,
     style: str,
     labels: bool,
+    lang: str,
 ) -> None:
     """Write every response (or those matching the filters) to OUTPUT."""
     partnership = current_partnership()
@@ -57,7 +66,7 @@ def responses(
     started = time.perf_counter()
     chosen = services.FORMATS[fmt]
     style = services.style_for(chosen, values.LABELS if labels else style)
-    download = services.prepare(questionnaire, filters, True, None, style)
+    download = services.prepare(questionnaire, filters, True, None, style, lang)
     services.record_download(download, chosen, None, style, via="command line")
     db.session.commit()
     services.write_file(download, chosen, output, style)

@@ -25,6 +25,7 @@ from engage.audit.services import DOWNLOAD, record
 from engage.exports import services, values
 from engage.exports.models import DONE, EXPIRED, FAILED, QUEUED, RUNNING, ExportJob
 from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE
 from engage.jobs import progress
 from engage.jobs.queue import huey, in_app
 from engage.partnership.services import current_partnership
@@ -57,6 +58,7 @@ def request_export(
     fmt: services.Format,
     user: User,
     style: str = values.DEFAULT,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> ExportJob:
     """Record a requested download (flushes); queue it with ``start`` once committed."""
     download = services.prepare(questionnaire, filters, user.free_text_access, user.agency_id)
@@ -65,6 +67,7 @@ def request_export(
         format=fmt.key,
         filters=filters.query_args(),
         option_values=style,
+        language=lang,
         free_text=user.free_text_access,
         agency_id=user.agency_id,
         status=QUEUED,
@@ -121,7 +124,9 @@ def run(job_id: int) -> None:
             raise RuntimeError("There is no questionnaire to export.")
         filters, _errors = parse_filters(job.filters)
         style = services.style_for(fmt, job.option_values)
-        download = services.prepare(questionnaire, filters, job.free_text, job.agency_id, style)
+        download = services.prepare(
+            questionnaire, filters, job.free_text, job.agency_id, style, job.language
+        )
         services.write_file(
             download, fmt, str(partial), style, lambda done: _progress(job_id, done)
         )

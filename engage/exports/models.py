@@ -23,6 +23,8 @@ class ExportJob(Tracked, Model):
     option_values: so.Mapped[str] = so.mapped_column(
         sa.String(10), default="codes", server_default="codes"
     )
+    # The language of the question and option labels (engage.i18n.LANGUAGES).
+    language: so.Mapped[str] = so.mapped_column(sa.String(10), default="en", server_default="en")
     free_text: so.Mapped[bool] = so.mapped_column(default=False)
     agency_id: so.Mapped[int | None]
     # The file's name under instance/exports: random, so it cannot be guessed.

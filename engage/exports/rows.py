@@ -31,7 +31,7 @@ from engage.exports.layout import (
     QuestionInfo,
 )
 from engage.extensions import db
-from engage.i18n import LANGUAGES
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES, translated
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.joining import joined
@@ -133,12 +133,15 @@ def build_plan(
     include_text: bool,
     agency_id: int | None = None,
     style: str = values.NUMBERS,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> RowPlan:
     """Columns for every question code (newest wording first) and the answer mapping.
 
     ``agency_id`` keeps only that agency's questions (the "mine" filter). ``style``
     says what a choice answer is written as in the rows: its number, code or label,
-    put in as the row is filled, so no writer converts it cell by cell.
+    put in as the row is filled, so no writer converts it cell by cell. ``lang`` is the
+    language of the question and option labels (English where a text is not translated);
+    codes and numbers are the same in every language.
     """
     every = _questions(questionnaire, filters)
     copies: dict[str, list[Question]] = {}
@@ -153,15 +156,15 @@ def build_plan(
         start = len(columns)
         fixed = {c.name for c in columns[:FIXED]}
         name = f"q_{code}" if code in fixed else code
-        columns.extend(_question_columns(plan, group, name, start, area_labels, style))
+        columns.extend(_question_columns(plan, group, name, start, area_labels, style, lang))
         latest = group[0]
         asked, breaks = history.history(group)
         questions.append(
             QuestionInfo(
                 code=code,
-                text=latest.text,
+                text=translated(latest, "text", lang),
                 type=latest.type,
-                options=tuple(_options(group)),
+                options=tuple(_options(group, lang)),
                 agencies=tuple(a.name for a in latest.agencies),
                 versions=tuple(sorted(q.version.number for q in group)),
                 columns=tuple(c.name for c in columns[start:]),
@@ -201,10 +204,14 @@ def _offered_columns(plan: RowPlan, questionnaire: Questionnaire) -> None:
                 )
 
 
-def _options(group: list[Question]) -> list[OptionInfo]:
-    """Options by code across versions: the newest label and value, older-only ones after."""
+def _options(group: list[Question], lang: str = DEFAULT_LANGUAGE) -> list[OptionInfo]:
+    """Options by code across versions: the newest label (in ``lang``) and value, then
+    older-only ones."""
     options = joined((question.options for question in group), lambda option: option.code)
-    return [OptionInfo(option.code, option.label, option.value) for option in options]
+    return [
+        OptionInfo(option.code, translated(option, "label", lang), option.value)
+        for option in options
+    ]
 
 
 def _question_columns(
@@ -214,13 +221,15 @@ def _question_columns(
     start: int,
     area_labels: dict[str, str],
     style: str = values.NUMBERS,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[Column]:
     """The columns of one question code, recording where each copy's answers go.
 
     ``name`` is the code, or q_<code> for a code such as "ward" that a fixed column has.
     """
     latest = group[0]
-    options = _options(group)
+    options = _options(group, lang)
+    text = translated(latest, "text", lang)
     if latest.type == types.MULTIPLE:
         position = plan.option_columns[latest.code] = {
             o.code: start + i for i, o in enumerate(options)
@@ -231,7 +240,7 @@ def _question_columns(
         return [
             Column(
                 f"{name}{SEPARATOR}{o.code}",
-                f"{latest.text}: {o.label}",
+                f"{text}: {o.label}",
                 INTEGER,
                 CHOSEN_LABELS,
             )
@@ -247,22 +256,22 @@ def _question_columns(
         if style == values.NUMBERS:
             labels = {o.value: o.label for o in options}
             codes = {o.value: o.code for o in options}
-            return [Column(name, latest.text, INTEGER, labels, codes, measure=measure)]
+            return [Column(name, text, INTEGER, labels, codes, measure=measure)]
         if style == values.CODES:  # codes in the rows; their labels for whoever asks
             by_code = {o.code: o.label for o in options}
-            return [Column(name, latest.text, STRING, by_code, safe=True, measure=measure)]
-        return [Column(name, latest.text, STRING, measure=measure)]  # labels in the rows
+            return [Column(name, text, STRING, by_code, safe=True, measure=measure)]
+        return [Column(name, text, STRING, measure=measure)]  # labels in the rows
     target = {types.AREA: plan.areas}.get(latest.type)
     if target is None:
         target = plan.texts if latest.type in types.TEXT_TYPES else plan.numbers
     for question in group:
         target[question.id] = start
     if latest.type == types.AREA:
-        return [Column(name, latest.text, STRING, area_labels)]
+        return [Column(name, text, STRING, area_labels)]
     if latest.type in types.TEXT_TYPES:
-        return [Column(name, latest.text, STRING, free_text=True)]
+        return [Column(name, text, STRING, free_text=True)]
     measure = ORDINAL if latest.type == types.RATING else SCALE
-    return [Column(name, latest.text, INTEGER, measure=measure)]
+    return [Column(name, text, INTEGER, measure=measure)]
 
 
 def _heads(plan: RowPlan, after: int, size: int) -> list[Any]:

@@ -19,8 +19,11 @@ from engage.exports.dta_writer import write_dta
 from engage.exports.jsonl_writer import jsonl_chunks
 from engage.exports.sav_writer import write_sav
 from engage.exports.xlsx_writer import write_xlsx
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
+
+WRONG_LANGUAGE = "Choose the language of the labels: {}"
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,21 @@ def prepare(
     free_text: bool,
     agency_id: int | None = None,
     style: str = values.NUMBERS,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Download:
     """The plan and row count of a download; ``style`` is how its rows carry choice
-    answers (``style_for`` gives a format's)."""
-    plan = row_source.build_plan(questionnaire, filters, free_text, agency_id, style)
+    answers (``style_for`` gives a format's), ``lang`` the language of its labels."""
+    plan = row_source.build_plan(questionnaire, filters, free_text, agency_id, style, lang)
     return Download(questionnaire, filters, plan, row_source.prepare_count(plan), free_text)
+
+
+def language(args: Any) -> tuple[str, str | None]:
+    """The language of labels asked for (``lang``; English by default), and a message
+    when it is not one Engage has."""
+    asked = (args.get("lang") or "").strip() or DEFAULT_LANGUAGE
+    if asked not in LANGUAGES:
+        return DEFAULT_LANGUAGE, WRONG_LANGUAGE.format(", ".join(LANGUAGES))
+    return asked, None
 
 
 def style_for(fmt: Format, asked: str) -> str:

@@ -31,6 +31,7 @@ from engage.exports import jobs, services, values
 from engage.exports import rows as row_source
 from engage.exports.models import QUEUED, RUNNING
 from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.jobs import progress
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
@@ -51,18 +52,24 @@ def _questionnaire() -> Questionnaire | None:
 
 def _prepare(questionnaire: Questionnaire, fmt: services.Format | None = None):
     """The download as asked for, its errors, and the option-answer convention asked."""
-    filters, errors = checked_filters(questionnaire, request.args, page=("labels", "values"))
+    filters, errors = checked_filters(
+        questionnaire, request.args, page=("labels", "values", "lang")
+    )
     style, wrong = values.parse(request.args)
     if wrong:
         errors["values"] = wrong
+    lang, wrong_language = services.language(request.args)
+    if wrong_language:
+        errors["lang"] = wrong_language
     download = services.prepare(
         questionnaire,
         filters,
         current_user.free_text_access,
         current_user.agency_id,
         services.style_for(fmt, style) if fmt else values.NUMBERS,
+        lang,
     )
-    return download, errors, style
+    return download, errors, style, lang
 
 
 @bp.route("/")
@@ -72,15 +79,20 @@ def index():
     questionnaire = _questionnaire()
     if questionnaire is None:
         return render_template("exports/index.html", download=None, errors={})
-    download, errors, style = _prepare(questionnaire)
+    download, errors, style, lang = _prepare(questionnaire)
+    chosen = ({"values": style} if style != values.DEFAULT else {}) | (
+        {"lang": lang} if lang != DEFAULT_LANGUAGE else {}
+    )
     html = render_template(
         "exports/index.html",
         download=download,
         errors=errors,
         formats=services.FORMATS.values(),
         choices=filter_choices(questionnaire.partnership, questionnaire),
-        args=download.filters.query_args() | ({"values": style} if style != values.DEFAULT else {}),
+        args=download.filters.query_args() | chosen,
         style=style,
+        lang=lang,
+        languages=LANGUAGES,
         styles=values.DESCRIPTIONS,
         chooses_values=services.CHOOSES_VALUES,
         jobs=jobs.recent(current_user),
@@ -104,11 +116,11 @@ def download(filename: str):
     questionnaire = _questionnaire()
     if fmt is None or questionnaire is None:
         abort(404)
-    download, errors, style = _prepare(questionnaire, fmt)
+    download, errors, style, lang = _prepare(questionnaire, fmt)
     if errors:
         abort(400, description=" ".join(errors.values()))
     if not fmt.text and by_token():
-        return _prepared_for_token(questionnaire, download, fmt, style)
+        return _prepared_for_token(questionnaire, download, fmt, style, lang)
     if not fmt.text:
         flash(f"{fmt.description} files are prepared in the background: use its button below.")
         return redirect(url_for(".index", **download.filters.query_args()), code=303)
@@ -122,10 +134,10 @@ def download(filename: str):
     return response
 
 
-def _prepared_for_token(questionnaire: Questionnaire, download, fmt, style: str):
+def _prepared_for_token(questionnaire: Questionnaire, download, fmt, style: str, lang: str):
     """An Excel, SPSS or Stata file for a token: prepared as a job, sent if it is done
     within ENGAGE_TOKEN_DOWNLOAD_WAIT seconds, otherwise a 202 that says where to fetch it."""
-    job = jobs.request_export(questionnaire, download.filters, fmt, current_user, style)
+    job = jobs.request_export(questionnaire, download.filters, fmt, current_user, style, lang)
     db.session.commit()
     jobs.start(job)
     jobs.wait(job, float(current_app.config.get("ENGAGE_TOKEN_DOWNLOAD_WAIT", 30)))
@@ -169,14 +181,19 @@ def request_job():
     questionnaire = _questionnaire()
     if fmt is None or fmt.text or questionnaire is None:
         abort(404)
-    filters, errors = checked_filters(questionnaire, request.form, page=("format", "values"))
+    filters, errors = checked_filters(
+        questionnaire, request.form, page=("format", "values", "lang")
+    )
     style, wrong = values.parse(request.form)
     if wrong:
         errors["values"] = wrong
+    lang, wrong_language = services.language(request.form)
+    if wrong_language:
+        errors["lang"] = wrong_language
     if errors:
         flash("Fix the filters first: " + " ".join(errors.values()))
         return redirect(url_for(".index"), code=303)
-    job = jobs.request_export(questionnaire, filters, fmt, current_user, style)
+    job = jobs.request_export(questionnaire, filters, fmt, current_user, style, lang)
     db.session.commit()
     jobs.start(job)
     return redirect(url_for(".job", job_id=job.id), code=303)

@@ -21,6 +21,7 @@ from engage.exports import rows as row_source
 from engage.exports import values
 from engage.exports.layout import DATETIME, STRING, Column, Layout
 from engage.extensions import db
+from engage.i18n import DEFAULT_LANGUAGE
 from engage.odata import metadata
 from engage.odata.metadata import Property
 from engage.odata.options import Query
@@ -91,10 +92,13 @@ def _edm_type(column: Column, style: str) -> str:
     return metadata.INT64
 
 
-def response_feed(questionnaire: Questionnaire, user: User, style: str) -> ResponseFeed:
-    """Every question the user may read (free text only with free-text access)."""
+def response_feed(
+    questionnaire: Questionnaire, user: User, style: str, lang: str = DEFAULT_LANGUAGE
+) -> ResponseFeed:
+    """Every question the user may read (free text only with free-text access), with
+    labels in ``lang``."""
     plan = row_source.build_plan(
-        questionnaire, ResultFilter(), user.free_text_access, user.agency_id, style
+        questionnaire, ResultFilter(), user.free_text_access, user.agency_id, style, lang
     )
     layout: Layout = plan.layout
     asked = [

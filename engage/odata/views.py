@@ -125,7 +125,9 @@ def service(style: str | None):
 @token_required
 def service_metadata(style: str | None):
     """The CSDL schema: every column of both sets with its type and label."""
-    response_feed = feed.response_feed(_questionnaire(), api_user(), style or values.DEFAULT)
+    response_feed = feed.response_feed(
+        _questionnaire(), api_user(), style or values.DEFAULT, params.language(request.args)
+    )
     body = metadata.document(feed.entity_sets(response_feed))
     return Response(body, content_type="application/xml;charset=utf-8")
 
@@ -156,7 +158,9 @@ def _next_link(style: str | None, page: feed.Page, query: options.Query) -> str:
 
 def _response_feed(style: str | None) -> tuple[feed.ResponseFeed, options.Query]:
     questionnaire = _questionnaire()
-    response_feed = feed.response_feed(questionnaire, api_user(), style or values.DEFAULT)
+    response_feed = feed.response_feed(
+        questionnaire, api_user(), style or values.DEFAULT, params.language(request.args)
+    )
     query, errors = options.read(
         request.args, request.headers.get("Prefer", ""), response_feed.names
     )

@@ -1,8 +1,9 @@
-"""Missing codes marked per option
+"""Missing codes marked per option; a prepared download's label language
 
 An option may be a missing code ("Don't know", "Prefer not to say"): statistics files
 declare its value missing and the codebook lists it. The editor marks them; existing
-options with the usual codes are marked, as they were treated before.
+options with the usual codes are marked, as they were treated before. A prepared
+download records the language of its labels (English for those asked for before).
 
 Revision ID: b6d1f3a8c2e5
 Revises: a4c8e2f6b1d3
@@ -28,8 +29,14 @@ def upgrade():
         )
     option = sa.table("option", sa.column("code"), sa.column("missing"))
     op.execute(sa.update(option).where(option.c.code.in_(USUAL)).values(missing=True))
+    with op.batch_alter_table("export_job", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("language", sa.String(length=10), server_default="en", nullable=False)
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("export_job", schema=None) as batch_op:
+        batch_op.drop_column("language")
     with op.batch_alter_table("option", schema=None) as batch_op:
         batch_op.drop_column("missing")

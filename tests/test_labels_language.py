@@ -1,0 +1,85 @@
+"""Labels in the analyst's chosen language: the .sav and .dta carry the Polish or Urdu
+wording and option labels (codes and numbers stay the same), chosen on the downloads
+page, on the command line and in the API."""
+
+import pyreadstat
+import pytest
+
+from engage.demo.seed import seed_demo
+from engage.demo.synthetic import seed_synthetic
+from engage.exports import services
+from engage.i18n import translated
+from engage.partnership.services import current_partnership
+from engage.questionnaire.services import current_version, questionnaire_for
+from engage.results.filters import ResultFilter
+
+
+@pytest.fixture
+def demo(db):
+    seed_demo()
+    db.session.commit()
+    questionnaire = questionnaire_for(current_partnership())
+    seed_synthetic(current_version(questionnaire), 60, seed=4)
+    db.session.commit()
+    return questionnaire
+
+
+def _question(questionnaire, code):
+    return next(q for q in current_version(questionnaire).questions if q.code == code)
+
+
+@pytest.mark.parametrize("lang", ["pl", "ur"])
+@pytest.mark.parametrize("fmt", ["sav", "dta"])
+def test_statistics_files_carry_labels_in_the_chosen_language(demo, tmp_path, lang, fmt):
+    download = services.prepare(demo, ResultFilter(), False, None, lang=lang)
+    path = tmp_path / f"r.{fmt}"
+    services.write_file(download, services.FORMATS[fmt], str(path))
+    read = pyreadstat.read_sav if fmt == "sav" else pyreadstat.read_dta
+    _, meta = read(str(path), metadataonly=True)
+
+    question = _question(demo, "safe_after_dark")
+    wording = translated(question, "text", lang)
+    assert wording != question.text  # the demo translates it
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["safe_after_dark"] == wording[: 80 if fmt == "dta" else None]
+    option = question.options[0]
+    found = meta.variable_value_labels["safe_after_dark"][float(option.value)]
+    assert found == translated(option, "label", lang)
+
+
+def test_the_command_line_and_the_downloads_page_take_the_language(demo, runner, tmp_path, db):
+    path = tmp_path / "r.csv"
+    result = runner.invoke(
+        args=["export", "responses", "--output", str(path), "--values", "labels", "--lang", "pl"]
+    )
+    assert result.exit_code == 0, result.output
+    question = _question(demo, "safe_after_dark")
+    polish = {translated(o, "label", "pl") for o in question.options}
+    text = path.read_text(encoding="utf-8-sig")
+    assert any(label in text for label in polish - {o.label for o in question.options})
+    wrong = runner.invoke(args=["export", "responses", "--output", str(path), "--lang", "xx"])
+    assert wrong.exit_code != 0
+
+
+def test_the_downloads_page_offers_the_language_and_keeps_it_in_every_link(
+    db, analyst_client, questionnaire
+):
+    page = analyst_client.get("/exports/?lang=pl")
+    html = page.get_data(as_text=True)
+
+    assert page.status_code == 200
+    assert '<option value="pl" selected>Polish (Polski)</option>' in html
+    assert "responses.csv?lang=pl" in html
+    assert '<input type="hidden" name="lang" value="pl">' in html
+    wrong = analyst_client.get("/exports/?lang=xx")
+    assert wrong.status_code == 400
+    assert "Choose the language of the labels: en, pl, ur" in wrong.get_data(as_text=True)
+
+
+def test_a_prepared_download_keeps_its_language(db, analyst_client, questionnaire):
+    from engage.exports.models import ExportJob
+
+    analyst_client.post("/exports/jobs", data={"format": "sav", "lang": "ur"})
+
+    job = db.session.scalars(db.select(ExportJob)).one()
+    assert job.language == "ur"
