@@ -17,6 +17,7 @@ from engage.exports.csv_writer import BOM, csv_chunks
 from engage.exports.datapackage import write_datapackage
 from engage.exports.dta_writer import write_dta
 from engage.exports.jsonl_writer import jsonl_chunks
+from engage.exports.r_script import write_r_bundle
 from engage.exports.sav_writer import write_sav
 from engage.exports.xlsx_writer import write_xlsx
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -75,6 +76,13 @@ FORMATS = {
             "application/zip",
             False,
             "Frictionless data package (CSV with a schema)",
+        ),
+        Format(
+            "r",
+            "responses-r.zip",
+            "application/zip",
+            False,
+            "R: the CSV and a script that reads it with labels, factor levels and missing values",
         ),
         Format(
             "codebook",
@@ -213,6 +221,8 @@ def write_file(
         write_sav(path, layout, rows, download.rows, row_source.text_widths(download.plan))
     elif fmt.key == "dta":
         write_dta(path, layout, rows, download.rows)
+    elif fmt.key == "r":
+        write_r_bundle(path, layout, rows)
     elif fmt.key == "datapackage":
         write_datapackage(path, layout, rows, download.questionnaire.title)
     else:
