@@ -169,3 +169,19 @@ def analyst_client(app, partnership):
 @pytest.fixture
 def facilitator_client(app, partnership):
     return _client_for(app, partnership, "facilitator")
+
+
+@pytest.fixture
+def demo_questionnaire(db):
+    """The demo partnership's questionnaire with 300 synthetic responses (seed 4)."""
+    from engage.demo.seed import seed_demo
+    from engage.demo.synthetic import seed_synthetic
+    from engage.partnership.services import current_partnership
+    from engage.questionnaire.services import current_version, questionnaire_for
+
+    seed_demo()
+    db.session.commit()
+    questionnaire = questionnaire_for(current_partnership())
+    seed_synthetic(current_version(questionnaire), 300, seed=4)
+    db.session.commit()
+    return questionnaire

@@ -47,23 +47,14 @@ def test_the_readme_r_lines_read_labels_and_missing_values(sav, tmp_path):  # no
 
 
 @pytest.fixture
-def r_bundle(db, tmp_path):
+def r_bundle(demo_questionnaire, tmp_path):
     """The R download of the demo (its agreement scale has "Don't know"), unzipped."""
     import zipfile
 
-    from engage.demo.seed import seed_demo
-    from engage.demo.synthetic import seed_synthetic
     from engage.exports import services
-    from engage.partnership.services import current_partnership
-    from engage.questionnaire.services import current_version, questionnaire_for
     from engage.results.filters import ResultFilter
 
-    seed_demo()
-    db.session.commit()
-    questionnaire = questionnaire_for(current_partnership())
-    seed_synthetic(current_version(questionnaire), 300, seed=4)
-    db.session.commit()
-    download = services.prepare(questionnaire, ResultFilter(), free_text=False)
+    download = services.prepare(demo_questionnaire, ResultFilter(), free_text=False)
     path = tmp_path / "responses-r.zip"
     services.write_file(download, services.FORMATS["r"], str(path))
     folder = tmp_path / "r"

@@ -5,23 +5,15 @@ page, on the command line and in the API."""
 import pyreadstat
 import pytest
 
-from engage.demo.seed import seed_demo
-from engage.demo.synthetic import seed_synthetic
 from engage.exports import services
 from engage.i18n import translated
-from engage.partnership.services import current_partnership
-from engage.questionnaire.services import current_version, questionnaire_for
+from engage.questionnaire.services import current_version
 from engage.results.filters import ResultFilter
 
 
 @pytest.fixture
-def demo(db):
-    seed_demo()
-    db.session.commit()
-    questionnaire = questionnaire_for(current_partnership())
-    seed_synthetic(current_version(questionnaire), 60, seed=4)
-    db.session.commit()
-    return questionnaire
+def demo(demo_questionnaire):
+    return demo_questionnaire
 
 
 def _question(questionnaire, code):

@@ -9,11 +9,7 @@ import subprocess  # nosec B404  # runs pspp with a syntax file of our own
 import pyreadstat
 import pytest
 
-from engage.demo.seed import seed_demo
-from engage.demo.synthetic import seed_synthetic
 from engage.exports import services
-from engage.partnership.services import current_partnership
-from engage.questionnaire.services import current_version, questionnaire_for
 from engage.results.filters import ResultFilter
 
 PSPP = shutil.which("pspp")
@@ -21,13 +17,8 @@ pytestmark = pytest.mark.skipif(PSPP is None, reason="pspp is not installed (apt
 
 
 @pytest.fixture
-def sav(db, tmp_path):
-    seed_demo()
-    db.session.commit()
-    questionnaire = questionnaire_for(current_partnership())
-    seed_synthetic(current_version(questionnaire), 300, seed=4)
-    db.session.commit()
-    download = services.prepare(questionnaire, ResultFilter(), free_text=False)
+def sav(demo_questionnaire, tmp_path):
+    download = services.prepare(demo_questionnaire, ResultFilter(), free_text=False)
     path = tmp_path / "responses.sav"
     services.write_file(download, services.FORMATS["sav"], str(path))
     return path
