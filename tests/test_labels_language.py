@@ -4,9 +4,11 @@ page, on the command line and in the API."""
 
 import pyreadstat
 import pytest
+import sqlalchemy as sa
 
 from engage.exports import services
 from engage.i18n import translated
+from engage.questionnaire.models import Option
 from engage.questionnaire.services import current_version
 from engage.results.filters import ResultFilter
 
@@ -75,3 +77,29 @@ def test_a_prepared_download_keeps_its_language(db, analyst_client, questionnair
 
     job = db.session.scalars(db.select(ExportJob)).one()
     assert job.language == "ur"
+
+
+def test_the_api_gives_labels_in_the_language_asked(db, client, partnership, questionnaire):
+    from tests.test_api import bearer, make_token, submit
+
+    _, token = make_token(db, partnership)
+    stored = submit(db, questionnaire, safe="fairly")
+    option = next(q for q in stored.version.questions if q.code == "safe_dark").option_by_code(
+        "fairly"
+    )
+    db.session.execute(  # a Polish label, as the translation editor stores it
+        sa.update(Option)
+        .where(Option.id == option.id)
+        .values(translations={"pl": {"label": "Raczej bezpiecznie"}})
+    )
+    db.session.commit()
+    db.session.expire_all()
+
+    def answer(query):
+        body = client.get(f"/api/v1/responses?{query}", headers=bearer(token)).get_json()
+        return body["data"][0]["answers"]["safe_dark"]
+
+    assert answer("values=labels&lang=pl") == "Raczej bezpiecznie"
+    assert answer("values=labels") == option.label
+    assert answer("values=codes&lang=pl") == "fairly"
+    assert client.get("/api/v1/responses?lang=xx", headers=bearer(token)).status_code == 400

@@ -83,3 +83,17 @@ def test_a_token_opens_only_the_downloads(db, client, partnership, questionnaire
     assert client.post(
         "/exports/jobs", data={"format": "xlsx"}, headers=bearer(token)
     ).status_code in (302, 400)
+
+
+def test_a_token_is_refused_in_a_request_another_site_made(db, client, partnership, questionnaire):
+    """A browser remembers Basic credentials and sends them even when another site's page
+    makes the request; browsers mark such requests, and Engage refuses them."""
+    _, token = make_token(db, partnership)
+    cross = {**basic(token), "Sec-Fetch-Site": "cross-site"}
+
+    for path in ("/exports/responses.csv", "/exports/responses.xlsx", "/odata/Responses"):
+        assert client.get(path, headers=cross).status_code == 403, path
+    assert client.get("/api/v1/responses", headers=cross).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(ExportJob.id))) == 0
+    same = {**basic(token), "Sec-Fetch-Site": "same-origin"}
+    assert client.get("/odata/Responses", headers=same).status_code == 200

@@ -35,6 +35,19 @@ def _basic_password(value: str) -> str:
     return decoded.partition(":")[2].strip()
 
 
+CROSS_SITE = (
+    "A token is not accepted from another site's page: a browser that remembered it "
+    "must not let other sites use it. Call Engage from your tool, not from a web page."
+)
+
+
+def cross_site() -> bool:
+    """Whether a browser says another site's page made this request. Browsers send
+    Basic credentials they remember by themselves, even to requests another site makes;
+    Excel, Power BI and scripts send no Sec-Fetch-Site header at all."""
+    return request.headers.get("Sec-Fetch-Site", "").lower() == "cross-site"
+
+
 def presented_token() -> str | None:
     """The token in the Authorization header (Bearer, or Basic's password), or None."""
     header = request.headers.get("Authorization", "")
@@ -59,6 +72,8 @@ def token_required(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if cross_site():
+            raise ApiError(403, CROSS_SITE)
         token = tokens.authenticate(_presented_token())
         if token is None:
             raise ApiError(401, INVALID)

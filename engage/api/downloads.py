@@ -13,7 +13,7 @@ from flask_login import AnonymousUserMixin
 
 from engage.accounts.models import User
 from engage.api import tokens
-from engage.api.auth import presented_token
+from engage.api.auth import CROSS_SITE, cross_site, presented_token
 from engage.extensions import login_manager
 
 ENDPOINTS = ("exports.download", "exports.job", "exports.job_file")
@@ -35,6 +35,8 @@ def user_from_token(request: Request) -> User | AnonymousUserMixin | None:
     plaintext = presented_token()
     if plaintext is None:
         return None
+    if cross_site():
+        abort(Response(CROSS_SITE, 403, mimetype="text/plain"))
     token = tokens.authenticate(plaintext)
     if token is None or token.user.role not in tokens.API_ROLES:
         challenge = {"WWW-Authenticate": 'Basic realm="Engage downloads"'}

@@ -174,7 +174,7 @@ def document() -> dict[str, Any]:
                 "get": _operation(
                     "Row-level responses, one page at a time",
                     _json(_ref("schemas", "ResponsePage"), "A page of responses, oldest first."),
-                    ["since_moment", *FILTERS[1:], "values", "limit", "cursor"],
+                    ["since_moment", *FILTERS[1:], "values", "lang", "limit", "cursor"],
                     AUTHED_ERRORS,
                 )
             },
