@@ -28,6 +28,7 @@ from figures.counting import counting  # noqa: E402
 from figures.dashboard import dashboard  # noqa: E402
 from figures.exports import exports, recount  # noqa: E402
 from figures.kiosk_weight import kiosk_weight  # noqa: E402
+from figures.odata_feed import odata_feed  # noqa: E402
 from figures.sealed_count import sealed_count  # noqa: E402
 from figures.seeding import seeding  # noqa: E402
 from figures.sign_in import sign_in  # noqa: E402
@@ -48,6 +49,7 @@ FIGURES = {
         exports,
         recount,
         web_csv,
+        odata_feed,
         kiosk_weight,
         sign_in,
     )
