@@ -171,6 +171,13 @@ ACCESS = {
     "api.questionnaire": TOKEN,
     "api.responses": TOKEN,
     "api.results": TOKEN,
+    # The OData feed: the same tokens, as Bearer or the Basic password
+    "odata.service": TOKEN,
+    "odata.service_metadata": TOKEN,
+    "odata.responses": TOKEN,
+    "odata.responses_count": TOKEN,
+    "odata.results": TOKEN,
+    "odata.results_count": TOKEN,
 }
 
 # Built once at import, only to list the routes for parametrizing; each test gets its own app.
@@ -245,6 +252,7 @@ def world(db, partnership, fast_passwords):
         "index": 0,
         "user_id": proposer.id,
         "change": "reactivate",  # already active: changes nothing for the roles allowed
+        "style": "labels",  # an OData service root: option answers as labels
     }
 
 
