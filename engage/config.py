@@ -54,7 +54,7 @@ DEFAULTS = {
     "ENGAGE_EXPORT_KEEP_HOURS": 24,
     # Seconds a download by API token waits for an Excel, SPSS or Stata file to be
     # prepared before answering 202 with where to fetch it.
-    "ENGAGE_TOKEN_DOWNLOAD_WAIT": 30,
+    "ENGAGE_API_DOWNLOAD_WAIT": 30,
     # Megabytes a kiosk queue file may have (imported as a job, not in the request).
     "ENGAGE_IMPORT_MAX_MB": 64,
 }
@@ -96,8 +96,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
             values[name] = env[name]
     if env.get("ENGAGE_EXPORT_FOLDER"):
         values["ENGAGE_EXPORT_FOLDER"] = env["ENGAGE_EXPORT_FOLDER"]
-    if env.get("ENGAGE_TOKEN_DOWNLOAD_WAIT"):
-        values["ENGAGE_TOKEN_DOWNLOAD_WAIT"] = float(env["ENGAGE_TOKEN_DOWNLOAD_WAIT"])
+    if env.get("ENGAGE_API_DOWNLOAD_WAIT"):
+        values["ENGAGE_API_DOWNLOAD_WAIT"] = float(env["ENGAGE_API_DOWNLOAD_WAIT"])
     if env.get("ENGAGE_EXPORT_KEEP_HOURS"):
         values["ENGAGE_EXPORT_KEEP_HOURS"] = float(env["ENGAGE_EXPORT_KEEP_HOURS"])
     if env.get("ENGAGE_JOB_FOLDER"):

@@ -136,11 +136,11 @@ def download(filename: str):
 
 def _prepared_for_token(questionnaire: Questionnaire, download, fmt, style: str, lang: str):
     """An Excel, SPSS or Stata file for a token: prepared as a job, sent if it is done
-    within ENGAGE_TOKEN_DOWNLOAD_WAIT seconds, otherwise a 202 that says where to fetch it."""
+    within ENGAGE_API_DOWNLOAD_WAIT seconds, otherwise a 202 that says where to fetch it."""
     job = jobs.request_export(questionnaire, download.filters, fmt, current_user, style, lang)
     db.session.commit()
     jobs.start(job)
-    jobs.wait(job, float(current_app.config.get("ENGAGE_TOKEN_DOWNLOAD_WAIT", 30)))
+    jobs.wait(job, float(current_app.config.get("ENGAGE_API_DOWNLOAD_WAIT", 30)))
     return _job_file_response(job)
 
 
