@@ -141,9 +141,12 @@ class VoteForm(FlaskForm):
         validators=[InputRequired("Choose one priority or several")],
     )
     seats = StringField(
-        "How many priorities?",
+        "How many priorities? (single transferable vote only)",
         widget=GovTextInput(),
-        description=f"From 2 to {MAX_SEATS}. There must be more options than this.",
+        description=(
+            f"From 2 to {MAX_SEATS}, and fewer than the options. An instant run-off "
+            "chooses one, whatever this says."
+        ),
         default="2",
         filters=[strip],
     )
