@@ -1,6 +1,7 @@
 """Configuration: defaults, then instance/config.py, then ENGAGE_* environment variables."""
 
 import os
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(RuntimeError):
@@ -52,6 +53,8 @@ DEFAULTS = {
     "ENGAGE_TRUSTED_PROXIES": 0,
     # Hours a download prepared in the background is kept before it is deleted.
     "ENGAGE_EXPORT_KEEP_HOURS": 24,
+    # The partnership's time zone: every page shows times in it (data files keep UTC).
+    "ENGAGE_TIME_ZONE": "Europe/London",
     # Seconds a download by API token waits for an Excel, SPSS or Stata file to be
     # prepared before answering 202 with where to fetch it.
     "ENGAGE_API_DOWNLOAD_WAIT": 30,
@@ -110,6 +113,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_MIN_FILTERED_BASE"] = int(env["ENGAGE_MIN_FILTERED_BASE"])
     if env.get("ENGAGE_BALLOT_KDF"):
         values["ENGAGE_BALLOT_KDF"] = env["ENGAGE_BALLOT_KDF"]
+    if env.get("ENGAGE_TIME_ZONE"):
+        values["ENGAGE_TIME_ZONE"] = env["ENGAGE_TIME_ZONE"]
     if env.get("ENGAGE_TRUSTED_PROXIES"):
         values["ENGAGE_TRUSTED_PROXIES"] = int(env["ENGAGE_TRUSTED_PROXIES"])
     return values
@@ -144,5 +149,12 @@ def finalise(config: dict) -> None:
             f"ENGAGE_BALLOT_KDF must be one of {', '.join(costs)}, "
             f"not {config.get('ENGAGE_BALLOT_KDF')!r}."
         )
+    try:
+        ZoneInfo(str(config.get("ENGAGE_TIME_ZONE")))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"ENGAGE_TIME_ZONE must be an IANA time zone such as Europe/London, "
+            f"not {config.get('ENGAGE_TIME_ZONE')!r}."
+        ) from None
     # Tests turn the limiter on only where they are about it.
     config.setdefault("RATELIMIT_ENABLED", not config.get("TESTING"))

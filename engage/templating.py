@@ -41,7 +41,9 @@ def register_templates(app: Flask, template_folder: str) -> None:
     app.jinja_env.lstrip_blocks = True
     from govuk_frontend_wtf.main import WTFormsHelpers
 
+    from engage import localtime
     from engage.main.context import register_context
 
     WTFormsHelpers(app)
     register_context(app)
+    localtime.register(app)

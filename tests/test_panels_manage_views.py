@@ -131,7 +131,7 @@ def test_a_vote_is_created_with_its_window_in_uk_time(db, facilitator_client, pa
     assert vote.opens_at.replace(tzinfo=UTC) == datetime(2030, 6, 1, 8, 0, tzinfo=UTC)
     assert vote.closes_at.replace(tzinfo=UTC) == datetime(2030, 6, 14, 17, 30, tzinfo=UTC)
     page = text(facilitator_client.get(f"/panels/votes/{vote.id}"))
-    assert "9am on 1 June 2030" in page and "6:30pm on 14 June 2030" in page
+    assert "09:00, 1 June 2030" in page and "18:30, 14 June 2030" in page
 
 
 def test_a_window_with_only_an_opening_time_is_refused(db, facilitator_client, partnership, user):

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from engage import localtime
 from engage.accounts.models import ADMIN, FACILITATOR, User
 from engage.audit import services as audit
 from engage.panels.errors import PanelError, PhaseError
@@ -62,9 +63,9 @@ def aware(moment: datetime) -> datetime:
 
 
 def when(moment: datetime) -> str:
-    """A time as members read it in messages: "18:00 on 3 March 2026 (UTC)"."""
-    moment = aware(moment).astimezone(UTC)
-    return f"{moment:%H:%M} on {moment.day} {moment:%B %Y} (UTC)"
+    """A time in a message, as every page shows one: "18:00, 3 March 2026" in the
+    partnership's time zone."""
+    return localtime.when(moment)
 
 
 def note(

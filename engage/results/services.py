@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from engage import localtime
 from engage.events.models import Event
 from engage.extensions import db
 from engage.partnership.models import Partnership
@@ -43,7 +44,7 @@ def filter_choices(partnership: Partnership, questionnaire: Questionnaire) -> Fi
     )
     return FilterChoices(
         wards=[(area.code, area.name) for area in partnership.areas],
-        events=[(e.id, f"{e.name} ({e.starts_on:%d %b %Y})") for e in events],
+        events=[(e.id, f"{e.name} ({localtime.day(e.starts_on)})") for e in events],
         versions=[(number, f"Version {number}") for number in versions],
         channels=list(CHANNEL_LABELS.items()),
         answers=[

@@ -9,16 +9,16 @@ import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from engage import localtime
 from engage.extensions import db
 from engage.panels.ballot_box import codes
 from engage.panels.errors import PanelError
 from engage.panels.models import STANCES, Panel, PriorityVote, VoteOption, VoterCode
 from engage.panels.process.deliberation import shown_comments
 from engage.panels.process.evidence import evidence_text
-from engage.panels.rules import aware, check_window
+from engage.panels.rules import check_window
 from engage.partnership.models import Partnership
 
 
@@ -84,10 +84,10 @@ def option_views(vote: PriorityVote, member: VoterCode) -> list[OptionView]:
 
 
 def closing_time(vote: PriorityVote) -> str | None:
-    """When voting closes, in the page's language: "18:00, 3 March 2026 (UTC)"."""
+    """When voting closes, in the page's language: "18:00, 3 March 2026"."""
     if vote.closes_at is None:
         return None
-    return format_datetime(aware(vote.closes_at), "HH:mm, d MMMM y") + " (UTC)"
+    return localtime.when(vote.closes_at)
 
 
 def voting_refusal(vote: PriorityVote, member: VoterCode) -> tuple[str, str] | None:

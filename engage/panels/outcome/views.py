@@ -18,8 +18,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, g, make_response, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext, ngettext, pgettext
+from flask_babel import gettext, ngettext, pgettext
 
+from engage import localtime
 from engage.accounts.permissions import role_required
 from engage.counting import write_csv
 from engage.extensions import db
@@ -31,7 +32,7 @@ from engage.panels.outcome import charts, sankey
 from engage.panels.outcome.report import Outcome, Words, ballots_blt, read_outcome, receipt_words
 from engage.panels.outcome.tally import election_for
 from engage.panels.process import votes
-from engage.panels.rules import MANAGERS, aware
+from engage.panels.rules import MANAGERS
 from engage.partnership.services import current_partnership
 
 bp = Blueprint("priorities", __name__)
@@ -97,10 +98,10 @@ def _receipt_check(vote: PriorityVote, words: Words) -> tuple[dict[str, Any] | N
 
 
 def _published_when(vote: PriorityVote) -> str | None:
-    """When the results were published, in the page's language: "18:00, 3 March 2026 (UTC)"."""
+    """When the results were published, in the page's language: "18:00, 3 March 2026"."""
     if vote.published_at is None:
         return None
-    return format_datetime(aware(vote.published_at), "HH:mm, d MMMM y") + " (UTC)"
+    return localtime.when(vote.published_at)
 
 
 def _results_page(vote: PriorityVote, where: str, **links: str):

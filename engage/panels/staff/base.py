@@ -6,7 +6,6 @@ Everything is scoped to the installation's partnership: a panel, vote, option
 or comment of another partnership is a 404.
 """
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -16,7 +15,6 @@ from engage.extensions import db
 from engage.panels.models import OptionComment, Panel, PriorityVote, VoteOption
 from engage.panels.process import votes
 from engage.panels.rules import MANAGERS
-from engage.panels.staff.forms import utc_to_uk
 from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
 
@@ -89,17 +87,3 @@ def public_url(vote: PriorityVote) -> str | None:
         return url_for("priorities.public", public_token=vote.public_token, _external=True)
     except BuildError:  # the results pages are not registered in this build
         return f"{request.url_root}priorities/{vote.public_token}"
-
-
-@bp.app_template_filter("uk_time")
-def uk_time(moment: datetime | None) -> str:
-    """A stored time as UK readers read it: "6:30pm on 3 March 2026"."""
-    if moment is None:
-        return "Not set"
-    local = utc_to_uk(moment)
-    clock = f"{local:%I:%M}".lstrip("0").replace(":00", "") + local.strftime("%p").lower()
-    if local.hour == 12 and local.minute == 0:
-        clock = "midday"
-    elif local.hour == 0 and local.minute == 0:
-        clock = "midnight"
-    return f"{clock} on {local.day} {local:%B %Y}"

@@ -1,14 +1,14 @@
-"""Facilitators' forms for panels and votes, and the UK-time helpers for voting times.
+"""Facilitators' forms for panels and votes.
 
 Options have theirs in ``option_forms``; voter codes and paper ballots in ``code_forms``.
 
-Voting times are typed in UK local time (Europe/London, so British Summer Time
-is handled) and handed to the services as timezone-aware UTC.
+Voting times are typed in the partnership's time zone (ENGAGE_TIME_ZONE, Europe/London
+by default, so British Summer Time is handled) and handed to the services as aware UTC
+(``engage.localtime``).
 """
 
 import re
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -24,24 +24,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 
 from engage.events.forms import DayMonthYearField
 from engage.forms import strip
+from engage.localtime import local, to_utc
 from engage.panels.models import IRV, STV
 from engage.panels.process.votes import PanelFields, VoteFields
 from engage.partnership.models import Area
 
-UK = ZoneInfo("Europe/London")
 MAX_SEATS = 20
 CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
-
-
-def uk_to_utc(day: date, clock: time) -> datetime:
-    """A UK wall-clock time as aware UTC (the service's currency)."""
-    return datetime.combine(day, clock, tzinfo=UK).astimezone(UTC)
-
-
-def utc_to_uk(moment: datetime) -> datetime:
-    """A stored time as UK local time (SQLite returns it without its zone: it is UTC)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UK)
 
 
 def parse_clock(text: str) -> time:
@@ -58,7 +47,7 @@ class ClockField(StringField):
     def __init__(self, label: str, **kwargs) -> None:
         kwargs.setdefault("widget", GovTextInput())
         kwargs.setdefault("filters", [strip])
-        kwargs.setdefault("description", "24-hour clock, UK time, for example 18:30")
+        kwargs.setdefault("description", "24-hour clock, local time, for example 18:30")
         super().__init__(label, **kwargs)
 
     @property
@@ -199,7 +188,7 @@ class VoteForm(FlaskForm):
         opens, closes = self.opens_time.clock, self.closes_time.clock
         if not (self.opens_on.data and self.closes_on.data and opens and closes):
             return None
-        return uk_to_utc(self.opens_on.data, opens), uk_to_utc(self.closes_on.data, closes)
+        return to_utc(self.opens_on.data, opens), to_utc(self.closes_on.data, closes)
 
     def show_window(self, opens_at: datetime | None, closes_at: datetime | None) -> None:
         """Fill the date and time boxes from the stored window."""
@@ -208,6 +197,6 @@ class VoteForm(FlaskForm):
             (closes_at, self.closes_on, self.closes_time),
         ):
             if moment is not None:
-                local = utc_to_uk(moment)
-                day.data = local.date()
-                clock.data = f"{local:%H:%M}"
+                there = local(moment)
+                day.data = there.date()
+                clock.data = f"{there:%H:%M}"
