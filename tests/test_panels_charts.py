@@ -118,9 +118,9 @@ def test_a_real_ward_count_lays_out_with_votes_conserved():
 
 def test_the_description_says_what_moved_where():
     text = sankey.describe(small_stv())
-    assert "Stage 1 (surplus of Parks): votes moved from Parks to Potholes (1)." in text
+    assert "Stage 2 (surplus of Parks): votes moved from Parks to Potholes (1)." in text
     assert (
-        "Stage 2 (Less litter excluded): votes moved from Less litter to Street lighting (1)."
+        "Stage 3 (Less litter excluded): votes moved from Less litter to Street lighting (1)."
         in (text)
     )
 

@@ -113,13 +113,13 @@ def test_the_public_results_are_in_polish(client, published):
     assert '<html lang="pl" dir="ltr"' in page
     assert "Wybrane priorytety" in words and "Jak przebiegało liczenie" in words
     assert "Nadwyżka opcji Parks" in words and "Less litter odpada" in words
-    assert "Wybrana jako 1. na etapie 0" in words
+    assert "Wybrana jako 1. na etapie 1" in words
     assert "11 (10 przez internet, 1 na papierze)" in words
     quota = "4 głosy: opcja, która zdobędzie tyle głosów, zostaje wybrana (do wyboru 2 priorytety)"
     assert quota in words
-    assert "Etap 1 (nadwyżka opcji Parks): dokąd przeszły głosy z Parks: Potholes (1)." in words
+    assert "Etap 2 (nadwyżka opcji Parks): dokąd przeszły głosy z Parks: Potholes (1)." in words
     assert '<title id="flow-chart-title">Jak głosy przechodziły' in page
-    assert '<title id="stage-0-chart-title">Wykres słupkowy głosów na etapie 0' in page
+    assert '<title id="stage-1-chart-title">Wykres słupkowy głosów na etapie 1' in page
     for english in ("Elected priorities", "How the count went", "Surplus of", "Check your receipt"):
         assert english not in page
     # Option titles are the panel's own words, never translated.

@@ -27,8 +27,8 @@ def test_rows_list_the_chosen_first_then_the_excluded_last_out_first():
     outcome = read_outcome(small_stv())
     assert outcome.order == ["Parks", "Potholes", "Street lighting", "Less litter"]
     parks, potholes, lighting, litter = outcome.rows
-    assert parks.note == "Chosen 1st at stage 0" and potholes.note == "Chosen 2nd at stage 3"
-    assert litter.note == "Excluded at stage 2"
+    assert parks.note == "Chosen 1st at stage 1" and potholes.note == "Chosen 2nd at stage 4"
+    assert litter.note == "Excluded at stage 3"
     assert [c.status for c in litter.cells] == ["", "", "excluded", "out"]
     assert [c.status for c in parks.cells] == ["elected", "chosen", "chosen", "chosen"]
     assert [(c.text, c.change) for c in potholes.cells[:2]] == [("2", ""), ("3", "+1")]
@@ -88,3 +88,20 @@ def test_the_blt_file_keeps_receipts_and_marks_paper_ballots():
     assert "(AAAAA-BBBBB) 1 2 1 0\n" in text
     assert "(CCCCC-DDDDD) 1 1 0  # paper\n" in text
     assert text.endswith('"Parks"\n"The \\"Hub\\""\n"Fix it"\n')
+
+
+def test_pages_number_stages_from_one_in_the_counts_own_tie_sentence():
+    from engage.panels.outcome.report import tie_break_words
+
+    tie = {
+        "purpose": "exclusion",
+        "tied": ["B", "C"],
+        "chosen": "C",
+        "resolved_by": "earlier stage 0 totals",
+        "stage": 0,
+        "seed": None,
+        "explanation": "B and C were tied on 4 votes. At the end of stage 0, C had the "
+        "fewest votes (3), so C is excluded.",
+    }
+
+    assert "At the end of stage 1, C had the fewest votes (3)" in tie_break_words(tie)

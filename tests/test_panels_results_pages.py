@@ -76,10 +76,10 @@ def test_the_public_page_is_a_404_until_the_results_are_published(db, client, pa
     assert "Non-transferable" in html and "Exhausted ballots" in html
     assert 'role="region"' in html and 'tabindex="0"' in html
     assert html.count('role="img"') == len(vote.result["stages"]) + 1  # the charts and the flows
-    assert "Show the chart for stage 2: Less litter excluded" in html
+    assert "Show the chart for stage 3: Less litter excluded" in html
     assert '<title id="flow-chart-title">How votes moved' in html
-    assert '<title id="stage-0-chart-title">Bar chart of the votes at stage 0' in html
-    assert "Stage 1 (surplus of Parks): votes moved from Parks to Potholes (1)." in html
+    assert '<title id="stage-1-chart-title">Bar chart of the votes at stage 1' in html
+    assert "Stage 2 (surplus of Parks): votes moved from Parks to Potholes (1)." in html
     assert f"--method stv --seats 2 --seed {vote.count_seed}" in html
 
 

@@ -9,6 +9,7 @@ Every sentence goes through a ``Words``: the view passes Flask-Babel's gettext a
 ngettext and the page's locale in; without one the words are English.
 """
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -23,6 +24,14 @@ from engage.panels.outcome.wording import (  # noqa: F401  (shared with the pict
     shown,
     units,
 )
+
+STAGE_IN_WORDS = re.compile(r"\bstage (\d+)\b")
+
+
+def shown_stage(number: int) -> int:
+    """A stage's number as people count: the count's record numbers the first
+    preferences 0 (and keeps doing so in its JSON); pages start at stage 1."""
+    return number + 1
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ def _columns(result: Mapping[str, Any], words: Words) -> list[Column]:
         line = units(stage["majority"]) if stage.get("majority") else quota
         columns.append(
             Column(
-                number=stage["stage"],
+                number=shown_stage(stage["stage"]),
                 heading=_heading(stage, words),
                 action=stage["action"],
                 source=stage["from"],
@@ -146,11 +155,11 @@ def _option_row(name: str, result: Mapping[str, Any], words: Words) -> Row:
         elif name in stage["elected"]:
             status = "elected"
             place = result["elected"].index(name) + 1
-            note = _chosen_note(place, stage["stage"], result["seats"], words)
+            note = _chosen_note(place, shown_stage(stage["stage"]), result["seats"], words)
             cells.append(Cell(text, value, moved, "elected"))
         elif name in stage["excluded"]:
             status = "excluded"
-            note = words.gettext("Excluded at stage %(stage)s", stage=stage["stage"])
+            note = words.gettext("Excluded at stage %(stage)s", stage=shown_stage(stage["stage"]))
             cells.append(Cell(text, value, moved, "excluded"))
         else:
             cells.append(Cell(text, value, moved, "chosen" if status == "elected" else ""))
@@ -243,7 +252,10 @@ def tie_break_words(tie: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """How a tie was broken. English keeps the count's own sentence, which also gives the
     tied figure and the totals looked back at; other languages say it from the facts."""
     if words.locale == "en":
-        return tie["explanation"]
+        # The count's record numbers stages from 0; the page numbers them from 1.
+        return STAGE_IN_WORDS.sub(
+            lambda found: f"stage {shown_stage(int(found.group(1)))}", tie["explanation"]
+        )
     facts = {"tied": names_text(tie["tied"], words), "chosen": words.name(tie["chosen"])}
     surplus = tie["purpose"] == "surplus"
     if tie.get("seed"):
@@ -264,13 +276,13 @@ def tie_break_words(tie: Mapping[str, Any], words: Words = ENGLISH) -> str:
         return words.gettext(
             "%(tied)s were tied. At the end of stage %(stage)s, %(chosen)s had the most votes "
             "of them, so the surplus of %(chosen)s is transferred first.",
-            stage=tie["stage"],
+            stage=shown_stage(tie["stage"]),
             **facts,
         )
     return words.gettext(
         "%(tied)s were tied. At the end of stage %(stage)s, %(chosen)s had the fewest votes "
         "of them, so %(chosen)s is excluded.",
-        stage=tie["stage"],
+        stage=shown_stage(tie["stage"]),
         **facts,
     )
 

@@ -19,7 +19,14 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from engage.panels.outcome.charts import PALETTE, label_text
-from engage.panels.outcome.report import ENGLISH, NON_TRANSFERABLE, Outcome, Words, units
+from engage.panels.outcome.report import (
+    ENGLISH,
+    NON_TRANSFERABLE,
+    Outcome,
+    Words,
+    shown_stage,
+    units,
+)
 
 GREY = "#505a5f"
 NODE_WIDTH = 14
@@ -194,7 +201,7 @@ def describe(result: Mapping[str, Any], words: Words = ENGLISH) -> str:
             sentences.append(
                 words.gettext(
                     "Stage %(number)s (%(heading)s): votes moved from %(option)s to %(gains)s.",
-                    number=stage["stage"],
+                    number=shown_stage(stage["stage"]),
                     heading=heading,
                     option=source,
                     gains=words.names(gains) if gains else words.gettext("nowhere"),
