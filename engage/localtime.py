@@ -1,5 +1,6 @@
-"""The partnership's time zone (ENGAGE_TIME_ZONE, Europe/London by default) and the
-``when`` and ``day`` template filters every page uses to show a time or a day."""
+"""How pages show times, days and percentages: the partnership's time zone
+(ENGAGE_TIME_ZONE, Europe/London by default), and the ``when``, ``day`` and ``percent``
+template filters every page uses."""
 
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from flask_babel import get_locale
 
 from engage import timeformat
 from engage.i18n import DEFAULT_LANGUAGE
+from engage.percent import percent_text
 
 DEFAULT_ZONE = "Europe/London"
 
@@ -48,9 +50,15 @@ def local(moment: datetime) -> datetime:
     return timeformat.in_zone(moment, zone())
 
 
+def percent(value: float | None, missing: str = "–") -> str:
+    """A percentage as every page shows one: "29.1%", in the page's language."""
+    return percent_text(value, _locale(), missing)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(when, "when")
     app.add_template_filter(day, "day")
+    app.add_template_filter(percent, "percent")
 
     @app.context_processor
     def time_zone() -> dict:

@@ -147,7 +147,7 @@ def test_every_output_follows_who_was_asked_what(
     assert cctv_row[ward_columns.index("north")] == {"count": 0, "base": 0, "percent": None}
     # On the page: 50 % in the south; in the north, where nobody was offered it, a dash.
     public = client.get("/you-said").get_data(as_text=True)
-    assert ">50%<" in public and ">–<" in public
+    assert ">50.0%<" in public and ">–<" in public
 
     # Row-level files: not offered and not shown are blank; offered and not chosen is 0.
     grant_free_text(db, analyst_client)

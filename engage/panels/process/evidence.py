@@ -16,6 +16,7 @@ from engage.panels.models import DRAFT, FROM_EVIDENCE, PROPOSALS, PriorityVote, 
 from engage.panels.process.proposals import add_option
 from engage.panels.rules import note, require_manager, require_phase, title_key
 from engage.partnership.models import Partnership
+from engage.percent import percent_text
 from engage.questionnaire import services as questionnaire_services
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
@@ -123,6 +124,7 @@ def evidence_text(option: VoteOption) -> str | None:
     if option.evidence_suppressed:
         figure = f"fewer than {option.evidence_k} respondents (exact figure withheld)"
     else:
-        percent = "" if option.evidence_percent is None else f" ({option.evidence_percent:g}%)"
+        shown = percent_text(option.evidence_percent, missing="")
+        percent = f" ({shown})" if shown else ""
         figure = f"{option.evidence_count} respondents{percent}"
     return f"Chosen by {figure} in the survey; {option.evidence_filter}."
