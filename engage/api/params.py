@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from engage.api.errors import ApiError
 from engage.api.rows import decode_cursor
-from engage.exports import values
+from engage.exports import services, values
 from engage.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from engage.questionnaire.models import Questionnaire
 from engage.results.filters import ResultFilter
@@ -114,9 +114,9 @@ def page_args(args: MultiDict, questionnaire: Questionnaire) -> PageArgs:
     style, wrong = values.parse(args)
     if wrong or args.get("labels"):
         errors["values"] = "‘values’ must be codes, numbers or labels"
-    lang = args.get("lang", "").strip() or DEFAULT_LANGUAGE
-    if lang not in LANGUAGES:
-        errors["lang"] = f"‘lang’ must be one of: {', '.join(LANGUAGES)}"
+    lang, wrong_language = services.language(args)
+    if wrong_language:
+        errors["lang"] = wrong_language
     if errors:
         raise ApiError(400, "Some query parameters are not valid.", errors)
     return PageArgs(

@@ -50,17 +50,22 @@ def _questionnaire() -> Questionnaire | None:
     return questionnaire_for(partnership) if partnership else None
 
 
-def _prepare(questionnaire: Questionnaire, fmt: services.Format | None = None):
-    """The download as asked for, its errors, and the option-answer convention asked."""
-    filters, errors = checked_filters(
-        questionnaire, request.args, page=("labels", "values", "lang")
-    )
-    style, wrong = values.parse(request.args)
+def _asked(questionnaire: Questionnaire, args, page: tuple[str, ...]):
+    """The filters, option-answer convention and label language asked for in the query
+    or the form, with a message for each that is wrong."""
+    filters, errors = checked_filters(questionnaire, args, page=(*page, "values", "lang"))
+    style, wrong = values.parse(args)
     if wrong:
         errors["values"] = wrong
-    lang, wrong_language = services.language(request.args)
+    lang, wrong_language = services.language(args)
     if wrong_language:
         errors["lang"] = wrong_language
+    return filters, errors, style, lang
+
+
+def _prepare(questionnaire: Questionnaire, fmt: services.Format | None = None):
+    """The download as asked for, its errors, and the option-answer convention asked."""
+    filters, errors, style, lang = _asked(questionnaire, request.args, ("labels",))
     download = services.prepare(
         questionnaire,
         filters,
@@ -181,15 +186,7 @@ def request_job():
     questionnaire = _questionnaire()
     if fmt is None or fmt.text or questionnaire is None:
         abort(404)
-    filters, errors = checked_filters(
-        questionnaire, request.form, page=("format", "values", "lang")
-    )
-    style, wrong = values.parse(request.form)
-    if wrong:
-        errors["values"] = wrong
-    lang, wrong_language = services.language(request.form)
-    if wrong_language:
-        errors["lang"] = wrong_language
+    filters, errors, style, lang = _asked(questionnaire, request.form, ("format",))
     if errors:
         flash("Fix the filters first: " + " ".join(errors.values()))
         return redirect(url_for(".index"), code=303)
