@@ -155,3 +155,75 @@ def test_stage_bars_share_one_scale_and_show_the_quota():
     svg = charts.stage_chart(outcome, 0, "stage-0")
     assert 'role="img"' in svg and re.search(r"<title id=\"stage-0-title\">[^<]+</title>", svg)
     assert "stroke-dasharray" in svg  # the quota line
+
+
+# 90 characters.
+LONG_NAME = (
+    "Reopen the town library on Saturday afternoons and evenings for pupils and their families."
+)
+
+
+def long_name_count():
+    """A count whose first option has a 90-character name."""
+    name = LONG_NAME
+    ballots = [Ballot((name, "Bins"))] * 4 + [Ballot(("Bins",))] * 3 + [Ballot(("Parks",))] * 2
+    election = Election([name, "Bins", "Parks"], ballots)
+    return name, count(election, "irv", seed="1").to_dict()
+
+
+def label_blocks(svg: str) -> list[tuple[str, list[str], list[float]]]:
+    """Each name label of the flow picture: its <title>, its lines and their baselines."""
+    import xml.etree.ElementTree as ET
+
+    blocks = []
+    for group in ET.fromstring(str(svg)).iter("g"):  # noqa: S314  # our own picture
+        title = group.find("title")
+        text = group.find("text")
+        if title is None or text is None:
+            continue
+        spans = text.findall("tspan")
+        blocks.append(
+            (title.text or "", [s.text or "" for s in spans], [float(s.get("y")) for s in spans])
+        )
+    return blocks
+
+
+def test_a_long_option_name_wraps_whole_in_the_flow_picture_and_the_stage_chart():
+    name, result = long_name_count()
+    assert len(name) == 90
+    outcome = read_outcome(result)
+    svg = sankey.render(sankey.layout(result, outcome.order), outcome, "T", "D", "long")
+    assert "…" not in svg
+    blocks = label_blocks(svg)
+    mine = [lines for title, lines, _ in blocks if title == name]
+    # Beside the first column and the last, each time the whole name on several lines.
+    assert len(mine) == 2
+    for lines in mine:
+        assert len(lines) > 1
+        assert " ".join(lines).removeprefix("✓ ") == name
+        assert all(len(line) <= sankey.NAME_CHARS for line in lines)
+    # Labels on one side never overlap: each starts below the one above it ends.
+    left = blocks[: len(outcome.order) + 1]
+    for (_, _, ys), (_, _, below) in zip(left, left[1:], strict=False):
+        assert below[0] >= ys[-1] + 14 + 12
+    height = float(re.search(r'height="(\d+)"', svg).group(1))
+    assert max(y for _, _, ys in blocks for y in ys) + 14 < height
+
+    stage = charts.stage_chart(outcome, 0, "stage-1")
+    assert "…" not in stage
+    spans = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", stage)
+    assert " ".join(spans).startswith(name)
+    bars = charts.stage_layout(outcome, 0).bars
+    assert " ".join(bars[0].lines) == name and len(bars[0].lines) == 3
+    # The next bar's name starts below the long name's bar.
+    assert bars[1].y >= bars[0].y + charts.ROW + 2 * charts.NAME_LINE
+
+
+def test_a_word_longer_than_a_line_is_broken_not_dropped():
+    from engage.svg_text import wrap
+
+    word = "Llanfairpwllgwyngyllgogerychwyrndrobwllllantysiliogogogoch"
+    lines = wrap(f"Visit {word} station", 20)
+    assert all(len(line) <= 20 for line in lines)
+    assert "".join(lines).replace(" ", "") == f"Visit{word}station"
+    assert wrap("", 10) == [""]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from engage.panels.outcome.report import Outcome
+from engage.svg_text import text_block, wrap
 
 # Distinct hues, each at least 3:1 against white (WCAG 1.4.11); red is kept for errors.
 PALETTE = (
@@ -32,16 +33,14 @@ GREY = "#505a5f"
 ROW = 60
 HEAD = 22  # room above the bars for the quota line's label
 SPAN = 99.0  # the widest bar, in per cent of the chart's width
-
-
-def label_text(text: str, limit: int) -> str:
-    """A name cut to fit a label; the table beside the picture has it whole."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+NAME_CHARS = 34  # a name's line at 16px in a phone's width (about 330px)
+NAME_LINE = 20  # from one line of a name to the next
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
+    lines: list[str]  # the label, wrapped
     value: int
     text: str  # the figure beside the bar, with its text marker
     y: float
@@ -73,6 +72,7 @@ def stage_layout(outcome: Outcome, index: int) -> StageChart:
     bars = []
     colours = {row.name: PALETTE[i % len(PALETTE)] for i, row in enumerate(outcome.rows)}
     options = [r for r in outcome.rows if r.cells[index].status != "out"]
+    y = float(HEAD)
     for position, row in enumerate(options + outcome.extra_rows[:1]):
         cell = row.cells[index]
         if cell.status == "elected":
@@ -81,17 +81,20 @@ def stage_layout(outcome: Outcome, index: int) -> StageChart:
             text = words.gettext("%(votes)s excluded", votes=cell.text)
         else:
             text = f"{cell.text} ✓" if cell.status == "chosen" else cell.text
+        lines = wrap(row.name, NAME_CHARS)
         bars.append(
             Bar(
                 label=row.name,
+                lines=lines,
                 value=cell.value,
                 text=text,
-                y=HEAD + position * ROW,
+                y=y,
                 width=round(cell.value / top * SPAN, 2),
                 # The non-transferable votes, after the options, are grey.
                 colour=colours[row.name] if position < len(options) else GREY,
             )
         )
+        y += ROW + (len(lines) - 1) * NAME_LINE
     column = outcome.columns[index]
     line = round(column.line / top * SPAN, 2) if column.line else None
     line_text = ""
@@ -100,7 +103,7 @@ def stage_layout(outcome: Outcome, index: int) -> StageChart:
             line_text = words.gettext("Quota: %(votes)s", votes=column.line_text)
         else:
             line_text = words.gettext("Needed to win: %(votes)s", votes=column.line_text)
-    return StageChart(bars, HEAD + len(bars) * ROW + 4, line, line_text)
+    return StageChart(bars, y + 4, line, line_text)
 
 
 def stage_chart(outcome: Outcome, index: int, chart_id: str) -> Markup:
@@ -134,17 +137,17 @@ def stage_chart(outcome: Outcome, index: int, chart_id: str) -> Markup:
             f'fill="#0b0c0c">{escape(chart.line_text)}</text>'
         )
     for bar in chart.bars:
-        # The name, the figure and the bar each on a line of their own: nothing runs past
-        # the chart's edge, even on a narrow phone.
+        # The name (wrapped), the figure and the bar each on lines of their own: nothing
+        # runs past the chart's edge, even on a narrow phone.
+        below = bar.y + (len(bar.lines) - 1) * NAME_LINE
         parts.append(
-            f'<text x="{x(0)}" y="{bar.y + 15:.0f}" font-size="16" fill="#0b0c0c">'
-            f"{escape(label_text(bar.label, 40))}</text>"
-            f'<text x="{x(0)}" y="{bar.y + 33:.0f}" font-size="14" fill="#0b0c0c">'
+            text_block(bar.lines, x(0), bar.y + 15, NAME_LINE, 'font-size="16" fill="#0b0c0c"')
+            + f'<text x="{x(0)}" y="{below + 33:.0f}" font-size="14" fill="#0b0c0c">'
             f"{escape(bar.text)}</text>"
         )
         if bar.value:
             parts.append(
-                f'<rect x="{x(bar.width) if rtl else x(0)}" y="{bar.y + 38:.0f}" '
+                f'<rect x="{x(bar.width) if rtl else x(0)}" y="{below + 38:.0f}" '
                 f'width="{bar.width}%" height="14" fill="{bar.colour}"></rect>'
             )
     parts.append("</svg>")

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from engage.panels.outcome.charts import PALETTE, label_text
+from engage.panels.outcome.charts import PALETTE
 from engage.panels.outcome.report import (
     ENGLISH,
     NON_TRANSFERABLE,
@@ -27,6 +27,7 @@ from engage.panels.outcome.report import (
     shown_stage,
     units,
 )
+from engage.svg_text import text_block, wrap
 
 GREY = "#505a5f"
 NODE_WIDTH = 14
@@ -34,7 +35,20 @@ GAP = 8
 LABEL = 210  # room for the option names left of the first column and right of the last
 FIT = 960  # the page column: a count of a few stages fits it without scrolling
 TOP = 44  # room for the stage headings
-LINE = 32  # from one two-line label to the next
+LINE = 32  # from one label of a one-line name and its votes to the next
+NAME_CHARS = 26  # a line of a name at 13px in the LABEL room
+NAME_LINE = 15  # from one line of a name to the next
+HEADING_LINE = 14  # from one line of a stage heading to the next
+
+
+def name_lines(name: str) -> list[str]:
+    """An option's name beside a column, wrapped to the room there."""
+    return wrap(name, NAME_CHARS)
+
+
+def label_height(name: str) -> float:
+    """From the top of a name's label (name lines, then its votes) to the next label's."""
+    return LINE + (len(name_lines(name)) - 1) * NAME_LINE
 
 
 @dataclass
@@ -130,7 +144,7 @@ def layout(result: Mapping[str, Any], order: list[str], plot_height: float = 0) 
             height = value * scale
             if named and nodes:
                 above = nodes[-1]
-                y = max(y, above.y + above.height / 2 + LINE - height / 2)
+                y = max(y, above.y + above.height / 2 + label_height(above.key) - height / 2)
             nodes.append(
                 Node(key, index, value, LABEL + index * step, y, height, colours.get(key, GREY))
             )
@@ -230,19 +244,28 @@ def _labels(
     """Each option's name and votes beside a column, pushed apart so they never overlap;
     and how low they go."""
     parts = []
-    floor = -100.0
+    floor, room = -100.0, 0.0
     for node in nodes:
-        floor = max(node.y + node.height / 2 - 2, floor + LINE)
+        floor = max(node.y + node.height / 2 - 2, floor + room)
         mark = "✓ " if node.key in elected else ""
         name = words.gettext("Non-transferable") if node.key == NON_TRANSFERABLE else node.key
-        votes = words.votes(node.value)
+        lines = name_lines(mark + name)
+        votes_at = floor + (len(lines) - 1) * NAME_LINE + 14
+        # The whole name also in a <title>, as a tooltip over the label.
         parts.append(
-            f'<text x="{x:.1f}" y="{floor:.1f}" font-size="13" text-anchor="{anchor}" '
-            f'fill="#0b0c0c">{escape(mark + label_text(name, 30))}</text>'
-            f'<text x="{x:.1f}" y="{floor + 14:.1f}" font-size="12" text-anchor="{anchor}" '
-            f'fill="#505a5f">{escape(votes)}</text>'
+            f"<g><title>{escape(name)}</title>"
+            + text_block(
+                lines,
+                f"{x:.1f}",
+                floor,
+                NAME_LINE,
+                f'font-size="13" text-anchor="{anchor}" fill="#0b0c0c"',
+            )
+            + f'<text x="{x:.1f}" y="{votes_at:.1f}" font-size="12" text-anchor="{anchor}" '
+            f'fill="#505a5f">{escape(words.votes(node.value))}</text></g>'
         )
-    return parts, floor + 20
+        room = LINE + (len(lines) - 1) * NAME_LINE
+    return parts, floor + room - 12
 
 
 def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str) -> Markup:
@@ -253,6 +276,9 @@ def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str
         # Right to left, every x is mirrored; text anchors then mirror by themselves.
         return chart.width - x if words.rtl else x
 
+    headings = [wrap(column.heading, int(chart.step / 6.5)) for column in outcome.columns]
+    # Headings of several lines push the picture down, out of their way.
+    drop = (max((len(lines) for lines in headings), default=1) - 1) * HEADING_LINE
     body: list[str] = []
     height = chart.height
     if chart.columns:
@@ -263,6 +289,7 @@ def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str
         )
         body += left + right
         height = max(height, low_left, low_right)
+    height += drop
     parts = [
         f'<svg class="engage-sankey" width="{chart.width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {chart.width:.0f} {height:.0f}" role="img" focusable="false" '
@@ -272,6 +299,21 @@ def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
     ]
     colours = {n.key: n.colour for column in chart.columns for n in column}
+    for column, nodes, lines in zip(outcome.columns, chart.columns, headings, strict=True):
+        x = mirror(nodes[0].x + NODE_WIDTH / 2)
+        stage = words.gettext("Stage %(number)s", number=column.number)
+        parts.append(
+            f'<text x="{x:.1f}" y="16" font-size="13" font-weight="bold" text-anchor="middle" '
+            f'fill="#0b0c0c">{escape(stage)}</text>'
+            + text_block(
+                lines,
+                f"{x:.1f}",
+                32,
+                HEADING_LINE,
+                'font-size="12" text-anchor="middle" fill="#0b0c0c"',
+            )
+        )
+    parts.append(f'<g transform="translate(0 {drop})">' if drop else "<g>")
     for flow in chart.flows:
         x0 = mirror(chart.columns[flow.column][0].x + NODE_WIDTH)
         x1 = mirror(chart.columns[flow.column + 1][0].x)
@@ -280,15 +322,7 @@ def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str
             f'<path d="{_ribbon(flow, x0, x1)}" fill="{colours[flow.source]}" '
             f'fill-opacity="{opacity}"></path>'
         )
-    for column, nodes in zip(outcome.columns, chart.columns, strict=True):
-        x = mirror(nodes[0].x + NODE_WIDTH / 2)
-        stage = words.gettext("Stage %(number)s", number=column.number)
-        parts.append(
-            f'<text x="{x:.1f}" y="16" font-size="13" font-weight="bold" text-anchor="middle" '
-            f'fill="#0b0c0c">{escape(stage)}</text>'
-            f'<text x="{x:.1f}" y="32" font-size="12" text-anchor="middle" '
-            f'fill="#0b0c0c">{escape(label_text(column.heading, int(chart.step / 6.5)))}</text>'
-        )
+    for nodes in chart.columns:
         for node in nodes:
             left_edge = mirror(node.x + NODE_WIDTH if words.rtl else node.x)
             parts.append(
@@ -296,5 +330,5 @@ def render(chart: Layout, outcome: Outcome, title: str, desc: str, chart_id: str
                 f'height="{max(node.height, 1):.2f}" fill="{node.colour}"></rect>'
             )
     parts += body
-    parts.append("</svg>")
+    parts.append("</g></svg>")
     return Markup("".join(parts))  # noqa: S704  # nosec B704  # our tags; every text escaped
