@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request
 from engage.i18n import requested_language, use_language
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import questionnaire_for
-from engage.results import aggregates, crosstabs, services
+from engage.results import aggregates, public_page
 
 bp = Blueprint("public", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("public", __name__)
 @bp.route("/you-said")
 def you_said():
     """Only the questions an admin opted in, suppressed like every other result."""
-    lang = use_language(requested_language()).code
+    language = use_language(requested_language())
     partnership = current_partnership()
     questionnaire = questionnaire_for(partnership) if partnership else None
     k = aggregates.configured_k()
@@ -23,8 +23,5 @@ def you_said():
         return render_template("public/you_said.html", results=[], k=k, refused=refused), 400
     results = []
     if questionnaire is not None:
-        results = [
-            crosstabs.ward_results(questionnaire, info, k, lang)
-            for info in services.public_questions(questionnaire)
-        ]
+        results = public_page.questions(questionnaire, k, language.code, language.direction)
     return render_template("public/you_said.html", results=results, k=k)
