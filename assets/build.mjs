@@ -30,6 +30,7 @@ writeFileSync(
 copyFileSync(join(root, "assets/kiosk-sw.js"), join(out, "js/kiosk-sw.js"));
 copyFileSync(join(root, "assets/ballot.js"), join(out, "js/ballot.js"));
 copyFileSync(join(root, "assets/enter.js"), join(out, "js/enter.js"));
+copyFileSync(join(root, "assets/survey.js"), join(out, "js/survey.js"));
 for (const image of ["favicon.ico", "favicon.svg"]) {
   copyFileSync(join(govuk, "assets/images", image), join(out, "assets/images", image));
 }

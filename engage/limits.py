@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 
 from engage.accounts.services import normalise_email
 from engage.forms import strip
+from engage.survey import steps
 
 # Staff pages are in English; the others are shown to residents in their language.
 SIGN_IN_MESSAGE = "Too many sign-in attempts. Wait 15 minutes and try again."
@@ -28,7 +29,7 @@ SENT_MESSAGE = _l(
 )
 SURVEY_NOTICE = _l(
     "Too many answers were sent from this connection in a short time. Wait a minute, "
-    "then press ‘Submit your answers’ again. Your answers are still here."
+    "then press the button again. Your answers are still here."
 )
 
 
@@ -53,6 +54,12 @@ def failed_sign_in(response: Response) -> bool:
 
 def refused_code(response: Response) -> bool:
     return response.status_code == 400
+
+
+def survey_submission(response: Response) -> bool:
+    """A survey post that submits answers (moving between pages is not counted)."""
+    action, _ = steps.parse_action(request.form.get("_action"), 0)
+    return action == steps.SUBMIT
 
 
 def setting(name: str):
@@ -101,6 +108,7 @@ def _decorators(limiter: Limiter) -> dict[str, list]:
             limiter.limit(
                 setting("ENGAGE_SURVEY_LIMIT"),
                 key_func=address,
+                deduct_when=survey_submission,
                 error_message=lambda: str(SENT_MESSAGE),
             )
         ],

@@ -14,6 +14,7 @@ from engage.questionnaire.models import QuestionnaireVersion
 from engage.survey.answers import Problem, check_answers
 from engage.survey.models import Response
 from tests import factories
+from tests.survey_walk import walk
 from tests.test_survey import VALID
 
 TRANSLATIONS = Path(__file__).parent.parent / "engage" / "translations"
@@ -51,16 +52,18 @@ def fields(client, lang="pl"):
 
 
 def test_survey_in_polish_shows_polish_questions_and_interface(client, polish):
-    page = client.get("/survey/?lang=pl").get_data(as_text=True)
+    pages = walk(client, VALID, "?lang=pl")
+    page = pages[0].html
     assert '<html lang="pl" dir="ltr"' in page
-    assert "<title>Ankieta mieszkańców Riverside" in page
-    assert "Twoja okolica" in page
+    assert "<title>Twoja okolica – Ankieta mieszkańców Riverside" in page
     assert "W którym okręgu mieszkasz?" in page
-    assert "Niebezpiecznie" in page
-    assert "Wyślij odpowiedzi" in page
     assert "Przejdź do treści głównej" in page
     assert "Zaznacz najwyżej 2 odpowiedzi." in page
-    assert "Odpowiedz na to pytanie tylko wtedy" in page
+    assert "Dalej" in page
+    assert pages[0].caption == "Część 1 z 3"
+    assert "Niebezpiecznie" in pages[1].html
+    assert 'name="_lang" value="pl"' in pages[-1].html
+    assert "Wyślij odpowiedzi" in pages[-1].html
 
 
 def test_missing_translation_falls_back_to_english(client, polish):
@@ -75,7 +78,9 @@ def test_urdu_pages_are_right_to_left(client, polish):
     page = client.get("/survey/?lang=ur").get_data(as_text=True)
     assert '<html lang="ur" dir="rtl"' in page
     assert "آپ کس وارڈ میں رہتے ہیں؟" in page
-    assert "اپنے جوابات جمع کرائیں" in page
+    check = walk(client, VALID, "?lang=ur")[-1].html
+    assert '<html lang="ur" dir="rtl"' in check
+    assert "اپنے جوابات جمع کرائیں" in check
 
 
 def test_language_switcher_names_each_language_in_itself(client, polish):

@@ -19,6 +19,7 @@ from engage.panels.ballot_box import codes
 from engage.panels.models import VOTING
 from engage.survey.models import Response
 from engage.survey.services import new_key
+from tests.survey_walk import SurveyPage, submit, walk
 from engage.timeutil import utcnow
 from tests import factories, panel_factories
 from tests import test_permissions as matrix
@@ -187,6 +188,22 @@ def test_a_throttled_survey_keeps_the_residents_answers(app, client, db, questio
     assert int(again.headers["Retry-After"]) > 0
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
     assert count == 1
+
+
+def test_moving_between_survey_pages_does_not_use_up_the_limit(app, client, db, questionnaire):
+    app.config["ENGAGE_SURVEY_LIMIT"] = "1 per minute"
+    answers = {"q-ward": "north", "q-safe_dark": "very", "q-street": "Mill Lane"}
+    pages = walk(client, answers)  # four pages of questions, then check-your-answers
+    assert len(pages) == 5
+    assert submit(client, pages[-1]).status_code == 303
+    # Once the submissions are used up, the next page sent is refused, answers kept.
+    first = SurveyPage(client.get("/survey/").get_data(as_text=True))
+    refused = client.post("/survey/", data=first.form(answers, "next"))
+    assert refused.status_code == 429
+    again = SurveyPage(refused.get_data(as_text=True))
+    assert again.heading == "Your area"
+    assert "Your answers are still here" in again.html
+    assert 'value="north" checked' in again.html
 
 
 # MAX_CONTENT_LENGTH (2 MB): a clear 413, as a page for people and as JSON for scripts.

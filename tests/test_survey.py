@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from engage.survey.models import Answer, Response
+from tests.survey_walk import SurveyPage, post_page_of, submit, walk
 
 VALID = {
     "q-ward": "north",
@@ -38,19 +39,33 @@ def count(db, model):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_survey_shows_every_section_and_question(client, questionnaire):
-    page = client.get("/survey/").get_data(as_text=True)
-    for text in (
-        "Your area",
-        "Feeling safe",
-        "About you",
-        "Which ward do you live in?",
-        "North Ward",
-        "Strongly agree",
-        "How many people live in your home? (optional)",
-    ):
-        assert text in page
-    assert "Only answer this if you chose ‘Unsafe’" in page
+def test_survey_goes_a_section_at_a_time_and_asks_only_what_applies(client, db, questionnaire):
+    pages = walk(client, VALID)
+    assert [(p.caption, p.heading) for p in pages[:-1]] == [
+        ("Section 1 of 3", "Your area"),
+        ("Section 2 of 3", "Feeling safe"),
+        # The reason is asked once the answer it depends on is known.
+        ("Section 2 of 3", "Feeling safe – (continued)"),
+        ("Section 3 of 3", "About you"),
+    ]
+    assert pages[0].codes == ["ward", "improve", "satisfied"]
+    assert pages[2].codes == ["why_unsafe", "police_agree"]
+    assert pages[-1].heading == "Check your answers before sending them"
+    # Nothing is stored before the resident submits.
+    assert count(db, Response) == 0
+
+
+def test_a_question_that_does_not_apply_is_never_shown(client, db, questionnaire):
+    pages = walk(client, {**VALID, "q-safe_dark": "very"})
+    assert all("why_unsafe" not in p.codes for p in pages)
+    check = pages[-1]
+    assert ("q-why_unsafe", VALID["q-why_unsafe"]) not in check.hidden
+    assert "How safe do you feel outside after dark?" in check.html
+    assert "Very safe" in check.html
+    assert submit(client, check).status_code == 303
+    stored = db.session.scalar(sa.select(Response))
+    assert {a.question.code for a in stored.answers} >= {"safe_dark", "police_agree"}
+    assert "why_unsafe" not in {a.question.code for a in stored.answers}
 
 
 def test_valid_answers_are_stored_and_thank_you_page_shown(client, db, questionnaire):
@@ -136,7 +151,7 @@ def test_bad_answer_is_refused_with_message_and_nothing_stored(
         del answers[field]
     else:
         answers[field] = value
-    response = post(client, answers)
+    response = post_page_of(client, answers, field)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "There is a problem" in page
@@ -149,12 +164,25 @@ def test_bad_answer_is_refused_with_message_and_nothing_stored(
 
 def test_answers_already_given_are_kept_after_an_error(client, questionnaire):
     answers = dict(VALID, **{"q-household": "many"})
-    page = post(client, answers).get_data(as_text=True)
-    assert re.search(r'value="north"\s+checked', page)
-    assert re.search(r'value="litter"\s+checked', page)
-    assert "Broken street lights on Mill Lane." in page
-    assert 'value="Mill Lane"' in page
-    assert 'value="many"' in page
+    response = post_page_of(client, answers, "q-household")
+    assert response.status_code == 400
+    page = SurveyPage(response.get_data(as_text=True))
+    assert page.heading == "About you"
+    assert 'value="many"' in page.html
+    assert 'value="Mill Lane"' in page.html
+    # The answers from earlier pages travel with the form, unchanged.
+    assert ("q-ward", "north") in page.hidden
+    assert ("q-improve", "litter") in page.hidden
+    assert ("q-why_unsafe", "Broken street lights on Mill Lane.") in page.hidden
+
+
+def test_a_form_sent_whole_is_checked_whole_and_listed_on_the_check_page(client, db, questionnaire):
+    response = post(client, dict(VALID, **{"q-household": "many"}))
+    assert response.status_code == 400
+    page = SurveyPage(response.get_data(as_text=True))
+    assert page.is_check
+    assert "Enter a whole number from 1 to 20" in page.html
+    assert count(db, Response) == 0
 
 
 def test_every_problem_is_listed_at_once(client, questionnaire):
@@ -162,7 +190,12 @@ def test_every_problem_is_listed_at_once(client, questionnaire):
     del answers["q-ward"]
     page = post(client, answers).get_data(as_text=True)
     summary = page.split("govuk-error-summary__list")[1].split("</ul>")[0]
-    assert summary.index("#q-ward") < summary.index("#q-satisfied") < summary.index("#q-household")
+    assert (
+        summary.index("#answer-ward")
+        < summary.index("#answer-satisfied")
+        < summary.index("#answer-household")
+    )
+    assert 'id="answer-household"' in page
 
 
 def test_hidden_conditional_answer_is_discarded(client, db, questionnaire):
@@ -226,7 +259,7 @@ def test_expired_form_is_shown_again_with_answers_kept(csrf_config, client, db, 
     response = post(client, dict(VALID, csrf_token="expired"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "press ‘Submit your answers’ again" in page
+    assert "press the button again" in page
     assert "Broken street lights on Mill Lane." in page
     assert count(db, Response) == 0
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -236,3 +269,66 @@ def test_expired_form_is_shown_again_with_answers_kept(csrf_config, client, db, 
     )
     assert retry.status_code == 303
     assert count(db, Response) == 1
+
+
+def test_check_your_answers_shows_each_answer_in_words_with_a_change_button(client, questionnaire):
+    answers = {k: v for k, v in VALID.items() if k != "q-street"}
+    check = walk(client, answers)[-1]
+    html = check.html
+    for words in ("North Ward", "Parks", "Less litter", "Unsafe", "Broken street lights"):
+        assert words in html
+    assert "Not answered" in html  # the street was left blank
+    changes = [value for name, value in check.buttons if value.startswith("goto:")]
+    assert len(changes) == 9  # one per question that applies
+    assert ("_action", "submit") in check.buttons
+
+
+def test_change_opens_the_page_and_continue_comes_back_to_check(client, db, questionnaire):
+    check = walk(client, VALID)[-1]
+    about_you = [v for _, v in check.buttons if v.startswith("goto:")][-1]
+    response = client.post("/survey/", data=check.form({}, about_you))
+    page = SurveyPage(response.get_data(as_text=True))
+    assert page.heading == "About you"
+    assert 'value="3"' in page.html  # the household as answered
+    back = client.post("/survey/", data=page.form({**VALID, "q-household": "4"}, "next"))
+    check = SurveyPage(back.get_data(as_text=True))
+    assert check.is_check
+    assert ("q-household", "4") in check.hidden
+    assert submit(client, check).status_code == 303
+    stored = db.session.scalar(sa.select(Response))
+    numbers = {a.question.code: a.number_value for a in stored.answers if a.number_value}
+    assert numbers["household"] == 4
+
+
+def test_a_change_that_needs_a_new_required_answer_asks_for_it(client, db, questionnaire):
+    # Changing the ward question's page leaves everything valid: straight back to check.
+    check = walk(client, VALID)[-1]
+    first = client.post("/survey/", data=check.form({}, "goto:0"))
+    page = SurveyPage(first.get_data(as_text=True))
+    # Clearing a required answer on the way is caught on that page, with the answers kept.
+    response = client.post("/survey/", data=page.form({**VALID, "q-ward": None}, "next"))
+    assert response.status_code == 400
+    assert "Select the area you live in" in response.get_data(as_text=True)
+    assert count(db, Response) == 0
+
+
+def test_back_keeps_the_answers_on_both_pages(client, questionnaire):
+    pages = walk(client, VALID)
+    second = pages[1]
+    response = client.post("/survey/", data=second.form({"q-safe_dark": "fairly"}, "back"))
+    first = SurveyPage(response.get_data(as_text=True))
+    assert first.heading == "Your area"
+    assert re.search(r'value="north"\s+checked', first.html)
+    assert ("q-safe_dark", "fairly") in first.hidden
+    forward = client.post("/survey/", data=first.form(VALID, "next"))
+    assert re.search(r'value="fairly"\s+checked', forward.get_data(as_text=True))
+
+
+def test_forged_page_and_button_values_do_not_break_the_survey(client, db, questionnaire):
+    page = walk(client, VALID)[1]
+    forged = [("goto:999", "1"), ("goto:-1", "x"), ("next", "99999999999"), ("check", "-3")]
+    for action, number in forged:
+        data = page.form(VALID, action)
+        data.setlist("_page", [number])
+        assert client.post("/survey/", data=data).status_code in (200, 400)
+    assert count(db, Response) == 0

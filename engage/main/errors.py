@@ -3,7 +3,7 @@
 import contextlib
 
 import sqlalchemy.exc as sa_exc
-from flask import Flask, abort, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -14,12 +14,8 @@ from engage.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     is_resident_page,
-    requested_language,
     use_language,
 )
-from engage.partnership.services import current_partnership
-from engage.questionnaire.services import current_version, questionnaire_for
-from engage.survey.rendering import submitted_values
 
 # Lazy, so each page is in the language of the request that shows it.
 MESSAGES = {
@@ -118,22 +114,10 @@ def unavailable(error: Exception):
 
 
 def survey_with_notice(notice: str, status: int):
-    """The resident survey shown again with the answers just sent and a notice above them."""
-    from engage.survey import services
-    from engage.survey.views import render_form
+    """The resident's survey page shown again as sent, with a notice above it."""
+    from engage.survey.views import with_notice
 
-    use_language(requested_language())
-    partnership = current_partnership()
-    questionnaire = questionnaire_for(partnership) if partnership else None
-    version = None
-    if questionnaire is not None:
-        version = services.published_version(questionnaire, request.form.get("_version", ""))
-        version = version or current_version(questionnaire)
-    if version is None:
-        abort(status)
-    values = submitted_values(version, request.form)
-    key = request.form.get("_key") if services.valid_key(request.form.get("_key")) else None
-    return render_form(version, values, key=key, status=status, notice=notice)
+    return with_notice(notice, status)
 
 
 def register(app: Flask) -> None:

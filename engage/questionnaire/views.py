@@ -22,10 +22,8 @@ from engage.questionnaire.editing import EditRefused
 from engage.questionnaire.forms import DetailsForm, OptionForm, question_form
 from engage.questionnaire.models import Option, Question, QuestionnaireVersion, Section
 from engage.questionnaire.services import PublishRefused, QuestionnaireError
-from engage.survey.answers import check_answers
+from engage.survey import pages as survey_pages
 from engage.survey.rendering import submitted_values
-from engage.survey.services import valid_key
-from engage.survey.views import render_form
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/admin/questionnaire")
 
@@ -168,14 +166,20 @@ def preview_draft():
     if version is None:
         return redirect(url_for(".overview"))
     if request.method == "GET":
-        return render_form(version, preview=True)
+        return survey_pages.first_page(version, preview=True)
+    areas = [a.code for a in partnership_areas(lookups.partnership())]
+    decision, page = survey_pages.answer(version, request.form, areas, preview=True)
+    if page is not None:
+        return page
     values = submitted_values(version, request.form)
-    areas = {a.code: a for a in partnership_areas(lookups.partnership())}
-    checked = check_answers(version.questions, values, areas)
-    key = request.form.get("_key") if valid_key(request.form.get("_key")) else None
-    if not checked.ok:
-        return render_form(version, values, checked.errors, key=key, status=400, preview=True)
-    return render_form(version, values, key=key, preview=True, notice=PREVIEW_VALID)
+    return survey_pages.render_check(
+        version,
+        values,
+        decision.checked.shown,
+        key=request.form.get("_key"),
+        preview=True,
+        notice=str(PREVIEW_VALID),
+    )
 
 
 @bp.route("/draft/details", methods=["GET", "POST"])

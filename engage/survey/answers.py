@@ -55,6 +55,7 @@ class Answer:
 class Checked:
     answers: dict[str, Answer]
     errors: dict[str, str]  # each message is a Problem
+    shown: set[str] = field(default_factory=set)  # the questions that apply, by code
 
     @property
     def ok(self) -> bool:
@@ -211,4 +212,4 @@ def check_answers(
             errors[question.code] = error
         elif answer is not None:
             answers[question.code] = answer
-    return Checked(answers=answers, errors=errors)
+    return Checked(answers=answers, errors=errors, shown=shown)

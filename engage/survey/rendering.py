@@ -5,7 +5,7 @@ engage.i18n.translated (English where no translation exists), interface strings
 through Flask-Babel, which follows the request's locale.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext, ngettext
@@ -65,8 +65,11 @@ def _condition_hint(question: Question, by_code: Mapping[str, Question], lang: s
     )
 
 
-def _hint(question: Question, by_code: Mapping[str, Question], lang: str) -> dict | None:
-    parts = [_condition_hint(question, by_code, lang), translated(question, "hint", lang)]
+def _hint(
+    question: Question, by_code: Mapping[str, Question], lang: str, conditions: bool = True
+) -> dict | None:
+    condition = _condition_hint(question, by_code, lang) if conditions else ""
+    parts = [condition, translated(question, "hint", lang)]
     if question.type == types.MULTIPLE and question.max_choices:
         parts.append(
             ngettext("Select up to %(num)d.", "Select up to %(num)d.", question.max_choices)
@@ -91,10 +94,15 @@ def question_params(
     areas: Sequence[Any],  # Area, or a kiosk's plain copy (code and name are read)
     by_code: Mapping[str, Question],
     lang: str = DEFAULT_LANGUAGE,
+    conditions: bool = True,
 ) -> tuple[str, dict]:
-    """(macro name, parameters) for one question, with its values and error filled in."""
+    """(macro name, parameters) for one question, with its values and error filled in.
+
+    ``conditions``: say in the hint when a question is to be answered (a page that
+    shows a question only when it applies leaves that out).
+    """
     name = field_name(question)
-    common: dict[str, Any] = {"name": name, "hint": _hint(question, by_code, lang)}
+    common: dict[str, Any] = {"name": name, "hint": _hint(question, by_code, lang, conditions)}
     if error:
         common["errorMessage"] = {"text": error_text(error, question, lang)}
     legend_text = _legend(question, lang)
@@ -213,3 +221,83 @@ def error_list(
         for q in version.questions
         if q.code in errors
     ]
+
+
+def page_questions(
+    version: QuestionnaireVersion,
+    codes: Sequence[str],
+    values: Mapping[str, Sequence[str]],
+    errors: Mapping[str, str],
+    areas: Sequence[Any],
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[tuple[str, dict]]:
+    """The macro parameters of the questions ``codes``, in questionnaire order."""
+    by_code = {q.code: q for q in version.questions}
+    wanted = set(codes)
+    return [
+        question_params(
+            q, values.get(q.code, []), errors.get(q.code), areas, by_code, lang, conditions=False
+        )
+        for q in version.questions
+        if q.code in wanted
+    ]
+
+
+def carried_fields(
+    version: QuestionnaireVersion, values: Mapping[str, Sequence[str]], codes: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Hidden (name, value) pairs that carry the answers to ``codes`` to the next page."""
+    wanted = set(codes)
+    return [
+        (field_name(q), value)
+        for q in version.questions
+        if q.code in wanted
+        for value in values.get(q.code, [])
+        if value.strip()
+    ]
+
+
+def _answer_lines(question: Question, values: Sequence[str], areas: Sequence[Any], lang: str):
+    by_area = {a.code: a.name for a in areas}
+    lines = []
+    for value in (v for v in values if v.strip()):
+        option = question.option_by_code(value) if question.options else None
+        if option is not None:
+            lines.append(translated(option, "label", lang))
+        elif question.type == types.AREA:
+            lines.append(by_area.get(value, value))
+        else:
+            lines.append(value.strip())
+    return lines
+
+
+def check_rows(
+    version: QuestionnaireVersion,
+    shown: Iterable[str],
+    page_of: Mapping[str, int],
+    values: Mapping[str, Sequence[str]],
+    errors: Mapping[str, str],
+    areas: Sequence[Any],
+    lang: str = DEFAULT_LANGUAGE,
+) -> list[dict]:
+    """Check-your-answers, by section: each question that applies, the answer as the
+    resident gave it (in their language), the page to change it on, and any problem."""
+    shown = set(shown)
+    sections = []
+    for section in version.sections:
+        rows = []
+        for q in section.questions:
+            if q.code not in shown:
+                continue
+            rows.append(
+                {
+                    "code": q.code,
+                    "question": translated(q, "text", lang),
+                    "answer": _answer_lines(q, values.get(q.code, []), areas, lang),
+                    "page": page_of[q.code],
+                    "error": error_text(errors[q.code], q, lang) if q.code in errors else None,
+                }
+            )
+        if rows:
+            sections.append({"title": translated(section, "title", lang), "rows": rows})
+    return sections
