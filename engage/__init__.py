@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.jobs.views import bp as jobs_bp
     from engage.kiosk.views import bp as kiosk_bp
     from engage.main.views import bp as main_bp
+    from engage.maps.views import bp as maps_bp
     from engage.odata.views import bp as odata_bp
     from engage.panels.members.views import bp as vote_bp
     from engage.panels.outcome.views import bp as priorities_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         events_bp,
         kiosk_bp,
         results_bp,
+        maps_bp,
         public_bp,
         tokens_bp,
         api_bp,

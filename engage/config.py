@@ -60,6 +60,8 @@ DEFAULTS = {
     "ENGAGE_API_DOWNLOAD_WAIT": 30,
     # Megabytes a kiosk queue file may have (imported as a job, not in the request).
     "ENGAGE_IMPORT_MAX_MB": 64,
+    # Megabytes a ward boundary file may have (ONS full-resolution wards for a district).
+    "ENGAGE_BOUNDARIES_MAX_MB": 20,
 }
 
 DEV_SECRET_KEY = "engage-development-key-not-for-production"  # noqa: S105  # nosec B105  # refused in production
@@ -107,6 +109,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_JOB_FOLDER"] = env["ENGAGE_JOB_FOLDER"]
     if env.get("ENGAGE_IMPORT_MAX_MB"):
         values["ENGAGE_IMPORT_MAX_MB"] = float(env["ENGAGE_IMPORT_MAX_MB"])
+    if env.get("ENGAGE_BOUNDARIES_MAX_MB"):
+        values["ENGAGE_BOUNDARIES_MAX_MB"] = float(env["ENGAGE_BOUNDARIES_MAX_MB"])
     if env.get("ENGAGE_PTABLE"):
         values["ENGAGE_PTABLE"] = env["ENGAGE_PTABLE"]
     if env.get("ENGAGE_MIN_FILTERED_BASE"):

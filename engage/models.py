@@ -7,6 +7,7 @@ from engage.bank.models import Proposal  # noqa: F401
 from engage.events.models import Event, RetiredKioskToken  # noqa: F401
 from engage.exports.models import ExportJob  # noqa: F401
 from engage.jobs.models import Job  # noqa: F401
+from engage.maps.models import WardBoundary  # noqa: F401
 from engage.panels.models import (  # noqa: F401
     Ballot,
     BallotRanking,

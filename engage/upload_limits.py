@@ -9,7 +9,10 @@ from flask import Flask, Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 # endpoint -> the configuration key giving its limit in megabytes
-LARGE_UPLOADS = {"events.import_queue": "ENGAGE_IMPORT_MAX_MB"}
+LARGE_UPLOADS = {
+    "events.import_queue": "ENGAGE_IMPORT_MAX_MB",
+    "maps.boundaries": "ENGAGE_BOUNDARIES_MAX_MB",
+}
 MEGABYTE = 1024 * 1024
 
 

@@ -449,6 +449,14 @@ def _import_queue(w: World) -> Step:
     return Step(w.admin, "/events/import", 303, data=data, secrets=(token,))
 
 
+@recipe("maps.boundaries")
+def _load_boundaries(w: World) -> Step:
+    from tests.test_ward_map import valid_file
+
+    data = {"boundaries": (io.BytesIO(valid_file().encode()), "wards.geojson")}
+    return Step(w.admin, "/partnership/boundaries", 302, data=data)
+
+
 # Exports, jobs and the public results
 
 

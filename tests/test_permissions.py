@@ -54,6 +54,7 @@ ACCESS = {
     "survey.submit": PUBLIC,
     "survey.thanks": PUBLIC,
     "public.you_said": PUBLIC,
+    "public.you_said_map": PUBLIC,
     "vote.enter": PUBLIC,
     "priorities.public": PUBLIC,
     "priorities.public_ballots": PUBLIC,
@@ -85,6 +86,7 @@ ACCESS = {
     "results.crosstab": STAFF,
     "results.figures_download": STAFF,
     "results.trend": STAFF,
+    "maps.results_map": STAFF,
     # Analysts and admins
     "bank.proposals": ANALYST_ADMIN,
     "bank.propose": ANALYST_ADMIN,
@@ -142,6 +144,7 @@ ACCESS = {
     "bank.accept": ADMIN,
     "bank.reject": ADMIN,
     "results.public_questions": ADMIN,
+    "maps.boundaries": ADMIN,
     "audit.index": ADMIN,
     "jobs.index": ADMIN,
     "jobs.show": ADMIN,

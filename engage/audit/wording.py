@@ -73,6 +73,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     # Results
     "results.recount": (RESULTS, "Recounted the results"),
     "public_results": (RESULTS, "Chose the questions on the public page"),
+    "maps.boundaries": (RESULTS, "Loaded the wards' boundaries for the map"),
     "exports.request": (DOWNLOAD, "Asked for a file to be prepared"),
     # Citizens' panels
     "panels.panel.create": (PANEL, "Created a panel"),

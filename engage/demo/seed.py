@@ -7,6 +7,7 @@ so a second run changes nothing.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from engage.demo import translations as demo_translations
 from engage.events.models import Event
 from engage.events.services import EventFields, create_event
 from engage.extensions import db
+from engage.maps.services import boundaries, load_file
 from engage.partnership.models import Agency, Area, Partnership
 from engage.questionnaire import services
 from engage.questionnaire.models import Option, Question, Questionnaire, Section
@@ -30,6 +32,7 @@ KINDS = {
     "partnership": ("partnership", "partnerships"),
     "agency": ("agency", "agencies"),
     "ward": ("ward", "wards"),
+    "boundary": ("ward boundary", "ward boundaries"),
     "questionnaire": ("published questionnaire", "published questionnaires"),
     "question": ("question", "questions"),
     "user": ("demo login", "demo logins"),
@@ -115,6 +118,18 @@ def seed_wards(partnership: Partnership, report: SeedReport) -> None:
         if code not in codes:
             db.session.add(Area(partnership=partnership, code=code, name=name))
     db.session.flush()
+
+
+def seed_boundaries(partnership: Partnership, report: SeedReport) -> None:
+    """Made-up outlines of the six wards (demo/wards.geojson), loaded through the same
+    checks as an admin's upload; boundaries already loaded are left alone."""
+    stored = boundaries(partnership)
+    if stored.wards:
+        report.record("boundary", False, len(stored.wards))
+        return
+    data = (Path(__file__).parent / "wards.geojson").read_bytes()
+    checked = load_file(partnership, data, "wards.geojson (made-up demo boundaries)", None)
+    report.record("boundary", True, len(checked.shapes))
 
 
 def _option(position: int, spec: tuple) -> Option:
@@ -243,6 +258,7 @@ def seed_demo() -> SeedReport:
     partnership = seed_partnership(report)
     agencies = seed_agencies(partnership, report)
     seed_wards(partnership, report)
+    seed_boundaries(partnership, report)
     seed_questionnaire(partnership, agencies, report)
     seed_users(agencies, report)
     seed_event(partnership, report)

@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from engage.i18n import requested_language, use_language
+from engage.maps.public_map import you_said_map
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import questionnaire_for
 from engage.results import aggregates, public_page
@@ -25,3 +26,7 @@ def you_said():
     if questionnaire is not None:
         results = public_page.questions(questionnaire, k, language.code, language.direction)
     return render_template("public/you_said.html", results=results, k=k)
+
+
+# One opted-in question as a ward map (engage.maps), a resident page like the one above.
+bp.add_url_rule("/you-said/map", view_func=you_said_map)
