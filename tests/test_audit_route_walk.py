@@ -542,7 +542,7 @@ def _reject_option(w: World) -> Step:
 @recipe("panels.evidence_options")
 def _evidence(w: World) -> Step:
     url = f"/panels/votes/{w.vote(titles=()).id}/evidence"
-    data = {"question": "improve", "ward": "", "since": "", "until": "", "count": "2"}
+    data = {"question": "improve", "ward": "", "since": "", "until": "", "answers": ["parks"]}
     return Step(w.facilitator, url, 302, data=data)
 
 
@@ -582,6 +582,33 @@ def _hide_comment(w: World) -> Step:
     w.db.session.commit()
     url = f"/panels/votes/{vote.id}/comments/{comment.id}/hide"
     return Step(w.facilitator, url, 302, secrets=(issued.code,))
+
+
+@recipe("panels.reply_comment")
+def _reply_comment(w: World) -> Step:
+    vote = w.vote(DELIBERATION)
+    comment = deliberation.add_comment(option(vote, "Parks"), FOR, "Yes", user=w.facilitator.user)
+    w.db.session.commit()
+    url = f"/panels/votes/{vote.id}/comments/{comment.id}/reply"
+    return Step(w.facilitator, url, 302, data={"text": "We will ask the council."})
+
+
+@recipe("panels.answer_question")
+def _answer_question(w: World) -> Step:
+    vote = w.vote(DELIBERATION)
+    issued = w.code(vote)
+    member = codes.member_for_code(vote, issued.code)
+    question = deliberation.add_comment(option(vote, "Parks"), "question", "Which?", member=member)
+    w.db.session.commit()
+    url = f"/panels/votes/{vote.id}/comments/{question.id}/answer"
+    return Step(w.facilitator, url, 302, data={"text": "All three."}, secrets=(issued.code,))
+
+
+@recipe("panels.digest_sent")
+def _digest_sent(w: World) -> Step:
+    vote = w.vote(DELIBERATION)
+    url = f"/panels/{vote.panel_id}/digest/sent"
+    return Step(w.facilitator, url, 302, data={"through": utcnow().date().isoformat()})
 
 
 @recipe("panels.start_voting")
@@ -679,6 +706,17 @@ def _member_comments(w: World) -> Step:
     parks = option(vote, "Parks").id
     data = {f"option-{parks}-stance": "against", f"option-{parks}-text": "Too costly."}
     return Step(client, f"/vote/{vote.id}/options/{parks}/comments", 303, data=data, secrets=member)
+
+
+@recipe("vote.reply")
+def _member_replies(w: World) -> Step:
+    vote = w.vote(DELIBERATION)
+    comment = deliberation.add_comment(option(vote, "Parks"), FOR, "Yes", user=w.facilitator.user)
+    w.db.session.commit()
+    client, member = w.member(vote)
+    data = {f"reply-{comment.id}-text": "Agreed."}
+    url = f"/vote/{vote.id}/comments/{comment.id}/replies"
+    return Step(client, url, 303, data=data, secrets=member)
 
 
 @recipe("vote.cast", expect=SILENT)

@@ -1,4 +1,5 @@
-"""Options from survey evidence: the top answers, with their figures already suppressed."""
+"""Options from survey evidence: answers chosen one by one, with their figures already
+suppressed, from questions that are not about who the respondent is."""
 
 from datetime import UTC, date, datetime
 
@@ -6,7 +7,7 @@ import pytest
 
 from engage.panels.errors import PanelError, PhaseError
 from engage.panels.models import DELIBERATION, DRAFT, FROM_EVIDENCE
-from engage.panels.process import evidence
+from engage.panels.process import demographics, evidence
 from engage.results.filters import ResultFilter
 from engage.survey.answers import check_answers
 from engage.survey.services import new_key, store_response
@@ -116,3 +117,71 @@ def test_evidence_needs_a_published_questionnaire(db, partnership, user):
     vote = make_vote(partnership, user, DRAFT, titles=[])
     with pytest.raises(PanelError, match="no published questionnaire"):
         evidence.options_from_evidence(vote, "improve", ResultFilter(), 3, user)
+
+
+def test_answers_are_chosen_one_by_one(db, partnership, survey, user):
+    vote = make_vote(partnership, user, DRAFT, titles=[])
+    added = evidence.options_from_answers(vote, "improve", ResultFilter(), ["litter"], user)
+    assert [(o.title, o.evidence_shown) for o in added] == [("Less litter", "<10")]
+    with pytest.raises(PanelError, match="Choose at least one answer"):
+        evidence.options_from_answers(vote, "improve", ResultFilter(), [], user)
+    with pytest.raises(PanelError, match="Choose answers from the list"):
+        evidence.options_from_answers(vote, "improve", ResultFilter(), ["none"], user)
+    assert [o.title for o in vote.active_options] == ["Less litter"]
+
+
+def test_picking_two_of_five_candidates_adds_exactly_those_two(db, demo_questionnaire):
+    partnership = demo_questionnaire.partnership
+    user = facilitator(partnership)
+    vote = make_vote(partnership, user, DRAFT, titles=[])
+    offered = evidence.candidates(vote, "area_improve", ResultFilter()).answers
+    assert len(offered) >= 5
+    second, fourth = offered[1], offered[3]
+    chosen = [fourth.code, second.code]
+    added = evidence.options_from_answers(vote, "area_improve", ResultFilter(), chosen, user)
+    db.session.commit()
+    # In the candidates' order (most chosen first), whatever order they were ticked in.
+    assert [o.title for o in added] == [second.label, fourth.label]
+    assert [o.title for o in vote.active_options] == [second.label, fourth.label]
+    assert all(o.evidence_question == "area_improve" for o in added)
+
+
+def test_questions_about_who_residents_are_are_not_offered(db, demo_questionnaire):
+    partnership = demo_questionnaire.partnership
+    offered = {i.code for i in evidence.evidence_questions(partnership)}
+    assert {"area_improve", "safe_after_dark", "help_wanted"} <= offered
+    assert not offered & {"age_band", "gender", "ethnic_group", "disability", "tenure", "caring"}
+    user = facilitator(partnership)
+    vote = make_vote(partnership, user, DRAFT, titles=[])
+    with pytest.raises(PanelError, match="Choose a single- or multiple-choice question"):
+        evidence.options_from_answers(vote, "ethnic_group", ResultFilter(), ["white"], user)
+
+
+@pytest.mark.parametrize(
+    ("code", "wording", "section"),
+    [
+        ("q7", "What is your sex?", "Your details"),
+        ("q8", "Which religion, if any, do you belong to?", ""),
+        ("q9", "Which of these best describes your sexual orientation?", ""),
+        ("q10", "Is your gender the same as the sex you were registered at birth?", ""),
+        ("dob", "When were you born?", ""),
+        ("q11", "What is your ethnicity?", ""),
+        ("q12", "Which languages do you speak at home?", "About you"),
+        ("q13", "Are you disabled?", ""),
+    ],
+)
+def test_demographic_questions_are_recognised(code, wording, section):
+    assert demographics.is_demographic(code, wording, section)
+
+
+@pytest.mark.parametrize(
+    ("code", "wording"),
+    [
+        ("improve", "What would most improve your area?"),
+        ("manage_waste", "How should the council manage waste collections?"),
+        ("gp_access", "How easy is it to see a GP when you need to?"),
+        ("volunteer_types", "What kind of group did you help?"),
+    ],
+)
+def test_questions_about_the_area_are_not_taken_for_demographics(code, wording):
+    assert not demographics.is_demographic(code, wording, "Your area")

@@ -1,5 +1,7 @@
 """A vote's options on the web: add, edit, merge, reject, hide comments, take from the survey."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -163,41 +165,76 @@ def survey(db, questionnaire):
     return questionnaire
 
 
-def test_the_top_answers_are_previewed_with_suppressed_figures(
+def test_the_answers_are_shown_as_checkboxes_with_suppressed_figures(
     db, facilitator_client, partnership, user, survey
 ):
     vote = vote_in(db, partnership, user, DRAFT, titles=[])
     url = f"/panels/votes/{vote.id}/evidence"
     assert "What would most improve your area?" in text(facilitator_client.get(url))
-    page = text(facilitator_client.get(url, query_string={"question": "improve", "count": "3"}))
-    assert "The top 3 answers" in page
-    assert "Street lighting" in page and "61.5%" in page
-    assert "&lt;10" in page
+    page = text(facilitator_client.get(url, query_string={"question": "improve"}))
+    assert "Answers to ‘What would most improve your area?’" in page
+    boxes = re.findall(
+        r'<input class="govuk-checkboxes__input" id="[^"]+" name="answers" '
+        r'type="checkbox" value="(\w+)"',
+        page,
+    )
+    assert boxes == ["lighting", "parks", "litter"]
+    assert "32 respondents, 61.5%" in page
+    assert "&lt;10 respondents" in page
     assert "None of these" not in page
     assert options_of(db, vote) == {}
 
 
-def test_the_top_answers_become_options_with_their_evidence(
+def test_the_ticked_answers_become_options_with_their_evidence(
     db, facilitator_client, partnership, user, survey
 ):
     vote = vote_in(db, partnership, user, DRAFT, titles=[])
     response = facilitator_client.post(
         f"/panels/votes/{vote.id}/evidence",
-        data={"question": "improve", "ward": "", "since": "", "until": "", "count": "2"},
+        data={
+            "question": "improve",
+            "ward": "",
+            "since": "",
+            "until": "",
+            "answers": ["lighting", "litter"],
+        },
         follow_redirects=True,
     )
     assert "2 options added from the survey." in text(response)
     assert "Chosen by 32 respondents (61.5%) in the survey; All responses." in text(response)
     added = options_of(db, vote)
-    assert set(added) == {"Street lighting", "Parks"}
-    assert added["Parks"].origin == FROM_EVIDENCE
+    assert set(added) == {"Street lighting", "Less litter"}
+    assert added["Less litter"].origin == FROM_EVIDENCE
+    assert added["Less litter"].evidence_shown == "<10"
+
+
+def test_nothing_ticked_adds_nothing_and_says_so(db, facilitator_client, partnership, user, survey):
+    vote = vote_in(db, partnership, user, DRAFT, titles=[])
+    response = facilitator_client.post(
+        f"/panels/votes/{vote.id}/evidence", data={"question": "improve", "ward": "south"}
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Choose at least one answer to add as an option." in page
+    assert 'href="#answers"' in page
+    assert 'name="answers"' in page  # the answers are shown again to tick
+    assert options_of(db, vote) == {}
+
+
+def test_an_answer_already_an_option_cannot_be_ticked(
+    db, facilitator_client, partnership, user, survey
+):
+    vote = vote_in(db, partnership, user, DRAFT, titles=["Parks"])
+    page = text(facilitator_client.get(f"/panels/votes/{vote.id}/evidence?question=improve"))
+    assert re.search(r'value="parks"[^>]*disabled', page)
+    assert "Already an option of this vote." in page
 
 
 def test_evidence_can_be_filtered_by_ward(db, facilitator_client, partnership, user, survey):
     vote = vote_in(db, partnership, user, DRAFT, titles=[])
     facilitator_client.post(
         f"/panels/votes/{vote.id}/evidence",
-        data={"question": "improve", "ward": "south", "count": "5"},
+        data={"question": "improve", "ward": "south", "answers": ["lighting"]},
     )
     [lighting] = options_of(db, vote).values()
     assert (lighting.title, lighting.evidence_filter) == ("Street lighting", "South Ward")
@@ -206,10 +243,15 @@ def test_evidence_can_be_filtered_by_ward(db, facilitator_client, partnership, u
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"question": "improve", "count": "11"}, "Enter a whole number from 1 to 10"),
-        ({"question": "ward", "count": "3"}, "Choose a survey question"),
+        ({"question": "ward", "answers": "parks"}, "Choose a survey question"),
+        ({"question": "improve", "answers": "cctv"}, "Choose answers from the list"),
         (
-            {"question": "improve", "count": "3", "since": "2026-05-01", "until": "2026-04-01"},
+            {
+                "question": "improve",
+                "answers": "parks",
+                "since": "2026-05-01",
+                "until": "2026-04-01",
+            },
             "must be on or after the other date",
         ),
     ],

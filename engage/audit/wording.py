@@ -95,6 +95,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "panels.option.reject": (PANEL, "Rejected an option"),
     "panels.comment.add": (PANEL, "Commented on an option"),
     "panels.comment.hide": (PANEL, "Hid a member's comment"),
+    "panels.comment.reply": (PANEL, "Replied to a comment"),
+    "panels.comment.answer": (PANEL, "Gave the official answer to a member's question"),
+    "panels.comment.answer_edit": (PANEL, "Changed the official answer to a member's question"),
+    "panels.digest.sent": (PANEL, "Marked a digest of the discussion as sent"),
     "panels.codes.generate": (PANEL, "Made voter cards"),
     "panels.codes.void": (PANEL, "Cancelled voter cards"),
     "panels.paper.enter": (PANEL, "Entered a paper ballot"),
@@ -102,6 +106,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "panels.member.propose": (PANEL, "A panel member proposed an option"),
     "panels.member.support": (PANEL, "A panel member supported an option"),
     "panels.member.comment": (PANEL, "A panel member commented on an option"),
+    "panels.member.reply": (PANEL, "A panel member replied to a comment"),
 }
 
 

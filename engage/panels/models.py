@@ -20,7 +20,7 @@ like a double envelope:
 """
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -66,6 +66,8 @@ FOR = "for"
 AGAINST = "against"
 QUESTION = "question"
 STANCES = {FOR: "For", AGAINST: "Against", QUESTION: "Question"}
+# A reply takes no side: it answers the comment above it.
+REPLY = "reply"
 HIDDEN_TEXT = "hidden"
 
 option_supporter = sa.Table(
@@ -92,6 +94,9 @@ class Panel(Model):
     area_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("area.id"))
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The last day (in the partnership's time zone) a digest of the discussion was sent
+    # through: the next digest starts the day after.
+    digest_through: so.Mapped[date | None]
 
     partnership: so.Mapped[Partnership] = so.relationship()
     area: so.Mapped[Area | None] = so.relationship()
@@ -207,13 +212,17 @@ class VoteOption(Model):
 
 
 class OptionComment(Model):
-    """A member's (or facilitator's) comment for, against or asking about an option.
+    """A member's (or facilitator's) comment for, against or asking about an option, or
+    a reply to one (``parent``; replies go one level deep and take the stance ``reply``).
 
     A hidden comment keeps its text for the audit; ``shown_text`` never returns it.
     """
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     option_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("vote_option.id"), index=True)
+    parent_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("option_comment.id"), index=True
+    )
     voter_code_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("voter_code.id"))
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     stance: so.Mapped[str] = so.mapped_column(sa.String(20))
@@ -226,6 +235,13 @@ class OptionComment(Model):
     voter_code: so.Mapped[VoterCode | None] = so.relationship()
     user: so.Mapped[User | None] = so.relationship(foreign_keys=[user_id])
     hidden_by: so.Mapped[User | None] = so.relationship(foreign_keys=[hidden_by_id])
+    parent: so.Mapped["OptionComment | None"] = so.relationship(
+        remote_side=[id], back_populates="replies"
+    )
+    replies: so.Mapped[list["OptionComment"]] = so.relationship(
+        back_populates="parent", order_by="OptionComment.id"
+    )
+    answer: so.Mapped["CommentAnswer | None"] = so.relationship(back_populates="comment")
 
     @property
     def hidden(self) -> bool:
@@ -240,6 +256,27 @@ class OptionComment(Model):
         if self.voter_code is not None:
             return self.voter_code.pseudonym
         return self.user.name if self.user is not None else "Facilitator"
+
+
+class CommentAnswer(Model):
+    """A facilitator's official answer to a member's question: one per question, which
+    any facilitator or administrator may reword (``user`` is whoever wrote it last)."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    comment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("option_comment.id"), unique=True)
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
+    answered_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # None until the answer is reworded.
+    edited_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    comment: so.Mapped[OptionComment] = so.relationship(back_populates="answer")
+    user: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def changed_at(self) -> datetime:
+        """When the answer took its present wording."""
+        return self.edited_at or self.answered_at
 
 
 class Ballot(Model):

@@ -111,15 +111,16 @@ def test_a_panel_vote_from_creation_to_a_receipt_found_in_the_published_ballots(
     vote_url = page.url
     vote_id = int(vote_url.rstrip("/").split("/")[-1])
 
-    # Options from the survey: the top answers to "What would most improve your area?".
+    # Options from the survey: four answers to "What would most improve your area?", ticked.
     page.goto(f"{vote_url}/evidence")
     question = page.get_by_label("Survey question")
     improve = next(t for t in question.locator("option").all_inner_texts() if "most improve" in t)
     question.select_option(label=improve)
-    page.get_by_label("How many of the top answers?").fill("4")
-    page.get_by_role("button", name="Preview the top answers").click()
-    expect(page.locator("table")).to_contain_text("%")
-    page.get_by_role("button", name="Add these as options").click()
+    page.get_by_role("button", name="Show the answers").click()
+    expect(page.locator(".govuk-checkboxes")).to_contain_text("%")
+    for box in page.locator("input[name=answers]:not([disabled])").all()[:4]:
+        box.check()
+    page.get_by_role("button", name="Add the ticked answers as options").click()
     page.goto(vote_url)
     change_phase(page, "Open for proposals")
 

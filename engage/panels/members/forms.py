@@ -1,4 +1,4 @@
-"""Forms on the members' pages: the code from the card, a proposal, a comment.
+"""Forms on the members' pages: the code from the card, a proposal, a comment, a reply.
 
 Labels and messages are lazy, so each page shows them in the member's language.
 Rules about the content (titles unique, comments not too long) stay with the
@@ -74,6 +74,26 @@ class CommentForm(FlaskForm):
         validators=[DataRequired(_l("Enter your comment"))],
     )
     submit = SubmitField(_l("Add your comment"), widget=GovSubmitInput())
+
+
+class ReplyForm(FlaskForm):
+    """One per comment on the page, told apart by a prefix (``reply-34-``)."""
+
+    text = TextAreaField(
+        _l("Your reply"),
+        widget=GovTextArea(),
+        description=_l("Up to %(num)d characters.", num=MAX_COMMENT),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter your reply"))],
+    )
+    submit = SubmitField(_l("Add your reply"), widget=GovSubmitInput())
+
+
+def reply_form(comment_id: int, submitted: bool = False) -> ReplyForm:
+    """The reply form under one comment, filled from the request only if it was sent."""
+    if submitted:
+        return ReplyForm(prefix=f"reply-{comment_id}")
+    return ReplyForm(prefix=f"reply-{comment_id}", formdata=None)
 
 
 def comment_form(option_id: int, submitted: bool = False) -> CommentForm:

@@ -7,6 +7,7 @@ votes of this partnership's panels.
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -15,8 +16,16 @@ from engage import localtime
 from engage.extensions import db
 from engage.panels.ballot_box import codes
 from engage.panels.errors import PanelError
-from engage.panels.models import STANCES, Panel, PriorityVote, VoteOption, VoterCode
-from engage.panels.process.deliberation import shown_comments
+from engage.panels.models import (
+    QUESTION,
+    STANCES,
+    OptionComment,
+    Panel,
+    PriorityVote,
+    VoteOption,
+    VoterCode,
+)
+from engage.panels.process.deliberation import ShownAnswer, shown_comment
 from engage.panels.process.evidence import evidence_text
 from engage.panels.rules import check_window
 from engage.partnership.models import Partnership
@@ -41,11 +50,34 @@ def find_member(partnership: Partnership, code: str | None) -> VoterCode | None:
 
 @dataclass(frozen=True)
 class CommentView:
-    """A comment as members see it: a hidden one has no text and no author."""
+    """A comment or reply as members see it: a hidden one has no text, no author and
+    no replies (they answered what is no longer shown), nor its official answer."""
 
+    id: int
     author: str | None  # None for a facilitator's comment
     text: str
     hidden: bool
+    created_at: datetime
+    replies: tuple["CommentView", ...] = ()
+    answer: ShownAnswer | None = None
+
+
+def comment_view(row: OptionComment) -> CommentView:
+    """The member's view of a comment, from ``shown_comment`` (which withholds hidden text);
+    the row only says which author is a member."""
+    shown = shown_comment(row)
+    if shown.hidden:
+        return CommentView(shown.id, None, shown.text, True, shown.created_at)
+    author = row.voter_code.pseudonym if row.voter_code is not None else None
+    return CommentView(
+        shown.id,
+        author,
+        shown.text,
+        False,
+        shown.created_at,
+        tuple(comment_view(reply) for reply in row.replies),
+        shown.answer,
+    )
 
 
 @dataclass
@@ -61,6 +93,10 @@ class OptionView:
     def comment_count(self) -> int:
         return sum(len(group) for group in self.comments.values())
 
+    @property
+    def threads(self) -> list[CommentView]:
+        return [comment for group in self.comments.values() for comment in group]
+
 
 def option_views(vote: PriorityVote, member: VoterCode) -> list[OptionView]:
     """The vote's options in ballot order, with evidence, support and grouped comments."""
@@ -73,12 +109,11 @@ def option_views(vote: PriorityVote, member: VoterCode) -> list[OptionView]:
             len(option.supporters),
             member in option.supporters,
         )
-        # shown_comments withholds hidden text; the rows only say who wrote each one.
-        for row, shown in zip(option.comments, shown_comments(option), strict=True):
-            author = row.voter_code.pseudonym if row.voter_code is not None else None
-            view.comments[shown.stance].append(
-                CommentView(None if shown.hidden else author, shown.text, shown.hidden)
-            )
+        for row in option.comments:
+            if row.parent_id is None:
+                view.comments[row.stance].append(comment_view(row))
+        # Answered questions first, so a member reads the answers before asking again.
+        view.comments[QUESTION].sort(key=lambda c: c.answer is None)
         views.append(view)
     return views
 

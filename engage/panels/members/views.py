@@ -6,6 +6,7 @@ left in an address. Pages are in the member's language (?lang=, kept in links
 and form actions) and are not cached, as members often use shared devices.
 """
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,12 +18,19 @@ from engage.i18n import DEFAULT_LANGUAGE, requested_language, use_language
 from engage.panels.ballot_box import ballots
 from engage.panels.errors import BallotError, CodeError, PanelError
 from engage.panels.members import ballot_form
-from engage.panels.members.forms import CodeForm, CommentForm, ProposeForm, comment_form
+from engage.panels.members.forms import (
+    CodeForm,
+    CommentForm,
+    ProposeForm,
+    ReplyForm,
+    comment_form,
+    reply_form,
+)
 from engage.panels.members.pages import closing_time, find_member, option_views, voting_refusal
 from engage.panels.members.session import current_member, forget_member, remember_member
-from engage.panels.models import VOTING, PriorityVote, VoteOption, VoterCode
+from engage.panels.models import VOTING, OptionComment, PriorityVote, VoteOption, VoterCode
 from engage.panels.process import proposals, votes
-from engage.panels.process.deliberation import add_comment
+from engage.panels.process.deliberation import add_comment, add_reply
 from engage.panels.rules import check_window
 from engage.partnership.services import current_partnership
 
@@ -126,16 +134,23 @@ def _home_page(
     failed_comment: tuple[int, CommentForm] | None = None,
     error: tuple[str, str] | None = None,
     status: int = 200,
+    failed_reply: tuple[int, ReplyForm] | None = None,
 ):
     """The home page; a refused form is passed in to show its errors and what was typed."""
     propose_form = propose_form or ProposeForm(formdata=None)
     options = option_views(vote, member)
     comment_forms = {view.option.id: comment_form(view.option.id) for view in options}
+    reply_forms = {
+        thread.id: reply_form(thread.id)
+        for view in options
+        for thread in view.threads
+        if not thread.hidden
+    }
     errors = list(propose_form.errors.values())
-    if failed_comment is not None:
-        option_id, form = failed_comment
-        comment_forms[option_id] = form
-        errors.append(form.errors)
+    for failed, forms in ((failed_comment, comment_forms), (failed_reply, reply_forms)):
+        if failed is not None:
+            forms[failed[0]] = failed[1]
+            errors.append(failed[1].errors)
     window = None
     if vote.phase == VOTING and not member.used:
         try:
@@ -150,6 +165,8 @@ def _home_page(
         propose_form=propose_form,
         comment_forms=comment_forms,
         failed_comment=failed_comment,
+        reply_forms=reply_forms,
+        failed_reply=failed_reply,
         error=error,
         window=window,
         closes=closing_time(vote),
@@ -206,17 +223,49 @@ def comment(vote_id: int, vote_option_id: int):
         return _to_enter()
     option = _option(vote, vote_option_id)
     form = comment_form(option.id, submitted=True)
-    if form.validate_on_submit():
-        try:
-            add_comment(option, form.stance.data or "", form.text.data or "", member=member)
-        except PanelError as refusal:
-            db.session.rollback()
-            form.text.errors = [str(refusal)]
-        else:
-            db.session.commit()
-            flash(_("Your comment on ‘%(title)s’ has been added.", title=option.title), "success")
-            return _to_home(vote, f"#option-{option.id}")
+    if _written(
+        form,
+        lambda: add_comment(option, form.stance.data or "", form.text.data or "", member=member),
+    ):
+        flash(_("Your comment on ‘%(title)s’ has been added.", title=option.title), "success")
+        return _to_home(vote, f"#option-{option.id}")
     return _home_page(vote, member, failed_comment=(option.id, form), status=400)
+
+
+def _written(form: CommentForm | ReplyForm, write: Callable[[], object]) -> bool:
+    """Check the form and call the service; True once committed, else the refusal is
+    put on the form's text field and nothing is stored."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        write()
+    except PanelError as refusal:
+        db.session.rollback()
+        form.text.errors = [str(refusal)]
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.post("/<int:vote_id>/comments/<int:comment_id>/replies")
+def reply(vote_id: int, comment_id: int):
+    """Reply to a comment; a reply to a reply joins the thread of the comment above it."""
+    vote, member = _signed_in(vote_id)
+    if member is None:
+        return _to_enter()
+    comment = db.session.get(OptionComment, comment_id)
+    if comment is None:
+        abort(404)
+    option = _option(vote, comment.option_id)
+    form = reply_form(comment.id, submitted=True)
+    if _written(form, lambda: add_reply(comment, form.text.data or "", member=member)):
+        flash(_("Your reply on ‘%(title)s’ has been added.", title=option.title), "success")
+        return _to_home(vote, f"#comment-{comment.parent_id or comment.id}")
+    if comment.parent_id is None and not comment.hidden:
+        return _home_page(vote, member, failed_reply=(comment.id, form), status=400)
+    # No reply box is shown under a reply or a hidden comment: point at the thread instead.
+    problem = (form.text.errors[0], f"#comment-{comment.parent_id or comment.id}")
+    return _home_page(vote, member, error=problem, status=400)
 
 
 @bp.post("/<int:vote_id>/sign-out")

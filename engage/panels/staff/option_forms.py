@@ -10,7 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -22,7 +21,6 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     StopValidation,
     ValidationError,
@@ -31,8 +29,6 @@ from wtforms.validators import (
 from engage.forms import strip
 from engage.panels.models import VoteOption
 from engage.partnership.models import Area
-
-MAX_EVIDENCE = 10
 
 
 class OptionForm(FlaskForm):
@@ -84,12 +80,14 @@ class RejectOptionForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    """Which survey answers to preview, and then add, as options."""
+    """Which question's answers to show as candidates; the chosen ones come as ``answers``."""
 
     question = SelectField(
         "Survey question",
         widget=GovSelect(),
-        description="A single- or multiple-choice question of the published questionnaire.",
+        description="A single- or multiple-choice question of the published questionnaire. "
+        "Questions about who residents are (age, gender, ethnicity, disability and the like) "
+        "are not offered: their answers are not priorities.",
         validate_choice=False,
     )
     ward = SelectField("Ward (optional)", widget=GovSelect(), validate_choice=False)
@@ -98,17 +96,6 @@ class EvidenceForm(FlaskForm):
     )
     until = DateField(
         "Answered on or before (optional)", widget=GovTextInput(), validators=[Optional()]
-    )
-    count = IntegerField(
-        "How many of the top answers?",
-        widget=GovTextInput(),
-        description=f"From 1 to {MAX_EVIDENCE}.",
-        default=5,
-        invalid_value_message=f"Enter a whole number from 1 to {MAX_EVIDENCE}",
-        validators=[
-            InputRequired(f"Enter how many answers to use, from 1 to {MAX_EVIDENCE}"),
-            NumberRange(1, MAX_EVIDENCE, f"Enter a whole number from 1 to {MAX_EVIDENCE}"),
-        ],
     )
 
     def offer(self, questions: list[tuple[str, str]], wards: list[Area]) -> None:

@@ -1,4 +1,6 @@
-"""Facilitators' pages for a vote's options: add, edit, merge, reject; hide comments."""
+"""Facilitators' pages for a vote's options: add, edit, merge, reject; hide comments.
+
+Replies and official answers have their own pages (``discussion_pages``)."""
 
 from flask import flash, redirect, url_for
 from flask_login import current_user
@@ -7,7 +9,7 @@ from engage.accounts.permissions import role_required
 from engage.extensions import db
 from engage.panels.errors import PanelError
 from engage.panels.models import FROM_EVIDENCE, FROM_FACILITATOR, FROM_MEMBER
-from engage.panels.process import deliberation, evidence, proposals
+from engage.panels.process import answers, deliberation, evidence, proposals
 from engage.panels.rules import STATES
 from engage.panels.staff.base import STAFF, bp, comment_or_404, option_or_404, page, vote_or_404
 from engage.panels.staff.option_forms import MergeForm, OptionForm, RejectOptionForm
@@ -43,6 +45,9 @@ def options(vote_id: int):
         rows=rows,
         editable=vote.phase in proposals.EDITABLE,
         state=STATES[vote.phase],
+        discussing=vote.phase in deliberation.DISCUSSING,
+        answering=vote.phase in answers.ANSWERING,
+        unanswered=answers.unanswered_questions(vote) if vote.phase in answers.ANSWERING else [],
     )
 
 

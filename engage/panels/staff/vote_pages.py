@@ -29,6 +29,8 @@ from engage.panels.rules import aware, require_phase
 from engage.panels.staff import (
     ballot_box_pages,
     code_pages,
+    digest_pages,
+    discussion_pages,
     evidence_pages,
     option_pages,
     paper_pages,
@@ -49,7 +51,15 @@ from engage.timeutil import utcnow
 
 __all__ = ["bp"]
 # Each of these adds its pages to ``bp`` when it is imported.
-PAGE_MODULES = (ballot_box_pages, code_pages, evidence_pages, option_pages, paper_pages)
+PAGE_MODULES = (
+    ballot_box_pages,
+    code_pages,
+    digest_pages,
+    discussion_pages,
+    evidence_pages,
+    option_pages,
+    paper_pages,
+)
 
 # What happens in each phase, as the vote page explains it.
 PHASE_HINTS = {
