@@ -347,3 +347,13 @@ def test_the_demo_loads_its_made_up_boundaries_through_the_checks(db):
     assert report.created["boundary"] == 6
     assert len(boundaries(current_partnership()).wards) == 6
     assert seed_demo().created["boundary"] == 0
+
+
+def test_the_results_pages_and_you_said_link_to_the_maps(db, answered, admin_client, client):
+    dashboard = admin_client.get("/results/").get_data(as_text=True)
+    assert 'href="/results/map"' in dashboard and "Map by ward" in dashboard
+    opt_in(admin_client, "safe_dark", "satisfied")
+    said = client.get("/you-said?lang=pl").get_data(as_text=True)
+    assert 'href="/you-said/map?question=safe_dark&amp;lang=pl"' in said
+    assert "Zobacz wyniki na mapie" in said
+    assert "question=satisfied" not in said  # a rating has no map
