@@ -115,6 +115,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
         values["ENGAGE_PTABLE"] = env["ENGAGE_PTABLE"]
     if env.get("ENGAGE_MIN_FILTERED_BASE"):
         values["ENGAGE_MIN_FILTERED_BASE"] = int(env["ENGAGE_MIN_FILTERED_BASE"])
+    if env.get("ENGAGE_SMALL_BASE"):
+        values["ENGAGE_SMALL_BASE"] = int(env["ENGAGE_SMALL_BASE"])
     if env.get("ENGAGE_BALLOT_KDF"):
         values["ENGAGE_BALLOT_KDF"] = env["ENGAGE_BALLOT_KDF"]
     if env.get("ENGAGE_TIME_ZONE"):

@@ -122,5 +122,74 @@ def test_trend_page(db, analyst_client, questionnaire):
         )
     db.session.commit()
     page = analyst_client.get("/results/trend?code=satisfied&period=week").get_data(as_text=True)
-    assert "2026-03-02" in page
+    assert ">w/c 2 Mar 2026<" in page  # the week as a reader says it, not 2026-03-02
     assert ">9.0<" in page
+
+
+def test_the_overview_has_contents_by_section_and_shows_only_the_questions_picked(
+    analyst_client, answered
+):
+    page = analyst_client.get("/results/").get_data(as_text=True)
+    assert 'href="#q-safe_dark"' in page and 'href="#q-satisfied"' in page
+
+    picked = analyst_client.get("/results/?question=safe_dark&ward=north")
+    page = picked.get_data(as_text=True)
+
+    assert picked.status_code == 200
+    assert 'id="q-safe_dark"' in page and 'id="q-satisfied"' not in page
+    assert 'value="safe_dark" checked' in page  # the picker keeps the choice
+    assert "question=safe_dark" in page.split("Download these figures")[0]  # so does the CSV
+
+
+def test_the_figures_download_holds_only_the_questions_picked(analyst_client, answered):
+    text = analyst_client.get("/results/figures.csv?question=satisfied").get_data(as_text=True)
+    assert ",satisfied," in text and ",safe_dark," not in text
+
+
+def test_an_unknown_question_code_is_explained_not_ignored(analyst_client, answered):
+    refused = analyst_client.get("/results/?question=nonsense")
+    assert refused.status_code == 400
+    assert "No question has the code ‘nonsense’" in refused.get_data(as_text=True)
+    assert analyst_client.get("/results/figures.csv?question=nonsense").status_code == 400
+
+
+def test_dates_typed_in_day_month_and_year_boxes_filter_the_results(analyst_client, answered):
+    today = datetime.now(UTC).date()
+    boxes = f"since-day={today.day}&since-month={today.month}&since-year={today.year}"
+    page = analyst_client.get(f"/results/?{boxes}&until-day=&until-month=&until-year=")
+    assert page.status_code == 200
+    assert "49</span> responses" in page.get_data(as_text=True)
+    later = analyst_client.get(f"/results/?since-day=1&since-month=1&since-year={today.year + 1}")
+    assert "0</span> responses" in later.get_data(as_text=True)
+    # A link's since=YYYY-MM-DD still works, and fills the boxes in.
+    linked = analyst_client.get(f"/results/?since={today.isoformat()}").get_data(as_text=True)
+    assert f'name="since-day" type="text" value="{today.day}"' in linked
+
+
+def test_a_date_that_is_not_real_is_explained_and_kept(analyst_client, answered):
+    refused = analyst_client.get(
+        "/results/?since-day=31&since-month=2&since-year=2026&until-month=5"
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Answered on or after must be a real date" in page
+    assert "Answered on or before must include a day and year" in page
+    assert 'name="since-day" type="text" value="31"' in page  # what was typed is kept
+    assert 'href="#filter-since-day"' in page  # the summary leads to the first box
+    assert "responses match the filters" not in page
+
+
+def test_the_cross_tab_is_drawn_as_bars_along_each_row(analyst_client, answered):
+    page = analyst_client.get("/results/crosstab?row=safe_dark&column=ward").get_data(as_text=True)
+    assert 'aria-labelledby="crosstab-chart-title"' in page
+    assert "Percentages along the row" in page
+    assert "Small base: treat with caution" in page  # 9 respondents in the east ward
+    assert "Hidden figures" in page  # the key explains the hatched, hidden part of a bar
+
+
+def test_small_bases_are_flagged(app, analyst_client, answered):
+    page = analyst_client.get("/results/").get_data(as_text=True)
+    assert "Small base: treat with caution" in page  # 49 respondents, under 100
+    app.config["ENGAGE_SMALL_BASE"] = 20
+    page = analyst_client.get("/results/?ward=north").get_data(as_text=True)
+    assert "Small base: treat with caution" not in page  # 25 respondents, over 20

@@ -5,6 +5,7 @@ are joined by question code. Counts never leave this module raw: each public fun
 passes them through ``suppression`` before returning, and the raw counts are private.
 """
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -18,7 +19,7 @@ from engage.i18n import LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
-from engage.results import engine, perturbation, reading, suppression
+from engage.results import contents, engine, perturbation, reading, suppression
 from engage.results.catalogue import CLOSED_TYPES, QuestionInfo, catalogue
 from engage.results.filters import ResultFilter
 from engage.results.periods import date_period, period_label, period_of
@@ -242,11 +243,25 @@ def question_results(
 
 
 def dashboard_results(
-    questionnaire: Questionnaire, filters: ResultFilter, k: int, agency_id: int | None = None
+    questionnaire: Questionnaire,
+    filters: ResultFilter,
+    k: int,
+    agency_id: int | None = None,
+    codes: Collection[str] = (),
 ) -> list[dict[str, Any]]:
-    """Every closed question's results in questionnaire order (the area question is a breakdown)."""
-    infos = [i for i in catalogue(questionnaire, filters, agency_id) if i.type in CLOSED_TYPES]
+    """Every closed question's results in questionnaire order (the area question is a
+    breakdown), or only those of ``codes`` when some are given."""
+    infos = [
+        i
+        for i in catalogue(questionnaire, filters, agency_id)
+        if i.type in CLOSED_TYPES and (not codes or i.code in codes)
+    ]
     return results_for(questionnaire, infos, filters, k)
+
+
+def small_base_threshold() -> int:
+    """ENGAGE_SMALL_BASE: a result on fewer respondents than this is flagged (default 100)."""
+    return int(current_app.config.get("ENGAGE_SMALL_BASE", contents.SMALL_BASE))
 
 
 def _breakdown(rows: list[tuple[Any, str, Count]], total: Count, k: int) -> list[dict[str, Any]]:

@@ -2,7 +2,8 @@
 
 Filters arrive as query-string arguments:
 
-    since=YYYY-MM-DD  until=YYYY-MM-DD  ward=<area code> (repeatable)
+    since=YYYY-MM-DD  until=YYYY-MM-DD  (or the form's boxes since-day, since-month,
+    since-year and until-day ...)  ward=<area code> (repeatable)
     event=<event id> (repeatable)  channel=online|kiosk (repeatable)
     version=<version number> (repeatable)  mine=1 (only my agency's questions)
     answer=<question code>:<option code> (repeatable: respondents who gave that answer
@@ -72,6 +73,15 @@ class ResultFilter:
         return {k: v for k, v in args.items() if v}
 
 
+# The dates' day, month and year boxes on the results and downloads pages.
+DATE_LABELS = {"since": "Answered on or after", "until": "Answered on or before"}
+
+
+def date_parts(name: str) -> tuple[str, str, str]:
+    """The names of a date's day, month and year boxes: since-day, since-month, since-year."""
+    return (f"{name}-day", f"{name}-month", f"{name}-year")
+
+
 def _getlist(args: Mapping[str, Any], name: str) -> list[str]:
     if hasattr(args, "getlist"):
         values = args.getlist(name)
@@ -98,20 +108,52 @@ def _numbers(values: list[str]) -> tuple[int, ...] | None:
     return numbers if all(n <= MAX_ID for n in numbers) else None
 
 
+def _typed_date(label: str, day: str, month: str, year: str) -> tuple[date | None, str | None]:
+    """A date typed in day, month and year boxes, or what is wrong with it."""
+    missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+    if missing:
+        return None, f"{label} must include a {' and '.join(missing)}"
+    if not all(v.isascii() and v.isdigit() for v in (day, month, year)) or len(year) != 4:
+        return None, f"{label} must be a real date"
+    try:
+        return date(int(year), int(month), int(day)), None
+    except ValueError:
+        return None, f"{label} must be a real date"
+
+
+def _read_date(args: Mapping[str, Any], name: str) -> tuple[date | None, str | None, bool]:
+    """The ``name`` date from its day, month and year boxes (the form), or else from
+    ``name=YYYY-MM-DD`` (links and the API): the date, an error, and whether it was typed."""
+    day, month, year = ((_getlist(args, part) or [""])[0] for part in date_parts(name))
+    if day or month or year:
+        return (*_typed_date(DATE_LABELS[name], day, month, year), True)
+    text = (_getlist(args, name) or [""])[0]
+    if not text:
+        return None, None, False
+    parsed = _date(text)
+    if parsed is None:
+        return None, f"Enter the ‘{name}’ date as YYYY-MM-DD, for example 2026-06-27", False
+    return parsed, None, False
+
+
 def parse_filters(args: Mapping[str, Any]) -> tuple[ResultFilter, dict[str, str]]:
     """Read the filters; bad ones are left out and explained in the returned messages."""
     errors: dict[str, str] = {}
     fields: dict[str, Any] = {}
+    typed = False
     for name in ("since", "until"):
-        text = (_getlist(args, name) or [""])[0]
-        if text:
-            parsed = _date(text)
-            if parsed is None:
-                errors[name] = f"Enter the ‘{name}’ date as YYYY-MM-DD, for example 2026-06-27"
-            else:
-                fields[name] = parsed
+        parsed, error, by_hand = _read_date(args, name)
+        typed = typed or by_hand
+        if error:
+            errors[name] = error
+        elif parsed:
+            fields[name] = parsed
     if fields.get("since") and fields.get("until") and fields["since"] > fields["until"]:
-        errors["until"] = "The ‘until’ date must be the same as or after the ‘since’ date"
+        errors["until"] = (
+            f"{DATE_LABELS['until']} must be the same as or after {DATE_LABELS['since'].lower()}"
+            if typed
+            else "The ‘until’ date must be the same as or after the ‘since’ date"
+        )
         fields.pop("until")
     fields["wards"] = tuple(_getlist(args, "ward"))
     channels = _getlist(args, "channel")

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import numpy as np
+from babel.dates import format_date
 
 
 def period_of(day: date, period: str) -> date:
@@ -40,3 +41,26 @@ def period_label(start: str, period: str) -> str:
     if period == "week":
         return f"Week of {when.day} {when:%B %Y}"
     return f"{when.day} {when:%B %Y}"
+
+
+def period_end(start: date, period: str) -> date:
+    """The day after the last day of the day, week or month starting on ``start``."""
+    if period == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=7 if period == "week" else 1)
+
+
+def short_label(start: date, period: str) -> str:
+    """An axis label: "Dec 2025", "w/c 1 Dec 2025" or "1 Dec 2025"."""
+    if period == "month":
+        return format_date(start, "MMM y", locale="en")
+    text = format_date(start, "d MMM y", locale="en")
+    return f"w/c {text}" if period == "week" else text
+
+
+def long_label(start: date, period: str) -> str:
+    """A period in words: "December 2026", "the week commencing 30 November 2026"."""
+    if period == "month":
+        return format_date(start, "MMMM y", locale="en")
+    text = format_date(start, "d MMMM y", locale="en")
+    return f"the week commencing {text}" if period == "week" else text

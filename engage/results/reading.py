@@ -16,7 +16,7 @@ from engage.questionnaire.models import Questionnaire
 from engage.results import engine
 from engage.results.coding import AREA, CHOICE, MULTIPLE
 from engage.results.columns import Selection, View, Where
-from engage.results.filters import ResultFilter, parse_filters
+from engage.results.filters import ResultFilter, date_parts, parse_filters
 
 
 def where(view: View, filters: ResultFilter, areas: list[Area]) -> Where:
@@ -66,6 +66,8 @@ def answer_problems(view: View, filters: ResultFilter) -> dict[str, str]:
 
 
 FILTER_NAMES = ("since", "until", "ward", "event", "channel", "version", "mine", "answer")
+# The day, month and year boxes the forms send for the dates (read like since= and until=).
+DATE_BOXES = (*date_parts("since"), *date_parts("until"))
 # Not filters, but sent by every form or page: the CSRF token, and ?lang= for residents.
 ALWAYS_ALLOWED = ("csrf_token",)
 
@@ -88,7 +90,7 @@ def checked_filters(
 
     Only a request with answer filters (or unknown names) reads the results columns."""
     names = list(dict.fromkeys(args.keys()))
-    unknown = [n for n in names if n not in (*FILTER_NAMES, *ALWAYS_ALLOWED, *page)]
+    unknown = [n for n in names if n not in (*FILTER_NAMES, *DATE_BOXES, *ALWAYS_ALLOWED, *page)]
     view = engine.view(questionnaire) if unknown else None
     errors: dict[str, str] = {}
     answers: list[str] = []
@@ -125,7 +127,7 @@ def _values(args: Mapping[str, Any], name: str) -> list[str]:
 
 def _with_answers(args: Mapping[str, Any], answers: list[str]) -> MultiDict:
     merged: MultiDict[str, str] = MultiDict()
-    for name in FILTER_NAMES:
+    for name in (*FILTER_NAMES, *DATE_BOXES):
         for value in _values(args, name) if name in args else ():
             merged.add(name, value)
     for answer in answers:

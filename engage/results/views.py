@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from engage import localtime
 from engage.accounts.models import ADMIN, ANALYST, FACILITATOR
 from engage.accounts.permissions import role_required
 from engage.audit import services as audit
@@ -21,11 +22,14 @@ from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
-from engage.results import aggregates, crosstabs, services
-from engage.results.catalogue import BREAKDOWN_TYPES, TREND_TYPES, catalogue
+from engage.results import aggregates, contents, crosstabs, services
+from engage.results.catalogue import BREAKDOWN_TYPES, CLOSED_TYPES, TREND_TYPES, catalogue
 from engage.results.figures_csv import figures_csv
 from engage.results.filters import parse_filters
 from engage.results.reading import checked_filters
+from engage.results.stacked_chart import stacked_chart
+from engage.results.trend_chart import trend_chart
+from engage.timeutil import utcnow
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 STAFF = (ANALYST, FACILITATOR, ADMIN)
@@ -39,10 +43,11 @@ def _setting() -> tuple[Partnership, Questionnaire]:
     return partnership, questionnaire
 
 
-def _filtered(template: str, page: tuple[str, ...], figures, **context):
+def _filtered(template: str, page: tuple[str, ...], figures, problems=None, **context):
     """Render a results page with its filters form. Filters that cannot be used are
     listed and nothing is counted (400): a page never shows figures for other filters
-    than those asked for. ``figures(questionnaire, filters, k)`` gives the page's figures."""
+    than those asked for. ``figures(questionnaire, filters, k)`` gives the page's figures;
+    ``problems`` are the page's own arguments that cannot be used, by name."""
     partnership, questionnaire = _setting()
     filters, errors = checked_filters(
         questionnaire,
@@ -50,6 +55,7 @@ def _filtered(template: str, page: tuple[str, ...], figures, **context):
         page=page,
         min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
+    errors |= problems or {}
     k = aggregates.configured_k()
     html = render_template(
         template,
@@ -64,44 +70,79 @@ def _filtered(template: str, page: tuple[str, ...], figures, **context):
     return html, (400 if errors else 200)
 
 
+def _chosen_questions(questionnaire: Questionnaire) -> tuple[list[str], dict[str, str]]:
+    """The question codes picked (``question=``, repeatable), and a message if one is unknown."""
+    chosen = list(dict.fromkeys(request.args.getlist("question")))
+    wrong = contents.unknown_codes(chosen, catalogue(questionnaire))
+    return chosen, ({"question": wrong} if wrong else {})
+
+
 @bp.route("/")
 @role_required(*STAFF)
 def index():
-    """Totals, breakdowns and every closed question's results, for the chosen filters."""
+    """Totals, breakdowns and the results of every closed question (or of those picked),
+    for the chosen filters, with a contents list by section."""
+    _partnership, questionnaire = _setting()
+    infos = [
+        i
+        for i in catalogue(questionnaire, parse_filters(request.args)[0], current_user.agency_id)
+        if i.type in CLOSED_TYPES
+    ]
+    section = {i.code: contents.section_of(i) for i in infos}
+    chosen, problems = _chosen_questions(questionnaire)
 
     def figures(questionnaire, filters, k):
+        results = aggregates.dashboard_results(
+            questionnaire, filters, k, current_user.agency_id, chosen
+        )
+        threshold = aggregates.small_base_threshold()
+        for result in results:
+            result["anchor"] = contents.anchor(result)
+            result["small_base"] = contents.small_base(result["respondents"], threshold)
         return {
             "overview": aggregates.overview(questionnaire, filters, k),
-            "results": aggregates.dashboard_results(
-                questionnaire, filters, k, current_user.agency_id
-            ),
+            "sections": contents.grouped(results, section),
+            "small_base": threshold,
         }
 
-    return _filtered("results/index.html", (), figures)
+    return _filtered(
+        "results/index.html",
+        ("question",),
+        figures,
+        problems,
+        picker=contents.grouped(infos, section),
+        chosen=chosen,
+    )
 
 
 @bp.route("/figures.csv")
 @role_required(*STAFF)
 def figures_download():
-    """The dashboard's figures for the same filters as a CSV file: the same perturbed
-    counts, hidden cells and percentages as the page, row by row."""
+    """The dashboard's figures for the same filters (and questions) as a CSV file: the
+    same perturbed counts, hidden cells and percentages as the page, row by row."""
     _partnership, questionnaire = _setting()
     filters, errors = checked_filters(
         questionnaire,
         request.args,
+        page=("question",),
         min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
+    chosen, problems = _chosen_questions(questionnaire)
+    errors |= problems
     if errors:
         abort(400, description=" ".join(errors.values()))
     k = aggregates.configured_k()
     overview = aggregates.overview(questionnaire, filters, k)
-    results = aggregates.dashboard_results(questionnaire, filters, k, current_user.agency_id)
+    results = aggregates.dashboard_results(
+        questionnaire, filters, k, current_user.agency_id, chosen
+    )
     audit.record(
         audit.DOWNLOAD,
         "results figures.csv",
         current_user,
         filters=filters.as_dict(),
         rows=sum(len(r["options"]) for r in results),
+        detail=("Questions: " + ", ".join(chosen)) if chosen else "",
     )
     db.session.commit()
     response = Response(figures_csv(overview, results), content_type="text/csv; charset=utf-8")
@@ -120,10 +161,30 @@ def crosstab():
     row_code, col_code = request.args.get("row", ""), request.args.get("column", "")
 
     def figures(questionnaire, filters, k):
-        table = None
+        table = chart = None
         if row_code and col_code:
             table = crosstabs.crosstab(questionnaire, row_code, col_code, filters, k)
-        return {"table": table, "not_possible": bool(row_code and col_code and table is None)}
+        if table:
+            title = (
+                f"Stacked bar chart: for each answer to “{table['row']['text']}”, how its "
+                f"respondents split by “{table['column']['text']}”. The same figures are "
+                "in the tables below."
+            )
+            chart = stacked_chart(table, "crosstab-chart", title, localtime.percent)
+        threshold = aggregates.small_base_threshold()
+        return {
+            "table": table,
+            "chart": chart,
+            "small_columns": [
+                col["label"]
+                for col, n in zip(table["columns"], table["col_totals"], strict=True)
+                if contents.small_base(n, threshold)
+            ]
+            if table
+            else [],
+            "small_base": threshold,
+            "not_possible": bool(row_code and col_code and table is None),
+        }
 
     return _filtered(
         "results/crosstab.html",
@@ -153,7 +214,19 @@ def trend():
 
     def figures(questionnaire, filters, k):
         series = crosstabs.trend(questionnaire, code, filters, k, period) if code else None
-        return {"series": series}
+        if not series:
+            return {"series": series}
+        mean = series["measure"] == "mean"
+        chart = trend_chart(
+            series,
+            localtime.local(utcnow()).date(),
+            "trend-chart",
+            (lambda v: "–" if v is None else f"{v:.1f}") if mean else localtime.percent,
+            (lambda v: f"{v:g}") if mean else (lambda v: f"{v:.0f}%"),
+        )
+        threshold = aggregates.small_base_threshold()
+        small = [r.label for r in chart.rows if contents.small_base(r.respondents, threshold)]
+        return {"series": series, "chart": chart, "small_base": threshold, "small_periods": small}
 
     return _filtered(
         "results/trend.html", ("code", "period"), figures, questions=infos, code=code, period=period
