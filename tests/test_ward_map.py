@@ -208,8 +208,9 @@ def test_simplifying_a_detailed_boundary_keeps_it_small_and_close():
 
 
 @pytest.fixture
-def answered(db, questionnaire):
+def answered(app, db, questionnaire):
     """North: 40 all very safe; south: 12 fairly and 10 very (a small base); east: 9 (hidden)."""
+    app.config["ENGAGE_SMALL_BASE"] = 30  # the dashboard's setting, lowered for these few
     many(db, questionnaire, 40, ward=["north"], safe_dark=["very"])
     many(db, questionnaire, 12, ward=["south"], safe_dark=["fairly"])
     many(db, questionnaire, 10, ward=["south"], safe_dark=["very"])

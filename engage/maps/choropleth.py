@@ -32,7 +32,7 @@ class MapPage:
     figures: list[WardFigure] = field(default_factory=list)
     picture: Markup | None = None
     series_note: str | None = None
-    small_base: int = ward_figures.SMALL_BASE
+    small_base: int = 0  # fewer answers than this in a ward: hatched as a small base
 
 
 def mappable(infos: list[QuestionInfo]) -> list[QuestionInfo]:
@@ -67,6 +67,7 @@ def page(
     option: str,
     boundaries: Boundaries,
     words: Callable[[str, str], MapWords],
+    small_base: int,
     text: str | None = None,
 ) -> MapPage:
     """The map page for ``option`` of the question in ``table`` (its first answer when
@@ -81,8 +82,9 @@ def page(
         option=option,
         option_label=labels.get(option, ""),
         series_note=table.get("series_note"),
+        small_base=small_base,
     )
-    found.figures = ward_figures.option_by_ward(table, option)
+    found.figures = ward_figures.option_by_ward(table, option, small_base)
     if boundaries.wards and found.figures:
         by_code = {figure.code: figure for figure in found.figures}
         found.picture = draw_map(boundaries.wards, by_code, words(found.text, found.option_label))

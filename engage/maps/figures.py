@@ -9,9 +9,9 @@ from typing import Any
 from engage.results.suppression import Cell
 
 SHOWN, SMALL, HIDDEN, EMPTY = "shown", "small", "hidden", "empty"
-# A base below this is shown but hatched: a percentage of a few dozen people moves a
-# lot with each one, so the map marks it rather than colour it like the others.
-SMALL_BASE = 30
+# A base below the small-base threshold (ENGAGE_SMALL_BASE, as the dashboard warns) is
+# shown but hatched: a percentage of a few dozen people moves a lot with each one, so
+# the map marks it rather than colour it like the others.
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,7 @@ class WardFigure:
     state: str  # SHOWN, SMALL, HIDDEN or EMPTY
 
 
-def option_by_ward(
-    table: dict[str, Any], option: str, small_base: int = SMALL_BASE
-) -> list[WardFigure]:
+def option_by_ward(table: dict[str, Any], option: str, small_base: int) -> list[WardFigure]:
     """Each ward's share choosing ``option``, in the table's ward order; [] when the
     table has no such option. The base is the ward's respondents (or, for an option
     only some versions offered, those who were offered it)."""

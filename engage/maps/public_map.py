@@ -18,6 +18,7 @@ def you_said_map():
     """Only opted-in choice questions; any other argument is refused, as on "you said"."""
     language = use_language(requested_language())
     k = aggregates.configured_k()
+    small_base = aggregates.small_base_threshold()
     refused = [name[:40] for name in request.args if name not in ARGS]
     if refused:
         return render_template("maps/you_said_map.html", page=None, refused=refused, k=k), 400
@@ -33,6 +34,9 @@ def you_said_map():
         choropleth.public_table(questionnaire, info, k, language.code),
         request.args.get("option", ""),
         found,
-        lambda question, answer: map_words(question, answer, k, language.direction == "rtl"),
+        lambda question, answer: map_words(
+            question, answer, k, small_base, language.direction == "rtl"
+        ),
+        small_base,
     )
     return render_template("maps/you_said_map.html", page=shown, found=found, k=k)

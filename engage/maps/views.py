@@ -85,6 +85,7 @@ def results_map():
         min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
     k = aggregates.configured_k()
+    small_base = aggregates.small_base_threshold()
     questions = choropleth.mappable(catalogue(questionnaire, filters, current_user.agency_id))
     code = request.args.get("question") or (questions[0].code if questions else "")
     if code and code not in {info.code for info in questions}:
@@ -97,7 +98,8 @@ def results_map():
             table,
             request.args.get("option", ""),
             found,
-            lambda question, answer: map_words(question, answer, k),
+            lambda question, answer: map_words(question, answer, k, small_base),
+            small_base,
         )
     html = render_template(
         "maps/results_map.html",

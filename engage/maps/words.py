@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 
 from engage.localtime import percent
 from engage.maps.drawing import MapWords
-from engage.maps.figures import EMPTY, HIDDEN, SMALL_BASE, WardFigure
+from engage.maps.figures import EMPTY, HIDDEN, WardFigure
 
 
-def map_words(question: str, answer: str, k: int, rtl: bool = False) -> MapWords:
+def map_words(question: str, answer: str, k: int, small_base: int, rtl: bool = False) -> MapWords:
     def ward_title(figure: WardFigure) -> str:
         if figure.state == EMPTY:
             return _("%(ward)s: no answers", ward=figure.name)
@@ -30,7 +30,7 @@ def map_words(question: str, answer: str, k: int, rtl: bool = False) -> MapWords
         ),
         key=_("Key to the map"),
         hidden=_("Hidden: fewer than %(k)s responses", k=k),
-        small=_("Small base: fewer than %(n)s answers", n=SMALL_BASE),
+        small=_("Small base: fewer than %(n)s answers", n=small_base),
         empty=_("No answers in the ward"),
         percent=percent,
         span=lambda low, high: _("%(low)s to %(high)s", low=low, high=high),
