@@ -241,15 +241,18 @@ def test_the_trail_filters_by_days_and_agency_and_says_what_to_fix(db, admin_cli
     assert "2 entries" in page.get_data(as_text=True)
     by_agency = admin_client.get(f"/admin/audit/?agency={police_agency}")
     assert "3 entries" in by_agency.get_data(as_text=True)
-    both = admin_client.get(f"/admin/audit/?agency={police_agency}&from=2026-05-03")
+    # Days are the partnership's (Europe/London): 23:30 UTC on 3 May is 00:30 on 4 May.
+    both = admin_client.get(f"/admin/audit/?agency={police_agency}&from=2026-05-04")
     assert "1 entry" in both.get_data(as_text=True)
+    typed = admin_client.get("/admin/audit/?to-day=2&to-month=5&to-year=2026")
+    assert "1 entry" in typed.get_data(as_text=True)  # police's 23:30 UTC on 1 May
     rows = read_csv(admin_client.get(f"/admin/audit/export.csv?agency={police_agency}"))
     assert {r["agency"] for r in rows if r["action"] == "responses.csv"} == {police.agency.name}
 
-    bad = admin_client.get("/admin/audit/?from=3rd%20May&to=2026-05-01")
+    bad = admin_client.get("/admin/audit/?from-day=3rd&from-month=5&from-year=2026")
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400
-    assert "Enter the from date as year-month-day" in html
-    assert 'value="3rd May"' in html  # what was typed is kept
+    assert '<a href="#from-day">From must be a real date, for example 27 6 2026</a>' in html
+    assert 'name="from-day" type="text" value="3rd"' in html  # what was typed is kept
     backwards = admin_client.get("/admin/audit/?from=2026-05-05&to=2026-05-01")
-    assert "must be the same as or after" in backwards.get_data(as_text=True)
+    assert "To must be the same day as From or after it" in backwards.get_data(as_text=True)

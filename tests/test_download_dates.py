@@ -46,6 +46,9 @@ def test_a_month_that_does_not_exist_is_explained_and_kept(analyst_client, respo
     refused = analyst_client.get("/exports/?since-day=3&since-month=13&since-year=2026")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert '<a href="#since-day">Answered on or after must be a real date</a>' in page
+    assert (
+        '<a href="#since-day">Answered on or after must be a real date, for example 27 6 2026</a>'
+        in page
+    )
     assert 'name="since-month" type="text" value="13"' in page
     assert analyst_client.get("/exports/responses.csv?since-month=13").status_code == 400

@@ -12,10 +12,13 @@ import sqlalchemy as sa
 from engage.accounts.models import ROLE_LABELS, User
 from engage.audit.models import AuditEntry
 from engage.audit.wording import KINDS
+from engage.dateinput import read_date
 from engage.exports.cells import neutralise
 from engage.extensions import db
+from engage.localtime import to_utc
 from engage.partnership.models import Agency
 
+DAY_LABELS = {"from": "From", "to": "To"}
 CSV_HEADER = [
     "id",
     "at",
@@ -35,7 +38,8 @@ CSV_HEADER = [
 
 @dataclass(frozen=True)
 class TrailFilter:
-    """Which entries to show: by kind, user, agency and days (UTC, both ends included)."""
+    """Which entries to show: by kind, user, agency and days (in the partnership's time
+    zone, both ends included)."""
 
     kind: str | None = None
     user_id: int | None = None
@@ -52,10 +56,9 @@ class TrailFilter:
         if self.agency_id:
             found.append(AuditEntry.agency_id == self.agency_id)
         if self.since:
-            found.append(AuditEntry.at >= datetime.combine(self.since, time.min, tzinfo=UTC))
+            found.append(AuditEntry.at >= to_utc(self.since, time.min))
         if self.until:
-            end = datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=UTC)
-            found.append(AuditEntry.at < end)
+            found.append(AuditEntry.at < to_utc(self.until + timedelta(days=1), time.min))
         return found
 
     def query_args(self) -> dict[str, str]:
@@ -68,16 +71,6 @@ class TrailFilter:
             "to": self.until.isoformat() if self.until else "",
         }
         return {k: v for k, v in args.items() if v}
-
-
-def _day(text: str, label: str, errors: dict[str, str]) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        errors[label] = f"Enter the {label} date as year-month-day, for example 2026-12-04"
-        return None
 
 
 def parse_filter(args: Mapping[str, str]) -> tuple[TrailFilter, dict[str, str]]:
@@ -94,10 +87,14 @@ def parse_filter(args: Mapping[str, str]) -> tuple[TrailFilter, dict[str, str]]:
         if value and not value.isdigit():
             errors[name] = f"Choose the {name} from the list"
         ids[name] = int(value) if value.isdigit() else None
-    since = _day(args.get("from", ""), "from", errors)
-    until = _day(args.get("to", ""), "to", errors)
+    days = {}
+    for name, label in DAY_LABELS.items():
+        days[name], problem, _ = read_date(args, name, label)
+        if problem:
+            errors[name] = problem
+    since, until = days["from"], days["to"]
     if since and until and until < since:
-        errors["to"] = "The ‘to’ date must be the same as or after the ‘from’ date"
+        errors["to"] = "To must be the same day as From or after it"
         until = None
     return TrailFilter(kind, ids["user"], ids["agency"], since, until), errors
 

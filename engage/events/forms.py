@@ -1,7 +1,5 @@
 """Forms for events and for importing a kiosk queue file."""
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -14,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
+from engage.dateinput import typed_date
 from engage.events.models import DEFAULT_IDLE_SECONDS, MAX_IDLE_SECONDS, MIN_IDLE_SECONDS
 from engage.events.services import EventFields
 from engage.forms import strip
@@ -35,20 +34,9 @@ class DayMonthYearField(DateField):
         parts = [str(v).strip() for v in valuelist[:3]]
         parts += [""] * (3 - len(parts))
         self.raw_data = parts  # the widget redraws exactly three boxes
-        if not any(parts):
-            self.data = None
-            return
-        if not all(parts):
-            missing = [n for n, p in zip(("day", "month", "year"), parts, strict=True) if not p]
-            raise ValueError(f"{self.subject} must include a {' and '.join(missing)}")
-        try:
-            day, month, year = (int(p) for p in parts)
-            if year < 1000:
-                raise ValueError
-            self.data = date(year, month, day)
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{self.subject} must be a real date, for example 27 6 2026") from None
+        self.data, problem = typed_date(self.subject, *parts)
+        if problem:
+            raise ValueError(problem)
 
     def pre_validate(self, form) -> None:
         if self.process_errors:

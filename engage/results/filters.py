@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from engage.database import MAX_ID
+from engage.dateinput import read_date
 from engage.forms import strip
 from engage.partnership.models import Area
 from engage.questionnaire.models import Option, Question, QuestionnaireVersion
@@ -77,11 +78,6 @@ class ResultFilter:
 DATE_LABELS = {"since": "Answered on or after", "until": "Answered on or before"}
 
 
-def date_parts(name: str) -> tuple[str, str, str]:
-    """The names of a date's day, month and year boxes: since-day, since-month, since-year."""
-    return (f"{name}-day", f"{name}-month", f"{name}-year")
-
-
 def _getlist(args: Mapping[str, Any], name: str) -> list[str]:
     if hasattr(args, "getlist"):
         values = args.getlist(name)
@@ -93,13 +89,6 @@ def _getlist(args: Mapping[str, Any], name: str) -> list[str]:
     return [v for v in cleaned if v]
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _numbers(values: list[str]) -> tuple[int, ...] | None:
     # ASCII digits ("²" is a digit to isdigit(), not to int()), and no more than an id holds.
     if not all(v.isascii() and v.isdigit() and len(v) <= 10 for v in values):
@@ -108,41 +97,13 @@ def _numbers(values: list[str]) -> tuple[int, ...] | None:
     return numbers if all(n <= MAX_ID for n in numbers) else None
 
 
-def _typed_date(label: str, day: str, month: str, year: str) -> tuple[date | None, str | None]:
-    """A date typed in day, month and year boxes, or what is wrong with it."""
-    missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
-    if missing:
-        return None, f"{label} must include a {' and '.join(missing)}"
-    if not all(v.isascii() and v.isdigit() for v in (day, month, year)) or len(year) != 4:
-        return None, f"{label} must be a real date"
-    try:
-        return date(int(year), int(month), int(day)), None
-    except ValueError:
-        return None, f"{label} must be a real date"
-
-
-def _read_date(args: Mapping[str, Any], name: str) -> tuple[date | None, str | None, bool]:
-    """The ``name`` date from its day, month and year boxes (the form), or else from
-    ``name=YYYY-MM-DD`` (links and the API): the date, an error, and whether it was typed."""
-    day, month, year = ((_getlist(args, part) or [""])[0] for part in date_parts(name))
-    if day or month or year:
-        return (*_typed_date(DATE_LABELS[name], day, month, year), True)
-    text = (_getlist(args, name) or [""])[0]
-    if not text:
-        return None, None, False
-    parsed = _date(text)
-    if parsed is None:
-        return None, f"Enter the ‘{name}’ date as YYYY-MM-DD, for example 2026-06-27", False
-    return parsed, None, False
-
-
 def parse_filters(args: Mapping[str, Any]) -> tuple[ResultFilter, dict[str, str]]:
     """Read the filters; bad ones are left out and explained in the returned messages."""
     errors: dict[str, str] = {}
     fields: dict[str, Any] = {}
     typed = False
     for name in ("since", "until"):
-        parsed, error, by_hand = _read_date(args, name)
+        parsed, error, by_hand = read_date(args, name, DATE_LABELS[name])
         typed = typed or by_hand
         if error:
             errors[name] = error

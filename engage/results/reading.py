@@ -11,12 +11,13 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from engage.dateinput import date_parts
 from engage.partnership.models import Area
 from engage.questionnaire.models import Questionnaire
 from engage.results import engine
 from engage.results.coding import AREA, CHOICE, MULTIPLE
 from engage.results.columns import Selection, View, Where
-from engage.results.filters import ResultFilter, date_parts, parse_filters
+from engage.results.filters import ResultFilter, parse_filters
 
 
 def where(view: View, filters: ResultFilter, areas: list[Area]) -> Where:
