@@ -249,10 +249,14 @@ def test_evidence_can_be_filtered_by_ward(db, facilitator_client, partnership, u
             {
                 "question": "improve",
                 "answers": "parks",
-                "since": "2026-05-01",
-                "until": "2026-04-01",
+                "since": ["1", "5", "2026"],
+                "until": ["1", "4", "2026"],
             },
-            "must be on or after the other date",
+            "Answered on or before must be the same day as or after answered on or after",
+        ),
+        (
+            {"question": "improve", "answers": "parks", "since": ["31", "4", "2026"]},
+            "Answered on or after must be a real date, for example 27 6 2026",
         ),
     ],
 )
@@ -264,3 +268,15 @@ def test_bad_evidence_choices_are_explained(
     assert response.status_code == 400
     assert message in text(response)
     assert options_of(db, vote) == {}
+
+
+def test_evidence_dates_are_typed_in_boxes_and_carried_to_the_answers_form(
+    db, facilitator_client, partnership, user, survey
+):
+    vote = vote_in(db, partnership, user, DRAFT, titles=[])
+    url = f"/panels/votes/{vote.id}/evidence?question=improve&since=1&since=5&since=2000"
+    page = text(facilitator_client.get(url))
+    assert 'type="date"' not in page
+    # The day, month and year travel with the ticked answers, as three boxes would send them.
+    posted = page.split('name="answers"')[0].split('action="/panels/votes/')[-1]
+    assert re.findall(r'name="since" value="(\d+)"', posted) == ["1", "5", "2000"]

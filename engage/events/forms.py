@@ -3,44 +3,22 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovFileInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
-from engage.dateinput import typed_date
 from engage.events.models import DEFAULT_IDLE_SECONDS, MAX_IDLE_SECONDS, MIN_IDLE_SECONDS
 from engage.events.services import EventFields
-from engage.forms import strip
+from engage.forms import DayMonthYearField, strip
 from engage.partnership.models import Area
 
 IDLE_MESSAGE = (
     f"Idle timeout must be a whole number of seconds from {MIN_IDLE_SECONDS} to {MAX_IDLE_SECONDS}"
 )
-
-
-class DayMonthYearField(DateField):
-    """A date typed as day, month and year in three boxes (the GOV.UK date input)."""
-
-    def __init__(self, label: str, subject: str, **kwargs) -> None:
-        super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
-        self.subject = subject
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        parts = [str(v).strip() for v in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts  # the widget redraws exactly three boxes
-        self.data, problem = typed_date(self.subject, *parts)
-        if problem:
-            raise ValueError(problem)
-
-    def pre_validate(self, form) -> None:
-        if self.process_errors:
-            raise StopValidation()
 
 
 class EventForm(FlaskForm):

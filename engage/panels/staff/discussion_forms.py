@@ -5,8 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from engage.events.forms import DayMonthYearField
-from engage.forms import strip
+from engage.forms import DayMonthYearField, strip
 from engage.panels.process.answers import MAX_ANSWER
 from engage.panels.process.deliberation import MAX_COMMENT
 

@@ -22,8 +22,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation
 
-from engage.events.forms import DayMonthYearField
-from engage.forms import strip
+from engage.forms import DayMonthYearField, strip
 from engage.localtime import local, to_utc
 from engage.panels.models import IRV, STV
 from engage.panels.process.votes import PanelFields, VoteFields

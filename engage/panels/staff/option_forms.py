@@ -9,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DateField,
     RadioField,
     SelectField,
     StringField,
@@ -21,12 +20,11 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    Optional,
     StopValidation,
     ValidationError,
 )
 
-from engage.forms import strip
+from engage.forms import DayMonthYearField, strip
 from engage.panels.models import VoteOption
 from engage.partnership.models import Area
 
@@ -91,12 +89,8 @@ class EvidenceForm(FlaskForm):
         validate_choice=False,
     )
     ward = SelectField("Ward (optional)", widget=GovSelect(), validate_choice=False)
-    since = DateField(
-        "Answered on or after (optional)", widget=GovTextInput(), validators=[Optional()]
-    )
-    until = DateField(
-        "Answered on or before (optional)", widget=GovTextInput(), validators=[Optional()]
-    )
+    since = DayMonthYearField("Answered on or after (optional)", subject="Answered on or after")
+    until = DayMonthYearField("Answered on or before (optional)", subject="Answered on or before")
 
     def offer(self, questions: list[tuple[str, str]], wards: list[Area]) -> None:
         self._questions = {code for code, _ in questions}
@@ -118,4 +112,6 @@ class EvidenceForm(FlaskForm):
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
-            raise ValidationError("The ‘on or before’ date must be on or after the other date")
+            raise ValidationError(
+                "Answered on or before must be the same day as or after answered on or after"
+            )
