@@ -160,4 +160,4 @@ def test_preview_shows_the_draft_in_the_chosen_language(admin_client, db, draft)
     db.session.commit()
     page = admin_client.get("/admin/questionnaire/draft/preview?lang=pl").get_data(as_text=True)
     assert "W którym okręgu mieszkasz?" in page
-    assert "Sprawdź odpowiedzi (podgląd)" in page
+    assert "Część 1 z" in page and ">Dalej<" in page
