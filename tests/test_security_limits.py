@@ -19,7 +19,6 @@ from engage.panels.ballot_box import codes
 from engage.panels.models import VOTING
 from engage.survey.models import Response
 from engage.survey.services import new_key
-from tests.survey_walk import SurveyPage, submit, walk
 from engage.timeutil import utcnow
 from tests import factories, panel_factories
 from tests import test_permissions as matrix
@@ -31,6 +30,7 @@ from tests.security_helpers import (
     row_counts,
     sign_in,
 )
+from tests.survey_walk import SurveyPage, submit, walk
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 SIGN_IN_MESSAGE = "Too many sign-in attempts. Wait 15 minutes and try again."
