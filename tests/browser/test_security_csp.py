@@ -100,7 +100,9 @@ def test_the_kiosk_works_online_and_offline_under_the_policy(live_server, event,
 def test_the_survey_and_staff_pages_raise_no_violation(live_server, watched):
     page = watched
     page.goto(f"{live_server.url}/survey/?lang=ur")
-    page.get_by_role("button", name="اپنے جوابات جمع کرائیں").click()
+    # "Keep my answers on this device" (survey.js) and a page refused for a missing answer.
+    page.locator("[data-survey-save-box]").check()
+    page.get_by_role("button", name="جاری رکھیں").click()  # Continue
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     assert_clean(page, "survey")
     page.goto(f"{live_server.url}/login")
