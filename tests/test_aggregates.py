@@ -2,12 +2,14 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from engage.questionnaire import services
-from engage.results import aggregates, crosstabs
-from engage.results.filters import ResultFilter
+from engage.results import aggregates, crosstabs, engine
+from engage.results.filters import ResultFilter, response_conditions
 from engage.survey.answers import check_answers
+from engage.survey.models import Response
 from engage.survey.services import new_key, store_response
 
 
@@ -146,15 +148,18 @@ def test_overview_breaks_down_by_channel_language_and_day(db, questionnaire):
     overview = aggregates.overview(qn, ResultFilter(), 10)
     assert overview["total"] == 22
     assert {r["key"]: r["count"] for r in overview["by_channel"]} == {"online": 12, "kiosk": 10}
+    # Days are the partnership's (Europe/London): 23:00 UTC on 2 May is midnight on 3 May.
     assert {r["key"]: r["count"] for r in overview["by_date"]} == {
         "2026-05-01": 12,
-        "2026-05-02": 10,
+        "2026-05-03": 10,
     }
     assert overview["date_period"] == "day"
-    assert [r["label"] for r in overview["by_date"]] == ["1 May 2026", "2 May 2026"]
+    assert [r["label"] for r in overview["by_date"]] == ["1 May 2026", "3 May 2026"]
     assert {r["key"]: r["count"] for r in overview["by_language"]} == {"en": 22}
-    since = aggregates.overview(qn, ResultFilter(since=date(2026, 5, 2)), 10)
+    since = aggregates.overview(qn, ResultFilter(since=date(2026, 5, 3)), 10)
     assert since["total"] == 10
+    until = aggregates.overview(qn, ResultFilter(until=date(2026, 5, 2)), 10)
+    assert until["total"] == 12
 
 
 def test_a_year_of_responses_is_shown_by_month(db, questionnaire):
@@ -241,3 +246,26 @@ def test_trend_per_month(db, questionnaire):
     agree = crosstabs.trend(qn, "police_agree", ResultFilter(), 10, "week")
     assert agree["points"] == [{"period": "2026-05-04", "respondents": 10, "value": 100.0}]
     assert crosstabs.trend(qn, "safe_dark", ResultFilter(), 10) is None
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "UTC", "America/New_York"])
+def test_days_are_the_partnerships_in_counts_and_rows_alike(app, db, questionnaire, zone):
+    """A response at 23:30 UTC on 30 June is on 1 July in London, 30 June in UTC and New
+    York: the dashboard's counts and the rows a download or the API filters agree."""
+    app.config["ENGAGE_TIME_ZONE"] = zone
+    engine.forget()
+    qn = questionnaire.questionnaire
+    for _ in range(10):
+        late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+        answer(db, questionnaire, when=late, ward=["north"], safe_dark=["very"])
+    db.session.commit()
+    july = date(2026, 7, 1)
+    expected = 10 if zone == "Europe/London" else 0
+    counted = aggregates.overview(qn, ResultFilter(since=july), 10)["total"]
+    rows = db.session.scalar(
+        sa.select(sa.func.count(Response.id)).where(
+            *response_conditions(ResultFilter(since=july), qn.id)
+        )
+    )
+    assert counted == rows == expected
+    engine.forget()

@@ -29,14 +29,16 @@ ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 PARAMETERS: dict[str, dict[str, Any]] = {
     "since": _query(
         "since",
-        "Only responses submitted on or after this date (YYYY-MM-DD).",
+        "Only responses submitted on or after this date (YYYY-MM-DD, a day in the "
+        "partnership's time zone).",
         {"type": "string", "format": "date"},
     ),
     # /responses also takes a moment, so a tool can ask for what arrived since its last pull.
     "since_moment": _query(
         "since",
-        "Only responses submitted on or after this date (YYYY-MM-DD), or this date and "
-        "time (ISO 8601; UTC when no zone is given).",
+        "Only responses submitted on or after this date (YYYY-MM-DD, a day in the "
+        "partnership's time zone), or this date and time (ISO 8601; UTC when no zone is "
+        "given).",
         {
             "anyOf": [
                 {"type": "string", "format": "date"},
@@ -47,7 +49,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     ),
     "until": _query(
         "until",
-        "Only responses submitted on or before this date.",
+        "Only responses submitted on or before this date (YYYY-MM-DD, a day in the "
+        "partnership's time zone).",
         {"type": "string", "format": "date"},
     ),
     "ward": _query(

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from engage import localtime
 from engage.accounts.models import User
 from engage.api import cells
 from engage.exports import rows as row_source
@@ -36,7 +37,7 @@ KEY = "response_id"
 FIXED_PROPERTIES = (
     Property("response_id", metadata.INT64, False, "Response id"),
     Property("submitted_at", metadata.DATETIME, False, "Submitted at (UTC)"),
-    Property("submitted_on", metadata.DATE, False, "Day submitted (UTC)"),
+    Property("submitted_on", metadata.DATE, False, "Day submitted (the partnership's)"),
     Property("version", metadata.INT32, False, "Questionnaire version"),
     Property("channel", metadata.STRING, False, "Channel: online or kiosk"),
     Property("event", metadata.INT64, True, "Event id (kiosk responses)"),
@@ -125,7 +126,8 @@ def entity_sets(feed: ResponseFeed) -> list[metadata.EntitySet]:
 def _object(row: list[Any], feed: ResponseFeed, chosen: list[str] | None) -> dict[str, Any]:
     values.apply(row, feed.converters)
     submitted = row[1] if row[1].tzinfo else row[1].replace(tzinfo=UTC)
-    whole = [row[0], submitted.isoformat().replace("+00:00", "Z"), submitted.date().isoformat()]
+    day = localtime.local(submitted).date()
+    whole = [row[0], submitted.isoformat().replace("+00:00", "Z"), day.isoformat()]
     whole += row[2:]
     found = dict(zip(feed.names, whole, strict=True))
     return found if chosen is None else {name: found[name] for name in chosen}

@@ -7,14 +7,14 @@ or ``in``, joined with ``and``, ``or`` and ``not`` and grouped with parentheses.
 other property, function or operator is refused with a message that names it and
 says what can be used instead. No Flask in here.
 
-``submitted_on`` is the UTC day a response arrived, so ``submitted_on ge 2026-06-01
-and submitted_on le 2026-06-30`` selects exactly what the API's ``since=2026-06-01&
-until=2026-06-30`` does.
+``submitted_on`` is the day a response arrived in the partnership's time zone, as the
+results count days, so ``submitted_on ge 2026-06-01 and submitted_on le 2026-06-30``
+selects exactly what the API's ``since=2026-06-01&until=2026-06-30`` does.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -113,15 +113,15 @@ def _literal(node: ast._Node, name: str, field: Field) -> Any:
     return value
 
 
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _start(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
-def _day_condition(op: ast._Node, day: date) -> sa.ColumnElement[bool]:
-    """A comparison of the UTC day of arrival, as bounds on the time of arrival."""
-    start = _start(day)
+def _day_condition(op: ast._Node, day: date, zone: tzinfo) -> sa.ColumnElement[bool]:
+    """A comparison of the day of arrival in ``zone``, as bounds on the time of arrival."""
+    start = _start(day, zone)
     try:
-        end = _start(day + timedelta(days=1))
+        end = _start(day + timedelta(days=1), zone)
     except OverflowError:
         end = None
     at = Response.submitted_at
@@ -141,9 +141,10 @@ def _day_condition(op: ast._Node, day: date) -> sa.ColumnElement[bool]:
 class Translator:
     """Turns a parsed $filter into a SQL condition on Response for one questionnaire."""
 
-    def __init__(self, questionnaire_id: int, partnership_id: int):
+    def __init__(self, questionnaire_id: int, partnership_id: int, zone: tzinfo):
         self.questionnaire_id = questionnaire_id
         self.partnership_id = partnership_id
+        self.zone = zone
 
     def condition(self, node: ast._Node) -> sa.ColumnElement[bool]:
         if isinstance(node, ast.BoolOp):
@@ -197,7 +198,7 @@ class Translator:
 
     def _one(self, name: str, field: Field, op: ast._Node, value: Any) -> sa.ColumnElement[bool]:
         if name == "submitted_on":
-            return _day_condition(op, value)
+            return _day_condition(op, value, self.zone)
         if name == "ward":
             column: Any = Response.area_id
             if value is not None:
@@ -245,6 +246,8 @@ def _compared(column: Any, op: ast._Node, value: Any, nullable: bool) -> sa.Colu
     return sa.or_(compared, column.is_(None)) if isinstance(op, ast.NotEq) else compared
 
 
-def conditions(text: str, questionnaire_id: int, partnership_id: int) -> sa.ColumnElement[bool]:
+def conditions(
+    text: str, questionnaire_id: int, partnership_id: int, zone: tzinfo
+) -> sa.ColumnElement[bool]:
     """The SQL condition for a $filter text; FilterError with a message if it cannot be."""
-    return Translator(questionnaire_id, partnership_id).condition(parse(text))
+    return Translator(questionnaire_id, partnership_id, zone).condition(parse(text))

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from engage import localtime
 from engage.api import params, tokens
 from engage.api.auth import api_token, api_user, token_required
 from engage.api.errors import ApiError
@@ -167,7 +168,9 @@ def _response_feed(style: str | None) -> tuple[feed.ResponseFeed, options.Query]
     if query.filter:
         try:
             response_feed.plan.conditions.append(
-                conditions(query.filter, questionnaire.id, questionnaire.partnership_id)
+                conditions(
+                    query.filter, questionnaire.id, questionnaire.partnership_id, localtime.zone()
+                )
             )
         except FilterError as error:
             errors["$filter"] = str(error)

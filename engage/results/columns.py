@@ -158,7 +158,7 @@ def _remap_bits(bits: np.ndarray, lut: np.ndarray) -> np.ndarray:
 FIXED = {
     "id": np.int64,
     "version": np.int32,
-    "day": np.int32,  # days since 1970-01-01, UTC
+    "day": np.int32,  # days since 1970-01-01 in the partnership's time zone
     "area": np.int32,
     "event": np.int32,
     "channel": np.int8,

@@ -32,9 +32,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context
 
+from engage import localtime
 from engage.extensions import db
 from engage.questionnaire.models import PUBLISHED, Questionnaire, QuestionnaireVersion
 from engage.results.columns import Columns, Schema, Version, View
+from engage.results.days import local_days
 from engage.results.models import ResultsState
 from engage.survey.plans import plan_for
 
@@ -112,10 +114,12 @@ def forget() -> None:
     _cache().clear()
 
 
-def _day(dialect: str) -> str:
+def _seconds(dialect: str) -> str:
+    """The moment a response was stored, as whole seconds since the epoch (``days`` turns
+    it into the partnership's day)."""
     if dialect == "postgresql":
-        return "(submitted_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01'"
-    return "CAST(julianday(submitted_at) - 2440587.5 AS INTEGER)"
+        return "FLOOR(EXTRACT(EPOCH FROM submitted_at))::bigint"
+    return "CAST(strftime('%s', submitted_at) AS INTEGER)"
 
 
 def _read_new(entry: _Entry, version_ids: list[int]) -> None:
@@ -128,7 +132,7 @@ def _read_new(entry: _Entry, version_ids: list[int]) -> None:
     with db.engine.connect() as connection:
         dialect = connection.dialect.name
         fields = (
-            f"id, version_id, {_day(dialect)}, coalesce(area_id, 0), coalesce(event_id, 0), "
+            f"id, version_id, {_seconds(dialect)}, coalesce(area_id, 0), coalesce(event_id, 0), "
             "channel, language, coded, record_key"
         )
         versions = ", ".join(str(int(v)) for v in version_ids)
@@ -167,7 +171,9 @@ def _read_by_transaction(entry: _Entry, connection, cursor, fields: str, version
 
 
 def _append(columns: Columns, rows: Sequence[Any]) -> None:
-    """Decode fetched rows (grouped by version, then put back in their order)."""
+    """Decode fetched rows (grouped by version, then put back in their order); each row's
+    moment becomes its day in the partnership's time zone."""
+    days = local_days([row[2] for row in rows], localtime.zone()).tolist()
     by_version: dict[int, list[int]] = {}
     for i, row in enumerate(rows):
         by_version.setdefault(row[1], []).append(i)
@@ -182,7 +188,7 @@ def _append(columns: Columns, rows: Sequence[Any]) -> None:
         fixed = {
             "id": [r[0] for r in picked],
             "version": [r[1] for r in picked],
-            "day": [r[2] for r in picked],
+            "day": [days[i] for i in indexes],
             "area": [r[3] for r in picked],
             "event": [r[4] for r in picked],
             "channel": [r[5] for r in picked],

@@ -16,11 +16,12 @@ Filters arrive as query-string arguments:
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from engage import localtime
 from engage.database import MAX_ID
 from engage.dateinput import read_date
 from engage.forms import strip
@@ -147,7 +148,8 @@ def _answers(values: list[str], errors: dict[str, str]) -> tuple[tuple[str, tupl
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """The first moment of ``day`` in the partnership's time zone, as the results count days."""
+    return localtime.to_utc(day, time.min)
 
 
 def response_conditions(filters: ResultFilter, questionnaire_id: int) -> list[sa.ColumnElement]:
