@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from engage import localtime
 from engage.accounts.models import ADMIN, FACILITATOR
 from engage.accounts.permissions import role_required
 from engage.audit import services as audit
@@ -54,7 +55,8 @@ def _page(template: str, form, **context):
 
 
 def _today() -> date:
-    return utcnow().date()
+    """Today in the partnership's time zone: an event on today's date is still upcoming."""
+    return localtime.local(utcnow()).date()
 
 
 @bp.route("/")
