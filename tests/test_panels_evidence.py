@@ -4,10 +4,13 @@ suppressed, from questions that are not about who the respondent is."""
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from engage.panels.errors import PanelError, PhaseError
 from engage.panels.models import DELIBERATION, DRAFT, FROM_EVIDENCE
-from engage.panels.process import demographics, evidence
+from engage.panels.process import evidence
+from engage.questionnaire import demographics
+from engage.questionnaire.models import Question
 from engage.results.filters import ResultFilter
 from engage.survey.answers import check_answers
 from engage.survey.services import new_key, store_response
@@ -185,3 +188,16 @@ def test_demographic_questions_are_recognised(code, wording, section):
 )
 def test_questions_about_the_area_are_not_taken_for_demographics(code, wording):
     assert not demographics.is_demographic(code, wording, "Your area")
+
+
+def test_the_editors_mark_decides_what_is_offered(db, demo_questionnaire):
+    partnership = demo_questionnaire.partnership
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.code.in_(["area_improve", "tenure"]))
+        .values(about_respondent=sa.case((Question.code == "tenure", False), else_=True))
+    )
+    db.session.expire_all()
+    offered = {i.code for i in evidence.evidence_questions(partnership)}
+    assert "tenure" in offered  # the admin says it is not about who people are
+    assert "area_improve" not in offered

@@ -725,3 +725,38 @@ def test_the_editor_marks_which_options_are_missing_codes(editor, draft):
     editor.post(f"/draft/options/{usual.id}", data={"code": "dont_know", "label": "Don’t know"})
 
     assert not usual.missing
+
+
+def test_the_editor_marks_questions_about_the_respondent(db, editor, draft):
+    """Panels never draw priorities from a question marked as describing the respondent;
+    the admin sets the mark, and a new draft keeps it."""
+    section = draft.sections[0]
+    editor.post(
+        f"/draft/sections/{section.id}/questions/new",
+        data=question_data(code="tenure_type", about_respondent="y"),
+    )
+    editor.post(f"/draft/sections/{section.id}/questions/new", data=question_data(code="bins"))
+    assert question(draft, "tenure_type").about_respondent is True
+    assert question(draft, "bins").about_respondent is False
+    page = editor.get("/draft").get_data(as_text=True)
+    assert page.count("About the respondent") == 1
+    form = editor.get(f"/draft/questions/{question(draft, 'tenure_type').id}")
+    assert re.search(r'<input[^>]*name="about_respondent"[^>]*checked', form.get_data(as_text=True))
+
+
+def test_the_mark_is_carried_into_the_next_draft(db, questionnaire):
+    db.session.execute(
+        sa.update(Question).where(Question.code == "household").values(about_respondent=True)
+    )
+    db.session.expire_all()
+    following = services.start_draft(questionnaire.questionnaire)
+    marked = {q.code for q in following.questions if q.about_respondent}
+    assert marked == {"household"}
+
+
+def test_a_question_stored_without_the_mark_starts_marked_by_its_wording(db, draft):
+    section = draft.sections[0]
+    age = factories.add_question(section, "q1", types.SINGLE, "How old are you?")
+    parks = factories.add_question(section, "q2", types.SINGLE, "How often do you visit parks?")
+    db.session.flush()
+    assert (age.about_respondent, parks.about_respondent) == (True, False)

@@ -21,6 +21,7 @@ from engage.extensions import db
 from engage.maps.services import boundaries, load_file
 from engage.partnership.models import Agency, Area, Partnership
 from engage.questionnaire import services
+from engage.questionnaire.demographics import is_demographic
 from engage.questionnaire.models import Option, Question, Questionnaire, Section
 from engage.results.services import set_public_questions
 from engage.timeutil import utcnow
@@ -202,7 +203,12 @@ def seed_questionnaire(
         )
         draft.sections.append(section)
         for index, spec in enumerate(section_spec["questions"]):
-            section.questions.append(build_question(partnership, spec, index, agencies))
+            question = build_question(partnership, spec, index, agencies)
+            # "About you" holds the demo's questions about who the respondent is.
+            question.about_respondent = is_demographic(
+                spec["code"], spec["text"], section_spec["title"]
+            )
+            section.questions.append(question)
     db.session.flush()
     demo_translations.apply(draft)
     services.publish(draft)

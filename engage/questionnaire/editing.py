@@ -42,6 +42,7 @@ class QuestionFields:
     hint: str = ""
     required: bool = False
     ordered: bool = False
+    about_respondent: bool = False
     min_value: int | None = None
     max_value: int | None = None
     max_choices: int | None = None
@@ -183,6 +184,7 @@ def _apply(question: Question, fields: QuestionFields) -> None:
     question.hint = fields.hint
     question.required = fields.required
     question.ordered = fields.ordered and fields.type == types.SINGLE
+    question.about_respondent = fields.about_respondent
     is_number = fields.type == types.NUMBER
     question.min_value = fields.min_value if is_number else None
     question.max_value = fields.max_value if is_number else None

@@ -116,6 +116,12 @@ class QuestionForm(FlaskForm):
         "Stata downloads then treat the answers as ordinal. Agreement and rating questions "
         "always are.",
     )
+    about_respondent = BooleanField(
+        "This question describes the respondent (age, gender, ethnicity, disability…)",
+        widget=GovCheckboxInput(),
+        description="Its answers say who people are, not what they want, so panels cannot "
+        "draw priorities from it.",
+    )
     type = RadioField(
         "Type of answer",
         widget=GovRadioInput(),
@@ -199,6 +205,7 @@ class QuestionForm(FlaskForm):
             hint=self.hint.data or "",
             required=bool(self.required.data),
             ordered=bool(self.ordered.data),
+            about_respondent=bool(self.about_respondent.data),
             min_value=self.min_value.data,
             max_value=self.max_value.data,
             max_choices=self.max_choices.data,
@@ -226,6 +233,7 @@ def question_form(
             "type": question.type,
             "required": question.required,
             "ordered": question.ordered,
+            "about_respondent": question.about_respondent,
             "min_value": question.min_value,
             "max_value": question.max_value,
             "max_choices": question.max_choices,

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from engage.extensions import Model, db
 from engage.partnership.models import Agency, Partnership
 from engage.questionnaire import types
+from engage.questionnaire.demographics import is_demographic
 from engage.timeutil import utcnow
 
 DRAFT = "draft"
@@ -110,6 +111,13 @@ class Section(Model):
     )
 
 
+def _about_respondent_by_wording(context: Any) -> bool:
+    """A question stored without saying starts marked as about the respondent when its
+    code or wording is about age, gender, ethnicity, disability and the like."""
+    values = context.get_current_parameters()
+    return is_demographic(values.get("code") or "", values.get("text") or "")
+
+
 class Question(Model):
     """One version's copy of a bank question: its wording, type, rules and options."""
 
@@ -127,6 +135,12 @@ class Question(Model):
     # A single-choice question whose options are a scale, in order (very safe ... very
     # unsafe): statistics files call it ordinal. Agreement and rating questions always are.
     ordered: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # Describes the respondent (age, gender, ethnicity, disability...) rather than asking
+    # what they think: never offered as a source of a panel's priorities. Marked in the
+    # editor; a question stored without saying starts marked by its code and wording.
+    about_respondent: so.Mapped[bool] = so.mapped_column(
+        default=_about_respondent_by_wording, server_default=sa.false()
+    )
     min_value: so.Mapped[int | None]
     max_value: so.Mapped[int | None]
     max_choices: so.Mapped[int | None]

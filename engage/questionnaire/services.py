@@ -151,6 +151,7 @@ def _copy_question(question: Question) -> Question:
         type=question.type,
         required=question.required,
         ordered=question.ordered,
+        about_respondent=question.about_respondent,
         min_value=question.min_value,
         max_value=question.max_value,
         max_choices=question.max_choices,

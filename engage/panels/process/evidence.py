@@ -16,7 +16,6 @@ from typing import Any
 from engage.accounts.models import User
 from engage.panels.errors import PanelError
 from engage.panels.models import DRAFT, FROM_EVIDENCE, PROPOSALS, PriorityVote, VoteOption
-from engage.panels.process.demographics import is_demographic
 from engage.panels.process.proposals import add_option
 from engage.panels.rules import note, require_manager, require_phase, title_key
 from engage.partnership.models import Partnership
@@ -45,8 +44,7 @@ def evidence_questions(partnership: Partnership) -> list[QuestionInfo]:
     return [
         i
         for i in catalogue(_questionnaire(partnership))
-        if i.type in EVIDENCE_TYPES
-        and not is_demographic(i.code, i.question.text, i.question.section.title)
+        if i.type in EVIDENCE_TYPES and not i.question.about_respondent
     ]
 
 
