@@ -31,6 +31,8 @@ def snapshot(version) -> dict:
                         "text": q.text,
                         "hint": q.hint,
                         "required": q.required,
+                        "ordered": q.ordered,
+                        "about_respondent": q.about_respondent,
                         "limits": (q.min_value, q.max_value, q.max_choices, q.max_length),
                         "condition": (q.condition_code, q.condition_options),
                         "translations": q.translations,
@@ -72,6 +74,10 @@ def test_demo_round_trip_gives_back_codes_types_options_conditions_and_translati
     assert all(not q.notes for q in plan.questions)
     assert version.number == 1 and not version.is_draft
     assert snapshot(version) == snapshot(original)
+    # The marks travel too: "tenure" is about the respondent only by its section's title.
+    marked = {q.code for q in version.questions if q.about_respondent}
+    assert {"age_band", "tenure"} <= marked and "safe_after_dark" not in marked
+    assert next(q for q in version.questions if q.code == "safe_after_dark").ordered
     assert [(a.code, a.name) for a in areas(agency.partnership)] == [
         (a.code, a.name) for a in areas(demo)
     ]

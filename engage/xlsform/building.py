@@ -77,6 +77,7 @@ def _question(
         hint=planned.hint,
         type=planned.type,
         required=planned.required,
+        ordered=planned.ordered and planned.type == types.SINGLE,
         min_value=planned.min_value,
         max_value=planned.max_value,
         max_choices=planned.max_choices,
@@ -85,6 +86,8 @@ def _question(
         condition_options=list(planned.condition_options),
         translations=planned.translations,
     )
+    if planned.about_respondent is not None:
+        question.about_respondent = planned.about_respondent
     question.options = [
         Option(
             position=index,

@@ -28,6 +28,9 @@ The mapping, in both directions (writing.py exports the left-hand column):
                                                 prefer_not_to_say are, others are not)
     label::<language>, hint::<language>         translations into Polish and Urdu
     bind::engage:type                           the Engage type, where the XLSForm type allows it
+    bind::engage:ordered                        a single choice's options are a scale (yes)
+    bind::engage:about_respondent               the question describes the respondent (yes, no;
+                                                blank: by its code and wording)
     select_one ${earlier}, select_one_from_file not supported: the choices are not on the sheet
     geopoint, image, date, calculate, repeat... not supported, reported by row and type,
       with any parameters (max-pixels, quality, capture-accuracy...)

@@ -28,6 +28,8 @@ class PlannedQuestion:
     hint: str = ""
     kind: str = ""  # the XLSForm type, in pyxform's words: "integer", "select one", ...
     required: bool = False
+    ordered: bool = False  # a single choice whose options are a scale
+    about_respondent: bool | None = None  # None: by its code and wording
     min_value: int | None = None
     max_value: int | None = None
     max_choices: int | None = None

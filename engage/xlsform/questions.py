@@ -15,6 +15,8 @@ from engage.xlsform.plan import PlannedOption, PlannedQuestion
 from engage.xlsform.reading import Element
 
 ENGAGE_TYPE = "engage:type"
+ENGAGE_ORDERED = "engage:ordered"
+ENGAGE_ABOUT_RESPONDENT = "engage:about_respondent"
 TEXT, INTEGER, DECIMAL, RANGE = "text", "integer", "decimal", "range"
 SELECT_ONE, SELECT_MULTIPLE, ACKNOWLEDGE = "select one", "select all that apply", "acknowledge"
 GROUP, NOTE = "group", "note"
@@ -99,6 +101,7 @@ class QuestionMapper:
         if kind == ACKNOWLEDGE:
             names = {"OK": "yes"}  # the value an acknowledged row holds
         self.required(element, question)
+        self.marks(element, question)
         self.limits(element, question, names)
         self.condition(element, conditions, question)
         if question.type == types.AREA:
@@ -212,6 +215,12 @@ class QuestionMapper:
             question.notes.append(
                 f"It is required only when ‘{value}’; Engage imports it as optional."
             )
+
+    def marks(self, element: Element, question: PlannedQuestion) -> None:
+        """An ordered scale, and whether the question describes the respondent (blank:
+        Engage decides by its code and wording, as for any question stored without saying)."""
+        question.ordered = bool(yes_no.get(element.bind.get(ENGAGE_ORDERED, ""), False))
+        question.about_respondent = yes_no.get(element.bind.get(ENGAGE_ABOUT_RESPONDENT, ""))
 
     def limits(self, element: Element, question: PlannedQuestion, names: dict[str, str]) -> None:
         limits = constraints.read(element.bind.get("constraint", ""))

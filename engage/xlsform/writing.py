@@ -5,7 +5,9 @@ data collected with ODK or KoboToolbox merges with Engage's results by code.
 mapping.py's docstring has the table of types. What XLSForm cannot say by
 itself travels in columns pyxform passes through without a warning:
 ``bind::engage:type`` (the Engage type, in the namespace the settings sheet
-declares), ``engage_value`` and ``engage_exclusive`` on the choices sheet (each
+declares), ``bind::engage:ordered`` (a single choice whose options are a scale),
+``bind::engage:about_respondent`` (yes or no: the question describes the
+respondent), ``engage_value`` and ``engage_exclusive`` on the choices sheet (each
 option's numeric value, and whether it goes only on its own: for multiple
 choice the constraint also says so, for ODK to enforce) and
 ``engage_title::<language>`` on the settings sheet (the title's translations).
@@ -77,6 +79,7 @@ class _Sheets:
         self.survey: list[Row] = [
             ["type", "name", *labels, *hints, "required", "relevant", "constraint"]
             + ["appearance", "parameters", "bind::engage:type"]
+            + ["bind::engage:ordered", "bind::engage:about_respondent"]
         ]
         self.choices: list[Row] = [
             ["list_name", "name", *labels, "engage_value", "engage_exclusive", "engage_missing"]
@@ -95,6 +98,8 @@ class _Sheets:
         for column in ("required", "relevant", "constraint", "appearance", "parameters"):
             row.append(columns.get(column, ""))
         row.append(columns.get("engage_type", ""))
+        row.append(columns.get("engage_ordered", ""))
+        row.append(columns.get("engage_about_respondent", ""))
         self.survey.append(row)
 
     def note(self, name: str, obj: object, field: str) -> None:
@@ -119,6 +124,8 @@ class _Sheets:
             "appearance": "multiline" if question.type == types.LONG_TEXT else "",
             "parameters": RATING_PARAMETERS if question.type == types.RATING else "",
             "engage_type": question.type,
+            "engage_ordered": "yes" if question.ordered else "",
+            "engage_about_respondent": "yes" if question.about_respondent else "no",
         }
         if question.condition_code:
             columns["relevant"] = relevant.expression(
