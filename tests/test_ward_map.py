@@ -358,3 +358,14 @@ def test_the_results_pages_and_you_said_link_to_the_maps(db, answered, admin_cli
     assert 'href="/you-said/map?question=safe_dark&amp;lang=pl"' in said
     assert "Zobacz wyniki na mapie" in said
     assert "question=satisfied" not in said  # a rating has no map
+
+
+def test_the_staff_map_and_the_public_map_give_the_same_figures(
+    db, answered, admin_client, client
+):
+    upload(admin_client, valid_file())
+    opt_in(admin_client, "safe_dark")
+    staff = admin_client.get("/results/map?question=safe_dark&option=very").get_data(as_text=True)
+    public = client.get("/you-said/map?question=safe_dark&option=very").get_data(as_text=True)
+    assert table_rows(staff) == table_rows(public)
+    assert table_rows(staff)["north"][0].startswith("100")  # 40 of 40 very safe

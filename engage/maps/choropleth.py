@@ -18,7 +18,7 @@ from engage.maps.services import Boundaries
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
 from engage.results import crosstabs
-from engage.results.catalogue import QuestionInfo, catalogue
+from engage.results.catalogue import QuestionInfo, find
 from engage.results.filters import ResultFilter
 
 
@@ -40,19 +40,13 @@ def mappable(infos: list[QuestionInfo]) -> list[QuestionInfo]:
     return [info for info in infos if info.type in types.CHOICE_TYPES]
 
 
-def ward_question(questionnaire: Questionnaire) -> str | None:
-    """The code of the questionnaire's ward question, which the staff map breaks down by."""
-    return next((i.code for i in catalogue(questionnaire) if i.type == types.AREA), None)
-
-
 def staff_table(
     questionnaire: Questionnaire, code: str, filters: ResultFilter, k: int
 ) -> dict[str, Any] | None:
-    """The cross-tab of ``code`` by the ward question, under the dashboard's filters."""
-    ward_code = ward_question(questionnaire)
-    if ward_code is None:
-        return None
-    return crosstabs.crosstab(questionnaire, code, ward_code, filters, k)
+    """``code`` by ward under the dashboard's filters: the wards the public map and the
+    dashboard's ward filter use (the response's ward)."""
+    info = find(questionnaire, code, filters)
+    return crosstabs.ward_results(questionnaire, info, k, None, filters) if info else None
 
 
 def public_table(

@@ -112,6 +112,5 @@ def results_map():
         code=code,
         page=shown,
         found=found,
-        no_ward_question=choropleth.ward_question(questionnaire) is None,
     )
     return html, (400 if errors else 200)

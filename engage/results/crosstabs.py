@@ -187,18 +187,23 @@ def crosstab(
 
 
 def ward_results(
-    questionnaire: Questionnaire, info: QuestionInfo, k: int, lang: str | None = None
+    questionnaire: Questionnaire,
+    info: QuestionInfo,
+    k: int,
+    lang: str | None = None,
+    filters: ResultFilter | None = None,
 ) -> dict[str, Any]:
-    """Headline results of one question per ward (the public page): choices by ward.
+    """Results of one question per ward (the public page, the maps): choices by ward.
 
-    For a rating or number question, the average per ward (shown only for k or
-    more respondents) instead of the choices.
+    A respondent's ward is the response's, as the dashboard's ward filter has it. For a
+    rating or number question, the average per ward (shown only for k or more
+    respondents) instead of the choices. ``filters`` are the dashboard's (staff pages).
     """
     areas = questionnaire.partnership.areas
     # Every version that asked it (the page lists the current version's questions), so
     # the rows and the counts cover the same respondents.
     info = find(questionnaire, info.code) or info
-    filters, (info,), note = _newest_series(ResultFilter(), info)
+    filters, (info,), note = _newest_series(filters or ResultFilter(), info)
     head = {
         "code": info.code,
         "text": info.text(lang),
