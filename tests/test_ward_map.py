@@ -360,9 +360,7 @@ def test_the_results_pages_and_you_said_link_to_the_maps(db, answered, admin_cli
     assert "question=satisfied" not in said  # a rating has no map
 
 
-def test_the_staff_map_and_the_public_map_give_the_same_figures(
-    db, answered, admin_client, client
-):
+def test_the_staff_map_and_the_public_map_give_the_same_figures(db, answered, admin_client, client):
     upload(admin_client, valid_file())
     opt_in(admin_client, "safe_dark")
     staff = admin_client.get("/results/map?question=safe_dark&option=very").get_data(as_text=True)
