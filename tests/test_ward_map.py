@@ -367,3 +367,28 @@ def test_the_staff_map_and_the_public_map_give_the_same_figures(db, answered, ad
     public = client.get("/you-said/map?question=safe_dark&option=very").get_data(as_text=True)
     assert table_rows(staff) == table_rows(public)
     assert table_rows(staff)["north"][0].startswith("100")  # 40 of 40 very safe
+
+
+def test_neighbouring_wards_keep_one_shared_border_when_simplified():
+    """Two wards meeting along a jagged border (a point every few metres, as ONS files
+    have): simplified together, the border stays one line, with no gap or overlap."""
+    import math
+
+    import shapely.geometry
+
+    border = [
+        [-1.5 + 0.0001 * math.sin(i / 3) + 0.00005 * math.sin(i * 1.7), 53.80 + i * 0.00004]
+        for i in range(500)
+    ]
+    top, bottom = border[-1][1], border[0][1]
+    west = [[-1.52, bottom], *border, [-1.52, top], [-1.52, bottom]]
+    east = [[-1.48, bottom], [-1.48, top], *reversed(border)]
+    east = east[250:] + east[:250]  # the ring starts half way along the border
+    east.append(east[0])
+    text = collection(feature("north", [west]), feature("south", [east]))
+    checked = checking.check_file(text.encode(), {"north": "North", "south": "South"})
+    a, b = (shapely.geometry.shape(s.geometry) for s in checked.shapes)
+    assert a.intersection(b).area == 0  # no overlap
+    joined = a.union(b)
+    assert joined.geom_type == "Polygon" and len(joined.interiors) == 0  # no sliver gaps
+    assert abs(joined.area - (a.area + b.area)) < 1

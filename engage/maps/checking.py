@@ -29,6 +29,12 @@ BNG_BOX = (0.0, 0.0, 700_000.0, 1_300_000.0)
 # Simplify to a 1,000th of the wards' extent: half a unit on the 480-unit-wide map.
 SIMPLIFY_SHARE = 1 / 1000
 MAX_PROBLEMS = 20
+SNAP_METRES = 0.01  # a border's two sides are taken as one within a centimetre
+# Coverage simplification's tolerance is about the size of the triangles it removes
+# (Visvalingam-Whyatt), not a distance: four times the distance keeps about as many
+# points as one ward at a time would (514 against 590 on 20 wards of 122,362 points,
+# every ward's area within 0.1%).
+COVERAGE_SCALE = 4
 
 
 class BoundaryError(ValueError):
@@ -242,8 +248,10 @@ def _projected(
     if tolerance is None:
         tolerance = max(1.0, max(maxx - minx, maxy - miny) * SIMPLIFY_SHARE)
     shapes, before, after = [], 0, 0
-    for code, geometry in zip(found, geometries, strict=True):
-        simple = shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True), 1.0)
+    for code, geometry, simplified in zip(
+        found, geometries, _simplified(geometries, tolerance), strict=True
+    ):
+        simple = shapely.set_precision(simplified, 1.0)
         if simple.is_empty:  # smaller than a metre: keep it as it came, rounded
             simple = geometry
         before += shapely.get_num_coordinates(geometry)
@@ -251,6 +259,17 @@ def _projected(
         shapes.append(WardShape(code, _rounded(mapping(simple))))
     missing = [code for code in wards if code not in found]
     return CheckedFile(shapes, system, prop, missing, before, after)
+
+
+def _simplified(geometries: list[BaseGeometry], tolerance: float) -> list[BaseGeometry]:
+    """The wards simplified together, so a border two wards share stays one line (no
+    hairline gaps or overlaps between neighbours). Points are first snapped to the
+    centimetre, so the two sides of a border meet exactly however the file's numbers
+    were rounded; wards that still overlap or leave gaps are simplified one by one."""
+    snapped = [shapely.set_precision(g, SNAP_METRES) for g in geometries]
+    if len(snapped) > 1 and shapely.coverage_is_valid(snapped):
+        return list(shapely.coverage_simplify(snapped, tolerance * COVERAGE_SCALE))
+    return [g.simplify(tolerance, preserve_topology=True) for g in geometries]
 
 
 def _rounded(geometry: dict[str, Any]) -> dict[str, Any]:
