@@ -10,6 +10,7 @@ from engage.results import chart_parts
 from engage.results.periods import long_label, period_end, short_label
 from engage.results.stacked_chart import rows_of, stacked_chart
 from engage.results.trend_chart import trend_chart
+from engage.svg_text import wrap
 
 
 def table(cells, row_totals, columns=("North", "South")):
@@ -53,8 +54,15 @@ def test_the_key_tells_columns_apart_by_more_than_colour():
 
 
 def test_long_labels_are_broken_into_lines_that_fit_a_phone():
-    lines = chart_parts.lines("How satisfied are you with the way the council runs things here?")
-    assert len(lines) == 2 and all(len(line) <= chart_parts.LINE_CHARS for line in lines)
+    label = "How satisfied are you with the way the council runs things here, all in all?"
+    lines = wrap(label, chart_parts.LINE_CHARS)
+    assert len(lines) == 3 and all(len(line) <= chart_parts.LINE_CHARS for line in lines)
+    assert " ".join(lines) == label  # wrapped, never cut
+    crossed = table([[30, 10]], [40])
+    crossed["rows"][0]["label"] = label
+    svg = str(stacked_chart(crossed, "c", "t", lambda p: f"{p:.1f}%").svg)
+    drawn = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert drawn == lines and "…" not in svg
 
 
 def series(points, period="month", measure="percent_agree"):

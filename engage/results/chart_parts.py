@@ -49,29 +49,3 @@ def swatch(pattern: Markup, pattern_id: str) -> Markup:
         f'stroke="{GREY}" stroke-width="1"/></svg>'
     )
     return Markup(text)  # noqa: S704  # nosec B704  # our tags; every text escaped
-
-
-def lines(text: str, limit: int = LINE_CHARS, most: int = 2) -> list[str]:
-    """``text`` broken at spaces into at most ``most`` lines of about ``limit`` characters,
-    the last cut with an ellipsis if needed (the table beside the picture has it whole)."""
-    words, found, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > limit:
-            found.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    found.append(line)
-    if len(found) > most:
-        found = found[: most - 1] + [" ".join(found[most - 1 :])]
-    return [t if len(t) <= limit else t[: limit - 1].rstrip() + "…" for t in found]
-
-
-def text_lines(x: str, y: float, parts: list[str], size: int = 16, step: int = 20) -> Markup:
-    """An SVG <text> of several lines (one <tspan> each), starting at baseline ``y``."""
-    spans = "".join(
-        f'<tspan x="{x}" dy="{0 if i == 0 else step}">{escape(part)}</tspan>'
-        for i, part in enumerate(parts)
-    )
-    text = f'<text x="{x}" y="{y}" font-size="{size}" fill="{TEXT}">{spans}</text>'
-    return Markup(text)  # noqa: S704  # nosec B704  # our tags; every text escaped

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from engage.results import chart_parts as parts
+from engage.svg_text import text_block, wrap
 
 ROW_LINE = 20  # each line of a row's label
 BAR = 24
@@ -116,8 +117,8 @@ def stacked_chart(
     hidden = parts.hidden_pattern(f"{chart_id}-hidden")
     body, y = [], 0.0
     for row in rows:
-        label = parts.lines(row.label)
-        body.append(str(parts.text_lines("0", y + 15, label)))
+        label = wrap(row.label, parts.LINE_CHARS)  # every word kept: the lines make room
+        body.append(text_block(label, "0", y + 15, ROW_LINE, f'font-size="16" fill="{parts.TEXT}"'))
         bar_top = y + ROW_LINE * len(label)
         body.append(_bar(row, bar_top, chart_id, fmt))
         y = bar_top + BAR + FIGURES + GAP
