@@ -35,6 +35,7 @@ from figures.sign_in import sign_in  # noqa: E402
 from figures.submission_cpu import submission_cpu  # noqa: E402
 from figures.submissions import submissions  # noqa: E402
 from figures.web_csv import web_csv  # noqa: E402
+from figures.weighting import weighting  # noqa: E402
 from harness import progress  # noqa: E402
 
 FIGURES = {
@@ -52,6 +53,7 @@ FIGURES = {
         odata_feed,
         kiosk_weight,
         sign_in,
+        weighting,
     )
 }
 COLUMNS = ("figure", "value", "baseline", "ratio", "target", "ok")

@@ -1,0 +1,1 @@
+"""Weighting responses to the population: targets, raking, estimates with their uncertainty."""
