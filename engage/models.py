@@ -31,4 +31,12 @@ from engage.questionnaire.models import (  # noqa: F401
 )
 from engage.results.models import ResultsState  # noqa: F401
 from engage.survey.models import Answer, Response  # noqa: F401
+from engage.weighting.models import (  # noqa: F401
+    AreaAttribute,
+    PopulationTarget,
+    ResponseWeight,
+    TargetSet,
+    Wave,
+    WeightingScheme,
+)
 from engage.xlsform.models import FormImport  # noqa: F401
