@@ -174,7 +174,8 @@ def register_commands(app: Flask) -> None:
     from engage.main.cli import stats
     from engage.panels.cli import panels_group
     from engage.questionnaire.cli import questionnaire_group
-    from engage.results.cli import recount_results
+    from engage.results.cli import recount_results, results_group
+    from engage.results.weights_cli import weights_group
     from engage.xlsform.cli import xlsform
 
     for command in (
@@ -192,6 +193,8 @@ def register_commands(app: Flask) -> None:
         backup_command,
         restore_command,
         recount_results,
+        results_group,
+        weights_group,
         list_jobs,
         panels_group,
     ):

@@ -84,7 +84,10 @@ def filters(
 def result_filters(args: MultiDict, questionnaire: Questionnaire) -> ResultFilter:
     """Filters for an aggregate: exactly the dashboard's; raises a 400 for bad ones."""
     parsed, errors = checked_filters(
-        questionnaire, args, page=("lang",), min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"]
+        questionnaire,
+        args,
+        page=("lang", "weights"),
+        min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
     if errors:
         raise ApiError(400, "Some query parameters are not valid.", errors)

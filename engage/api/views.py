@@ -18,6 +18,7 @@ from engage.extensions import csrf, db
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire, QuestionnaireVersion
 from engage.questionnaire.services import current_version, questionnaire_for
+from engage.results import weights
 from engage.results.aggregates import configured_k, question_results
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -107,11 +108,15 @@ def responses():
 @bp.get("/results/<code>")
 @token_required
 def results(code: str):
-    """One question's counts across versions, with small numbers suppressed."""
+    """One question's counts across versions, with small numbers suppressed, and each
+    option's estimate: weighted by the default scheme unless ``weights`` says otherwise."""
     questionnaire = _questionnaire()
     filters = params.result_filters(request.args, questionnaire)
     lang = params.language(request.args)
-    result = question_results(questionnaire, code, filters, configured_k(), lang)
+    chosen, errors = weights.choice(questionnaire, request.args.get("weights"))
+    if errors:
+        raise ApiError(400, "Some query parameters are not valid.", errors)
+    result = question_results(questionnaire, code, filters, configured_k(), lang, chosen.weighting)
     if result is None:
         raise ApiError(404, NO_RESULTS.format(code=code))
     _pulled(filters.as_dict(), len(result["options"]))

@@ -6,7 +6,7 @@ so a second run changes nothing.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,11 @@ from engage.questionnaire import services
 from engage.questionnaire.demographics import is_demographic
 from engage.questionnaire.models import Option, Question, Questionnaire, Section
 from engage.results.services import set_public_questions
+from engage.results.weights import load_targets
 from engage.timeutil import utcnow
+from engage.weighting.models import DEFAULT_SCHEME
+from engage.weighting.services import scheme_named
+from engage.weighting.targets import read as read_targets
 
 # Shown instead of the demo password for an account whose password was changed.
 CHANGED = "(changed since seeding)"
@@ -38,7 +42,11 @@ KINDS = {
     "question": ("question", "questions"),
     "user": ("demo login", "demo logins"),
     "event": ("demo event", "demo events"),
+    "targets": ("set of population targets", "sets of population targets"),
 }
+# Made-up residents aged 16 and over of the six wards by age band and sex, in the layout
+# of ONS's mid-year estimates by ward (demo/population.csv), dated as they are.
+POPULATION_DATE = date(2025, 6, 30)
 
 
 @dataclass
@@ -217,6 +225,27 @@ def seed_questionnaire(
     report.record("question", True, len(draft.questions))
 
 
+def seed_targets(partnership: Partnership, report: SeedReport) -> None:
+    """The demo's population targets (scheme ``default``), unless it has some already.
+    Weights are computed once there are responses to weight (``weights compute``, or the
+    worker within a quarter of an hour)."""
+    questionnaire = services.questionnaire_for(partnership)
+    if questionnaire is None:
+        return
+    if scheme_named(questionnaire, DEFAULT_SCHEME) is not None:
+        report.record("targets", False)
+        return
+    text = (Path(__file__).parent / "population.csv").read_text(encoding="utf-8")
+    load_targets(
+        questionnaire,
+        read_targets(text),
+        DEFAULT_SCHEME,
+        POPULATION_DATE,
+        "population.csv (made-up demo population, ONS layout)",
+    )
+    report.record("targets", True)
+
+
 def seed_users(agencies: dict[str, Agency], report: SeedReport) -> None:
     """One demo login per role; an existing account with the same email is left alone."""
     for email, role, slug, name in content.USERS:
@@ -266,6 +295,7 @@ def seed_demo() -> SeedReport:
     seed_wards(partnership, report)
     seed_boundaries(partnership, report)
     seed_questionnaire(partnership, agencies, report)
+    seed_targets(partnership, report)
     seed_users(agencies, report)
     seed_event(partnership, report)
     return report

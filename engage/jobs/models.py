@@ -23,6 +23,7 @@ EXPIRED = "expired"
 RECOUNT = "recount"
 SEED = "seed-synthetic"
 KIOSK_IMPORT = "kiosk-import"
+WEIGHTS = "weights"
 
 
 class Tracked:

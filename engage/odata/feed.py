@@ -29,6 +29,8 @@ from engage.odata.options import Query
 from engage.questionnaire.models import Questionnaire
 from engage.results.aggregates import results_for
 from engage.results.catalogue import CLOSED_TYPES, catalogue
+from engage.results.estimated import FIELDS as ESTIMATE_FIELDS
+from engage.results.estimated import Weighting
 from engage.results.filters import ResultFilter
 from engage.survey.models import Response
 
@@ -61,6 +63,14 @@ RESULT_PROPERTIES = (
     Property("respondents", metadata.INT64, True, "Respondents who answered the question"),
     Property("respondents_display", metadata.STRING, False, "Respondents as shown"),
     Property("mean", metadata.DOUBLE, True, "Mean (rating and number questions)"),
+    Property("estimate", metadata.DOUBLE, True, "Share of the base, 0 to 1 (weighted if so)"),
+    Property("se", metadata.DOUBLE, True, "Standard error of the estimate"),
+    Property("ci_low", metadata.DOUBLE, True, "95 % interval: lower end"),
+    Property("ci_high", metadata.DOUBLE, True, "95 % interval: upper end"),
+    Property("effective_base", metadata.DOUBLE, True, "Effective base (Kish)"),
+    Property("weighted", metadata.BOOLEAN, False, "Weighted to the population"),
+    Property("weighting_scheme", metadata.STRING, True, "The weighting scheme, if weighted"),
+    Property("low_base", metadata.BOOLEAN, False, "Effective base under the minimum"),
 )
 
 
@@ -176,12 +186,16 @@ def _versions(result: dict[str, Any]) -> str:
 
 
 def result_rows(
-    questionnaire: Questionnaire, filters: ResultFilter, k: int, lang: str
+    questionnaire: Questionnaire,
+    filters: ResultFilter,
+    k: int,
+    lang: str,
+    weighting: Weighting | None = None,
 ) -> list[dict[str, Any]]:
     """Each question's counts, one row per option (and per series across a break)."""
     infos = [i for i in catalogue(questionnaire, filters) if i.type in CLOSED_TYPES]
     found = []
-    for result in results_for(questionnaire, infos, filters, k, lang):
+    for result in results_for(questionnaire, infos, filters, k, lang, weighting):
         result = cells.typed(result)
         versions = _versions(result)
         for option in result["options"]:
@@ -203,6 +217,10 @@ def result_rows(
                     "respondents": result["respondents"],
                     "respondents_display": result["respondents_display"],
                     "mean": result["mean"],
+                    **{name: option[name] for name in ESTIMATE_FIELDS},
+                    "weighted": result["weighting"]["weighted"],
+                    "weighting_scheme": result["weighting"]["scheme"],
+                    "low_base": result["weighting"]["low_base"],
                 }
             )
     return found

@@ -25,6 +25,7 @@ from engage.odata.filtering import FilterError, conditions
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
+from engage.results import weights
 from engage.results.aggregates import configured_k
 from engage.results.reading import checked_filters
 
@@ -38,7 +39,7 @@ STYLES = "any(numbers,labels)"
 BAD = "The request's query options are not valid."
 NOTHING = "No questionnaire has been published yet."
 # What the Results feed reads besides the dashboard's filters.
-RESULT_OPTIONS = (*options.SYSTEM, "lang")
+RESULT_OPTIONS = (*options.SYSTEM, "lang", "weights")
 
 
 def _odata_error(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
@@ -226,9 +227,11 @@ def _results(style: str | None) -> tuple[list[dict[str, Any]], options.Query]:
             "since, until, ward, event, channel or version to the address, for example "
             "Results?ward=E05000001&since=2026-06-01"
         )
+    chosen, wrong_weights = weights.choice(questionnaire, request.args.get("weights"))
+    errors |= wrong_weights
     if errors:
         raise ApiError(400, BAD, errors)
-    rows = feed.result_rows(questionnaire, filters, configured_k(), lang)
+    rows = feed.result_rows(questionnaire, filters, configured_k(), lang, chosen.weighting)
     _pulled(len(rows), {"odata": api_filters, **filters.as_dict()})
     return rows, query
 

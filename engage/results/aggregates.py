@@ -19,7 +19,15 @@ from engage.i18n import LANGUAGES
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
-from engage.results import contents, engine, perturbation, reading, suppression
+from engage.results import (
+    contents,
+    engine,
+    estimated,
+    perturbation,
+    reading,
+    suppression,
+    weights,
+)
 from engage.results.catalogue import CLOSED_TYPES, QuestionInfo, catalogue
 from engage.results.filters import ResultFilter
 from engage.results.periods import date_period, period_label, period_of
@@ -42,19 +50,31 @@ def rule(k: int) -> suppression.Rule:
 
 
 def _raw_question_counts(
-    questionnaire: Questionnaire, filters: ResultFilter, infos: list[QuestionInfo]
+    questionnaire: Questionnaire,
+    filters: ResultFilter,
+    infos: list[QuestionInfo],
+    weighting: estimated.Weighting | None = None,
 ):
-    """Respondents per code, per code the count of each option, area or value, and per
-    code the base of each option not every version asking it offered."""
+    """Respondents per code, per code the count of each option, area or value, per code
+    the base of each option not every version asking it offered, and, weighted, per code
+    the sums its estimates are made of (of the respondents with a weight only)."""
     view, selection = reading.selected(questionnaire, filters)
+    if weighting is not None:
+        selection = weighting.only_weighted(view, selection)
     key = reading.Keys(view, questionnaire.partnership.areas)
     totals: dict[str, Count] = {}
     values: dict[str, dict[str, Count]] = {}
     bases: dict[str, dict[str, Count]] = {}
+    sums: dict[str, estimated.ShownSums] = {}
     for info in infos:
         values[info.code], bases[info.code] = {}, {}
         if info.code not in view.schema.codes:
             continue
+        if weighting is not None:
+            found_sums = view.weighted_sums(info.code, selection, weighting.weights)
+            sums[info.code] = estimated.ShownSums.of(
+                found_sums, lambda k, code=info.code: key(code, k)
+            )
         found = view.distribution(info.code, selection)
         totals[info.code] = found.respondents
         for value, count in found.counts.items():
@@ -63,11 +83,21 @@ def _raw_question_counts(
         for value, base in found.bases.items():
             if (shown := key(info.code, value)) is not None:
                 bases[info.code][shown] = base
-    return totals, values, bases
+    return totals, values, bases, sums
 
 
 MAX_NUMBER_ROWS = 12  # more distinct numbers than this are shown in bands
 BAND_WIDTHS = (1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000)
+
+
+def _band_of(labels: dict[str, str]):
+    """The band key of a number, from the keys ``number_bands`` made ("10-19")."""
+    bands = [(int(k.split("-")[0]), int(k.rsplit("-", 1)[1]), k) for k in labels]
+
+    def band_of(value: int) -> str:
+        return next((k for low, high, k in bands if low <= value <= high), str(value))
+
+    return band_of
 
 
 def number_bands(counts: dict[str, Count]) -> tuple[dict[str, Count], dict[str, str]]:
@@ -114,10 +144,14 @@ def _suppressed_result(
     areas,
     lang: str | None,
     bases: dict[str, Count] | None = None,
+    sums: estimated.ShownSums | None = None,
+    weighting: estimated.Weighting | None = None,
 ) -> dict[str, Any]:
     """Counts, each option's base (the respondents whose version offered it: all who
     answered, unless a version asking the question did not offer it) and percentages
-    of those bases, perturbed and thresholded; the mean from the shown counts."""
+    of those bases, perturbed and thresholded; the mean from the shown counts. Each
+    option's estimate with its uncertainty (``estimated``): weighted when ``weighting``
+    is given (``sums`` then holds the sums of the respondents counted)."""
     shown_rule = rule(k)
     bases = bases or {}
     keys = _value_keys(info, observed, areas)
@@ -155,7 +189,7 @@ def _suppressed_result(
     )
     if hidden:
         mean = None
-    return {
+    result = {
         "code": info.code,
         "text": info.text(lang),
         "type": info.type,
@@ -167,6 +201,13 @@ def _suppressed_result(
         "suppressed": hidden,
         "k": k,
     }
+    if weighting is not None and sums is not None:
+        if labels:
+            sums = sums.banded(_band_of(labels))
+        estimated.weighted(result, sums, weighting)
+    else:
+        estimated.unweighted(result, weights.min_effective_base())
+    return result
 
 
 def results_for(
@@ -175,6 +216,7 @@ def results_for(
     filters: ResultFilter,
     k: int,
     lang: str | None = None,
+    weighting: estimated.Weighting | None = None,
 ) -> list[dict[str, Any]]:
     """Suppressed results for several questions at once, in their order.
 
@@ -186,7 +228,7 @@ def results_for(
         return []
     runs_of = {info.code: info.series() for info in infos}
     pooled = [info for info in infos if len(runs_of[info.code]) <= 1]
-    totals, values, bases = _raw_question_counts(questionnaire, filters, pooled)
+    totals, values, bases, sums = _raw_question_counts(questionnaire, filters, pooled, weighting)
     areas = questionnaire.partnership.areas
     results = []
     for info in infos:
@@ -195,16 +237,34 @@ def results_for(
             code = info.code
             results.append(
                 _suppressed_result(
-                    info, totals.get(code, NONE), values[code], k, areas, lang, bases[code]
+                    info,
+                    totals.get(code, NONE),
+                    values[code],
+                    k,
+                    areas,
+                    lang,
+                    bases[code],
+                    sums.get(code),
+                    weighting,
                 )
             )
             continue
         for numbers in runs:
             part = info.for_versions(numbers)
             narrowed = replace(filters, versions=tuple(numbers))
-            n, found, offered = _raw_question_counts(questionnaire, narrowed, [part])
+            n, found, offered, run_sums = _raw_question_counts(
+                questionnaire, narrowed, [part], weighting
+            )
             result = _suppressed_result(
-                part, n.get(part.code, NONE), found[part.code], k, areas, lang, offered[part.code]
+                part,
+                n.get(part.code, NONE),
+                found[part.code],
+                k,
+                areas,
+                lang,
+                offered[part.code],
+                run_sums.get(part.code),
+                weighting,
             )
             result["series"] = {"versions": numbers, "note": _series_note(numbers)}
             results.append(result)
@@ -225,6 +285,7 @@ def question_results(
     filters: ResultFilter,
     k: int,
     lang: str | None = None,
+    weighting: estimated.Weighting | None = None,
 ) -> dict[str, Any] | None:
     """One question's suppressed results, JSON-serialisable; None for an unknown or free-text code.
 
@@ -236,7 +297,7 @@ def question_results(
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None:
         return None
-    newest, *earlier = results_for(questionnaire, [info], filters, k, lang)
+    newest, *earlier = results_for(questionnaire, [info], filters, k, lang, weighting)
     if earlier:  # a break in series: the newest series, and the earlier ones apart
         newest["earlier_series"] = earlier
     return newest
@@ -248,6 +309,7 @@ def dashboard_results(
     k: int,
     agency_id: int | None = None,
     codes: Collection[str] = (),
+    weighting: estimated.Weighting | None = None,
 ) -> list[dict[str, Any]]:
     """Every closed question's results in questionnaire order (the area question is a
     breakdown), or only those of ``codes`` when some are given."""
@@ -256,7 +318,7 @@ def dashboard_results(
         for i in catalogue(questionnaire, filters, agency_id)
         if i.type in CLOSED_TYPES and (not codes or i.code in codes)
     ]
-    return results_for(questionnaire, infos, filters, k)
+    return results_for(questionnaire, infos, filters, k, weighting=weighting)
 
 
 def small_base_threshold() -> int:

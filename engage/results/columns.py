@@ -280,6 +280,23 @@ class Table:
     bases: dict[tuple[int, int], Count] = field(default_factory=dict)
 
 
+@dataclass
+class WeightedSums:
+    """Over the selected respondents to a question who have a weight: how many (``n``),
+    the sum of their weights and of the squared weights, and the same two sums per key
+    (option index or value) among those who gave it. ``bases``: for an option not every
+    version asking the question offered, (n, Σw, Σw²) of the respondents whose version
+    offered it. ``unweighted``: respondents to the question with no weight."""
+
+    n: int
+    w: float
+    w2: float
+    wy: dict[int, float]
+    w2y: dict[int, float]
+    bases: dict[int, tuple[int, float, float]]
+    unweighted: int
+
+
 class View:
     """The columns as they were at one moment; every count reads from here."""
 
@@ -373,6 +390,50 @@ class View:
             return self.column("?" + code, selection) == ANSWERED
         values = self.column(code, selection)
         return values >= SHIFT << 8 if kind == CHOICE else values > VALUE_NOT_ASKED
+
+    def weighted_sums(self, code: str, selection: Selection, weights: np.ndarray) -> WeightedSums:
+        """The sums weighted estimates of ``code`` are made of; ``weights`` one per row of
+        the view (NaN: no weight)."""
+        column = self.schema.codes[code]
+        answered = self.answered(code, selection)
+        chosen_weights = weights[: self.n] if selection is None else weights[selection]
+        missing = np.isnan(chosen_weights)
+        has = answered & ~missing
+        w = chosen_weights[has]
+        w2 = w * w
+        values = self.column(code, selection)[has]
+        wy: dict[int, float] = {}
+        w2y: dict[int, float] = {}
+        if column.kind == MULTIPLE:
+            for bit in range(len(column.options)):
+                picked = (values >> np.uint64(bit)) & np.uint64(1) == 1
+                if np.any(picked):
+                    wy[bit], w2y[bit] = float(w[picked].sum()), float(w2[picked].sum())
+        else:
+            keys = _choices(values) if column.kind == CHOICE else values
+            distinct, at = np.unique(keys, return_inverse=True)
+            sums, squares = np.bincount(at, weights=w), np.bincount(at, weights=w2)
+            for i, key in enumerate(distinct.tolist()):
+                wy[key], w2y[key] = float(sums[i]), float(squares[i])
+        bases = {}
+        if column.kind in (CHOICE, MULTIPLE):
+            versions = self.column("version", selection)[has]
+            for option, by in column.partly_offered():
+                offered = np.isin(versions, list(by))
+                bases[option] = (
+                    int(np.count_nonzero(offered)),
+                    float(w[offered].sum()),
+                    float(w2[offered].sum()),
+                )
+        return WeightedSums(
+            int(np.count_nonzero(has)),
+            float(w.sum()),
+            float(w2.sum()),
+            wy,
+            w2y,
+            bases,
+            int(np.count_nonzero(answered & missing)),
+        )
 
     # --- Two questions ---------------------------------------------------------------
 
