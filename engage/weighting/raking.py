@@ -289,12 +289,10 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def _within(error: float) -> str:
-    """The error as a percentage rounded up to its first significant figure (at least two
+    """The error as a percentage rounded up, to its first significant figure (two to ten
     places): "2.35%", "0.0000001%"."""
     percent = error * 100
     if percent == 0:
         return "0%"
-    if percent < 1e-10:
-        return "under 0.0000000001%"
-    places = max(2, -math.floor(math.log10(percent)))
+    places = min(10, max(2, -math.floor(math.log10(percent))))
     return f"{math.ceil(percent * 10**places) / 10**places:.{places}f}%"
