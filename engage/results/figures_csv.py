@@ -22,6 +22,12 @@ HEADER = (
     "count",
     "base",
     "percent",
+    # A question's estimate (the percentage) with its 95 % interval and effective base,
+    # and the weighting scheme when weighted (blank: unweighted).
+    "ci_low_percent",
+    "ci_high_percent",
+    "effective_base",
+    "weighted_by",
 )
 BREAKDOWNS = (
     ("by_ward", "Responses by ward"),
@@ -30,6 +36,13 @@ BREAKDOWNS = (
     ("by_channel", "Responses by channel"),
     ("by_language", "Responses by language"),
 )
+
+
+EMPTY = ("", "", "", "")
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(100 * share, 1)
 
 
 def _rows(overview: Mapping[str, Any], results: Iterable[Mapping[str, Any]]) -> Iterator[list]:
@@ -43,6 +56,7 @@ def _rows(overview: Mapping[str, Any], results: Iterable[Mapping[str, Any]]) -> 
         overview["total"],
         "",
         "",
+        *EMPTY,
     ]
     for key, title in BREAKDOWNS:
         for row in overview[key]:
@@ -56,9 +70,11 @@ def _rows(overview: Mapping[str, Any], results: Iterable[Mapping[str, Any]]) -> 
                 row["count"],
                 overview["total"],
                 row["percent"],
+                *EMPTY,
             ]
     for result in results:
         versions = " ".join(str(v) for v in result["versions"])
+        scheme = (result.get("weighting") or {}).get("scheme") or ""
         for option in result["options"]:
             yield [
                 "question",
@@ -70,6 +86,10 @@ def _rows(overview: Mapping[str, Any], results: Iterable[Mapping[str, Any]]) -> 
                 option["count"],
                 option["base"],
                 option["percent"],
+                _percent(option.get("ci_low")),
+                _percent(option.get("ci_high")),
+                option.get("effective_base"),
+                scheme,
             ]
         if result.get("mean") is not None:
             yield [
@@ -82,6 +102,8 @@ def _rows(overview: Mapping[str, Any], results: Iterable[Mapping[str, Any]]) -> 
                 result["mean"],
                 result["respondents"],
                 "",
+                *EMPTY[:-1],
+                scheme,
             ]
 
 

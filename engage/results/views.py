@@ -6,6 +6,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -22,7 +23,7 @@ from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
-from engage.results import aggregates, contents, crosstabs, services
+from engage.results import aggregates, contents, crosstabs, services, weights
 from engage.results.catalogue import BREAKDOWN_TYPES, CLOSED_TYPES, TREND_TYPES, catalogue
 from engage.results.figures_csv import figures_csv
 from engage.results.filters import parse_filters
@@ -41,6 +42,13 @@ def _setting() -> tuple[Partnership, Questionnaire]:
     if partnership is None or questionnaire is None:
         abort(404)
     return partnership, questionnaire
+
+
+def _weighting(questionnaire: Questionnaire) -> tuple[weights.Choice, dict[str, str]]:
+    """The page's weighting (``?weights=``), kept for this request."""
+    if "results_weighting" not in g:
+        g.results_weighting = weights.choice(questionnaire, request.args.get("weights"))
+    return g.results_weighting
 
 
 def _filtered(template: str, page: tuple[str, ...], figures, problems=None, **context):
@@ -91,27 +99,38 @@ def index():
     section = {i.code: contents.section_of(i) for i in infos}
     chosen, problems = _chosen_questions(questionnaire)
 
+    weighting, wrong = _weighting(questionnaire)
+
     def figures(questionnaire, filters, k):
         results = aggregates.dashboard_results(
-            questionnaire, filters, k, current_user.agency_id, chosen
+            questionnaire, filters, k, current_user.agency_id, chosen, weighting.weighting
         )
         threshold = aggregates.small_base_threshold()
         for result in results:
             result["anchor"] = contents.anchor(result)
             result["small_base"] = contents.small_base(result["respondents"], threshold)
+        left_out = None
+        if weighting.weighting is not None:
+            left_out = aggregates.rule(k).show(
+                weights.left_out(questionnaire, filters, weighting.weighting)
+            )
         return {
             "overview": aggregates.overview(questionnaire, filters, k),
             "sections": contents.grouped(results, section),
             "small_base": threshold,
+            "left_out": left_out,
+            "weights_stale": weighting.scheme is not None
+            and weights.stale(weighting.scheme, questionnaire),
         }
 
     return _filtered(
         "results/index.html",
-        ("question",),
+        ("question", "weights"),
         figures,
-        problems,
+        problems | wrong,
         picker=contents.grouped(infos, section),
         chosen=chosen,
+        weighting=weighting,
     )
 
 
@@ -124,17 +143,18 @@ def figures_download():
     filters, errors = checked_filters(
         questionnaire,
         request.args,
-        page=("question",),
+        page=("question", "weights"),
         min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
     chosen, problems = _chosen_questions(questionnaire)
-    errors |= problems
+    weighting, wrong = _weighting(questionnaire)
+    errors |= problems | wrong
     if errors:
         abort(400, description=" ".join(errors.values()))
     k = aggregates.configured_k()
     overview = aggregates.overview(questionnaire, filters, k)
     results = aggregates.dashboard_results(
-        questionnaire, filters, k, current_user.agency_id, chosen
+        questionnaire, filters, k, current_user.agency_id, chosen, weighting.weighting
     )
     audit.record(
         audit.DOWNLOAD,

@@ -70,6 +70,11 @@ class TargetSet(Model):
         order_by="PopulationTarget.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def variables(self) -> list[str]:
+        """The weighting variables (question codes), in the file's order."""
+        return list(dict.fromkeys(target.variable for target in self.targets))
+
 
 class PopulationTarget(Model):
     """Residents with one value of one weighting variable (a question's code)."""
