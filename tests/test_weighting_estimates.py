@@ -5,7 +5,6 @@ missing and skips."""
 
 import csv
 import math
-import shutil
 import subprocess  # nosec B404  # runs Rscript with a script of our own
 
 import numpy as np
@@ -21,8 +20,7 @@ from engage.weighting.estimates import (
     proportions,
     sums_of,
 )
-
-RSCRIPT = shutil.which("Rscript")
+from tests import r_survey
 
 
 def one_hot(answers, k):
@@ -153,15 +151,6 @@ def test_bad_weights_are_refused():
         Sums(n=2, w=2.0, w2=2.0, wy=[1.0, 1.0], w2y=[1.0])
 
 
-def _has_survey() -> bool:
-    if RSCRIPT is None:
-        return False
-    found = subprocess.run(  # noqa: S603
-        [RSCRIPT, "-e", "library(survey)"], capture_output=True, check=False, timeout=60
-    )
-    return found.returncode == 0
-
-
 R_SCRIPT = """
 suppressMessages(library(survey))
 d <- read.csv("respondents.csv")
@@ -176,8 +165,8 @@ write.csv(out, "survey.csv", row.names = FALSE)
 """
 
 
-@pytest.mark.skipif(not _has_survey(), reason="R with the survey package is not installed here")
 def test_estimates_and_standard_errors_agree_with_r_survey(tmp_path):
+    rscript = r_survey.require()
     rng = np.random.default_rng(20240611)
     n = 2500
     weights = rng.lognormal(mean=0.0, sigma=0.6, size=n)
@@ -193,7 +182,7 @@ def test_estimates_and_standard_errors_agree_with_r_survey(tmp_path):
             out.writerow([repr(float(w)), int(y) + 1, *o])
     (tmp_path / "survey.R").write_text(R_SCRIPT, encoding="utf-8")
     found = subprocess.run(  # noqa: S603
-        [RSCRIPT, "survey.R"],
+        [rscript, "survey.R"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

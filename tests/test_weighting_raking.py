@@ -5,15 +5,13 @@ it is missing that test says so and skips."""
 
 import csv
 import functools
-import shutil
 import subprocess  # nosec B404  # runs Rscript with a script of our own
 
 import numpy as np
 import pytest
 
 from engage.weighting.raking import RakeReport, rake
-
-RSCRIPT = shutil.which("Rscript")
+from tests import r_survey
 
 
 def margins_of(codes, weights, sizes):
@@ -217,17 +215,8 @@ def test_report_fields_are_plain_python_values_for_storing_as_json():
 
 
 @functools.cache
-def _has_survey() -> bool:
-    if RSCRIPT is None:
-        return False
-    found = subprocess.run(  # noqa: S603
-        [RSCRIPT, "-e", "library(survey)"], capture_output=True, check=False, timeout=60
-    )
-    return found.returncode == 0
-
-
-@pytest.mark.skipif(not _has_survey(), reason="R with the survey package is not installed here")
 def test_weights_agree_with_r_survey_rake(tmp_path):
+    rscript = r_survey.require()
     codes, targets = sample(3000, seed=11)
     weights, report = rake(codes, targets, tolerance=1e-13)
     kept = np.flatnonzero(~np.isnan(weights))
@@ -255,7 +244,7 @@ def test_weights_agree_with_r_survey_rake(tmp_path):
         encoding="utf-8",
     )
     found = subprocess.run(  # noqa: S603
-        [RSCRIPT, "rake.R"], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300
+        [rscript, "rake.R"], cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300
     )
     assert found.returncode == 0, found.stderr
 
