@@ -399,3 +399,21 @@ def test_the_command_line_loads_computes_and_estimates(runner, db, demo_question
     assert plain["effective_base"] == plain["base"]
     unknown = runner.invoke(args=["results", "estimate", "safe_after_dark", "--scheme", "nope"])
     assert unknown.exit_code == 1 and "No weighting scheme ‘nope’ has weights" in unknown.output
+
+
+def test_every_question_is_weighted_and_a_mean_is_the_weighted_mean(db, demo_questionnaire):
+    scheme = _computed(db, demo_questionnaire)
+    weighting = _weighting(demo_questionnaire, scheme)
+    results = aggregates.dashboard_results(
+        demo_questionnaire, ResultFilter(), 1, weighting=weighting
+    )
+    assert all(r["weighting"]["weighted"] for r in results)
+    numbers = [r for r in results if r["type"] == "number"]
+    assert any("-" in str(o["code"]) for r in numbers for o in r["options"]), "banded"
+    view = engine.view(demo_questionnaire)
+    w = weighting.weights[: view.n]
+    for result in (r for r in results if r["type"] in ("rating", "number")):
+        values = view.arrays[result["code"]][: view.n].astype(np.float64)
+        answered = view.answered(result["code"], None) & ~np.isnan(w)
+        expected = (w[answered] * values[answered]).sum() / w[answered].sum()
+        assert result["mean"] == round(expected, 2), result["code"]

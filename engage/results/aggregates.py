@@ -202,9 +202,10 @@ def _suppressed_result(
         "k": k,
     }
     if weighting is not None and sums is not None:
+        weighted_mean = sums.mean() if info.type in (types.RATING, types.NUMBER) else None
         if labels:
             sums = sums.banded(_band_of(labels))
-        estimated.weighted(result, sums, weighting)
+        estimated.weighted(result, sums, weighting, weighted_mean)
     else:
         estimated.unweighted(result, weights.min_effective_base())
     return result

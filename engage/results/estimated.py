@@ -130,9 +130,12 @@ def unweighted(result: dict[str, Any], min_effective_base: int = MIN_EFFECTIVE_B
     }
 
 
-def weighted(result: dict[str, Any], sums: ShownSums, weighting: Weighting) -> None:
+def weighted(
+    result: dict[str, Any], sums: ShownSums, weighting: Weighting, mean: float | None = None
+) -> None:
     """Add each option's weighted estimate (hidden where its count is), make the shown
-    percentage the weighted one, and say how the weighting went."""
+    percentage the weighted one and the mean the weighted ``mean`` (a rating's or a
+    number's, worked out before any banding), and say how the weighting went."""
     for option in result["options"]:
         found = None
         if _shown(option["count"]) and _shown(option["base"]) and option["base"]:
@@ -142,8 +145,7 @@ def weighted(result: dict[str, Any], sums: ShownSums, weighting: Weighting) -> N
     effective = sums.w * sums.w / sums.w2 if sums.w2 > 0 else 0.0
     respondents = result["respondents"]
     hidden = not _shown(respondents) or not respondents
-    if result.get("mean") is not None:
-        mean = sums.mean()
+    if result.get("mean") is not None:  # shown only where no count is hidden
         result["mean"] = None if mean is None else round(mean, 2)
     result["weighting"] = {
         "weighted": True,
