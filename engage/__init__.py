@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.questionnaire.views import bp as questionnaire_bp
     from engage.results.public_views import bp as public_bp
     from engage.results.views import bp as results_bp
+    from engage.results.weights_views import bp as weighting_bp
     from engage.survey.views import bp as survey_bp
     from engage.xlsform.views import bp as xlsform_bp
 
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         events_bp,
         kiosk_bp,
         results_bp,
+        weighting_bp,
         maps_bp,
         public_bp,
         tokens_bp,

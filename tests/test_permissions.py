@@ -87,6 +87,9 @@ ACCESS = {
     "results.crosstab": STAFF,
     "results.figures_download": STAFF,
     "results.trend": STAFF,
+    "weighting.index": STAFF,
+    "weighting.load": ADMIN,
+    "weighting.compute": ADMIN,
     "maps.results_map": STAFF,
     # Analysts and admins
     "bank.proposals": ANALYST_ADMIN,

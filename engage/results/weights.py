@@ -42,6 +42,11 @@ def _variables(questionnaire: Questionnaire) -> tuple[View, dict[str, list[str]]
     return view, found
 
 
+def variables(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """The codes that can weight responses, with their values (option or ward codes)."""
+    return _variables(questionnaire)[1]
+
+
 def check_targets(questionnaire: Questionnaire, targets: Targets) -> list[str]:
     """What stops these targets weighting this questionnaire's responses, a line each."""
     _view, variables = _variables(questionnaire)
