@@ -550,6 +550,7 @@ def test_the_api_and_the_csv_download_read_the_same_rows(db, client, partnership
             "event",
             "ward",
             "language",
+            "weight",
         }
         api_codes = {code for r in api_rows for code in r["answers"]}
         csv_codes = {c.split("__")[0].removeprefix("q_") for c in question_columns}

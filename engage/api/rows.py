@@ -103,6 +103,7 @@ def response_page(
     objects = []
     for row in rows:
         response_id, submitted_at, version, channel, event_id, ward, language = row[:7]
+        weight = row[row_source.WEIGHT]
         answers = {code: value for code, read in readers if (value := read(row)) is not None}
         objects.append(
             {
@@ -113,6 +114,7 @@ def response_page(
                 "language": language,
                 "ward": ward,
                 "event": event_id,
+                "weight": weight,
                 "answers": answers,
             }
         )

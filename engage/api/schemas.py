@@ -112,7 +112,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Response": {
         "type": "object",
-        "required": ["id", "submitted_at", "version", "answers"],
+        "required": ["id", "submitted_at", "version", "weight", "answers"],
         "properties": {
             "id": {"type": "integer"},
             "submitted_at": {"type": "string", "format": "date-time"},
@@ -121,6 +121,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "language": {"type": "string"},
             "ward": NULLABLE_STRING,
             "event": NULLABLE_INT,
+            "weight": {
+                "type": ["number", "null"],
+                "description": (
+                    "The response's weight in the default weighting scheme (the one results "
+                    "use), adding up to the population its targets describe; null where the "
+                    "response could not be weighted or no scheme has weights yet."
+                ),
+                "examples": [412.37, None],
+            },
             "answers": {
                 "type": "object",
                 "description": (

@@ -15,13 +15,13 @@ from engage.exports.cells import neutralise
 from engage.exports.codebook import HEADER as CODEBOOK_HEADER
 from engage.exports.codebook import write_codebook_csv
 from engage.exports.csv_writer import csv_chunks
-from engage.exports.layout import DATETIME, INTEGER, Column, Layout
+from engage.exports.layout import DATETIME, INTEGER, NUMBER, Column, Layout
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
 def _field(column: Column) -> dict[str, Any]:
-    kind = {INTEGER: "integer", DATETIME: "datetime"}.get(column.kind, "string")
+    kind = {INTEGER: "integer", NUMBER: "number", DATETIME: "datetime"}.get(column.kind, "string")
     field: dict[str, Any] = {"name": column.name, "title": column.label, "type": kind}
     if column.value_labels:
         keys = sorted(column.value_labels)

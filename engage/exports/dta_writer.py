@@ -6,6 +6,8 @@ streamed through ReadStat like the .sav.
 out of every statistic, as in the .sav. Stata cannot label text variables, so the
 ward codes keep their names as they are (the codebook lists them), and a text value
 holds at most 2,045 bytes: longer free text is cut there, with the cut counted.
+Stata keeps no weight in a file: the weight column is a double, and a note says how
+to use it (``[pweight=weight]``).
 """
 
 from collections.abc import Iterable
@@ -15,7 +17,7 @@ import pyarrow as pa
 from readstat_arrow import DtaWriter, Metadata
 
 from engage.exports.cells import utc
-from engage.exports.layout import DATETIME, INTEGER, Column, Layout
+from engage.exports.layout import DATETIME, INTEGER, NUMBER, Column, Layout
 from engage.exports.sav_writer import record_batch
 
 BATCH = 5_000
@@ -64,6 +66,8 @@ def _arrow_type(column: Column, tagged: bool) -> pa.DataType:
         return pa.timestamp("us")
     if column.kind == INTEGER:
         return TAGGED if tagged else pa.int32()
+    if column.kind == NUMBER:
+        return pa.float64()
     return pa.string()
 
 
@@ -85,9 +89,22 @@ def _metadata(names: list[str], layout: Layout, tags: dict[str, dict[int, str]])
         storage_widths={
             n: MAX_TEXT_BYTES
             for n, c in zip(names, layout.columns, strict=True)
-            if c.kind not in (INTEGER, DATETIME)
+            if c.kind not in (INTEGER, NUMBER, DATETIME)
         },
+        notes=_weight_notes(names, layout),
     )
+
+
+def _weight_notes(names: list[str], layout: Layout) -> list[str]:
+    """How to weight by the weight column, when it holds a scheme's weights."""
+    if layout.weight is None:
+        return []
+    name = names[layout.names.index(layout.weight)]
+    label = next(c.label for c in layout.columns if c.name == layout.weight)
+    return [
+        f"{name}: {label}. Weighted estimates: svyset _n [pweight={name}], or "
+        f"[pweight={name}] on each command; responses with no weight are left out."
+    ]
 
 
 def write_dta(path: str, layout: Layout, rows: Iterable[list[Any]], count: int) -> int:
@@ -102,7 +119,7 @@ def write_dta(path: str, layout: Layout, rows: Iterable[list[Any]], count: int) 
         ]
     )
     times = [i for i, c in enumerate(layout.columns) if c.kind == DATETIME]
-    texts = [i for i, c in enumerate(layout.columns) if c.kind not in (INTEGER, DATETIME)]
+    texts = [i for i, c in enumerate(layout.columns) if c.kind not in (INTEGER, NUMBER, DATETIME)]
     written = 0
     with DtaWriter(
         path, schema, count, _metadata(names, layout, tags), on_text_limits_exceeded="truncate"

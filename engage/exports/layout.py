@@ -10,6 +10,7 @@ from typing import Any
 NOMINAL, ORDINAL, SCALE = "nominal", "ordinal", "scale"
 
 INTEGER = "integer"
+NUMBER = "number"  # a decimal number, such as a weight
 STRING = "string"
 DATETIME = "datetime"
 
@@ -92,6 +93,9 @@ class QuestionInfo:
 class Layout:
     columns: tuple[Column, ...]
     questions: tuple[QuestionInfo, ...]
+    # The column statistics files weight the responses by (the .sav's weight variable),
+    # or None when no weighting scheme has weights.
+    weight: str | None = None
 
     @property
     def names(self) -> list[str]:

@@ -6,7 +6,8 @@ question is a factor with the option labels as levels, in the options' order and
 ordered for scales; missing codes ("Don't know", "Prefer not to say") are NA, or kept
 as levels with ``read_responses(keep_missing = TRUE)``; each column has its question
 as its "label" attribute (which RStudio's viewer and haven show); the submission time
-is a UTC date-time. No Flask in here.
+is a UTC date-time. When the responses are weighted, its opening comment shows how
+to use the weight column with the survey package. No Flask in here.
 """
 
 import io
@@ -85,6 +86,7 @@ def script(layout: Layout) -> str:
         "# Engage responses, read into R with labels, factor levels and missing values.",
         f"# source({r_string(SCRIPT)}) in the folder holding {DATA}; then use `responses`.",
         '# Base R only. keep_missing = TRUE keeps "Don\'t know" and the like as levels.',
+        *_weight_comment(layout),
         "read_responses <- function(file = " + r_string(DATA) + ", keep_missing = FALSE) {",
         '  d <- utils::read.csv(file, encoding = "UTF-8", na.strings = "",',
         "                       stringsAsFactors = FALSE, check.names = FALSE)",
@@ -93,6 +95,19 @@ def script(layout: Layout) -> str:
         lines += _column_lines(column, missing.get(column.name, []))
     lines += ["  d", "}", "", "responses <- read_responses()", ""]
     return "\n".join(lines)
+
+
+def _weight_comment(layout: Layout) -> list[str]:
+    """How to make weighted estimates, when the weight column holds a scheme's weights."""
+    if layout.weight is None:
+        return []
+    name = layout.weight
+    return [
+        f"# `{name}` weights each response to the population (NA: not weighted). Weighted",
+        "# estimates with the survey package, leaving out the responses with no weight:",
+        f"#   weighted <- responses[!is.na(responses[[{r_string(name)}]]), ]",
+        f"#   design <- survey::svydesign(ids = ~1, weights = ~{name}, data = weighted)",
+    ]
 
 
 def _column_lines(column: Column, missing: list[int]) -> list[str]:

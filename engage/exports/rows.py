@@ -1,9 +1,10 @@
 """The streaming row source: one row per response, with question codes as columns.
 
 Copies of a question in different versions share its code, so they share columns.
-Responses are read in keyset-paginated batches (``id > last ORDER BY id LIMIT n``)
-and each batch's answers in one more query, so memory stays flat however many
-rows there are. Rows hold codes; writers turn them into labels where they want.
+Responses are read in keyset-paginated batches (``id > last ORDER BY id LIMIT n``),
+each with its weight in the default weighting scheme joined in, and each batch's
+answers in one more query, so memory stays flat however many rows there are. Rows
+hold codes; writers turn them into labels where they want.
 """
 
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.events.models import Event
-from engage.exports import history, values
+from engage.exports import history, values, weight_column
 from engage.exports.cells import utc
 from engage.exports.layout import (
     CHOSEN_LABELS,
@@ -46,11 +47,13 @@ from engage.questionnaire.published import published_copies
 from engage.results import engine
 from engage.results.filters import ResultFilter, response_conditions
 from engage.survey.models import Answer, Response
+from engage.weighting.models import ResponseWeight
 
 BATCH = 2000
 # No newest response fixed: a page reads whatever is stored when it is asked for.
 MAX_RESPONSE_ID = 2**62
-FIXED = 7  # response_id, submitted_at, version, channel, event, ward, language
+FIXED = 8  # response_id, submitted_at, version, channel, event, ward, language, weight
+WEIGHT = 7  # the weight's column
 CHANNEL_LABELS = {"online": "Online", "kiosk": "Kiosk at an event"}
 
 
@@ -72,6 +75,7 @@ class RowPlan:
     texts: dict[int, int] = field(default_factory=dict)
     areas: dict[int, int] = field(default_factory=dict)
     area_codes: dict[int, str] = field(default_factory=dict)
+    weight_scheme_id: int | None = None  # the scheme whose weights fill the weight column
     max_id: int = 0  # rows added after the plan was made are left out, so counts agree
 
 
@@ -148,9 +152,11 @@ def build_plan(
     for question in every:
         if _wanted(question, include_text, agency_id if filters.mine else None):
             copies.setdefault(question.code, []).append(question)
-    columns = _fixed_columns(questionnaire)
+    weights = weight_column.weight_source(questionnaire)
+    columns = [*_fixed_columns(questionnaire), weights.column]
     area_labels = dict(columns[5].value_labels)
     plan = RowPlan(Layout((), ()), response_conditions(filters, questionnaire.id), None)
+    plan.weight_scheme_id = weights.scheme_id
     questions = []
     for code, group in copies.items():
         start = len(columns)
@@ -173,7 +179,8 @@ def build_plan(
                 missing_values=history.missing_values(asked),
             )
         )
-    plan.layout = Layout(tuple(columns), tuple(questions))
+    weighted_by = weights.column.name if weights.scheme_id is not None else None
+    plan.layout = Layout(tuple(columns), tuple(questions), weighted_by)
     _offered_columns(plan, questionnaire)
     included = [q.id for group in copies.values() for q in group]
     plan.question_ids = None if len(included) == len(every) else included
@@ -275,24 +282,33 @@ def _question_columns(
 
 
 def _heads(plan: RowPlan, after: int, size: int) -> list[Any]:
-    return list(
-        db.session.connection().execute(
-            sa.select(
-                Response.id,
-                Response.submitted_at,
-                QuestionnaireVersion.number,
-                Response.channel,
-                Response.event_id,
-                Area.code,
-                Response.language,
-            )
-            .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
-            .outerjoin(Area, Response.area_id == Area.id)
-            .where(*plan.conditions, Response.id > after, Response.id <= plan.max_id)
-            .order_by(Response.id)
-            .limit(size)
+    """The fixed columns of the next ``size`` responses, their weights joined in."""
+    scheme_id = plan.weight_scheme_id
+    query = (
+        sa.select(
+            Response.id,
+            Response.submitted_at,
+            QuestionnaireVersion.number,
+            Response.channel,
+            Response.event_id,
+            Area.code,
+            Response.language,
+            ResponseWeight.weight if scheme_id is not None else sa.null(),
         )
+        .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+        .outerjoin(Area, Response.area_id == Area.id)
+        .where(*plan.conditions, Response.id > after, Response.id <= plan.max_id)
+        .order_by(Response.id)
+        .limit(size)
     )
+    if scheme_id is not None:
+        query = query.outerjoin(
+            ResponseWeight,
+            sa.and_(
+                ResponseWeight.scheme_id == scheme_id, ResponseWeight.response_id == Response.id
+            ),
+        )
+    return list(db.session.connection().execute(query))
 
 
 def _answers(plan: RowPlan, ids: list[int]) -> Any:

@@ -4,7 +4,9 @@ readstat-arrow's SavWriter appends Arrow record batches to the file as they come
 (pyreadstat, which wraps the same C library, only writes a whole data frame at
 once), so memory stays flat however many rows there are. It needs the row count and
 each text column's width before the first row: the caller measures both in the
-database.
+database. When the weight column holds any weight, the file is weighted by it (SPSS's
+WEIGHT BY, stored in the file's header), so SPSS and PSPP weight every analysis; a
+response with no weight is then left out of weighted analyses.
 """
 
 from collections.abc import Iterable
@@ -14,9 +16,18 @@ import pyarrow as pa
 from readstat_arrow import Metadata, SavWriter
 from readstat_arrow.metadata import Measure, MissingValues
 
-from engage.exports import sav_mrsets
+from engage.exports import sav_dictionary, sav_mrsets
 from engage.exports.cells import utc
-from engage.exports.layout import DATETIME, INTEGER, NOMINAL, ORDINAL, SCALE, Column, Layout
+from engage.exports.layout import (
+    DATETIME,
+    INTEGER,
+    NOMINAL,
+    NUMBER,
+    ORDINAL,
+    SCALE,
+    Column,
+    Layout,
+)
 from engage.questionnaire import types
 
 BATCH = 5_000  # rows per record batch
@@ -25,6 +36,7 @@ RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or",
 MAX_NAME_BYTES = 64
 MAX_LABEL_BYTES = 120  # SPSS cuts value labels at 120 bytes
 MAX_VARIABLE_LABEL_BYTES = 256
+DECIMAL_FORMAT = "F12.4"  # shown with four decimals (ReadStat's default shows two)
 
 
 def spss_names(names: list[str]) -> list[str]:
@@ -54,6 +66,8 @@ def _cut(text: str, limit: int) -> str:
 def _arrow_type(column: Column) -> pa.DataType:
     if column.kind == DATETIME:
         return pa.timestamp("us")
+    if column.kind == NUMBER:
+        return pa.float64()
     return pa.int64() if column.kind == INTEGER else pa.string()
 
 
@@ -90,11 +104,12 @@ def _metadata(names: list[str], layout: Layout, widths: dict[int, int]) -> Metad
             for n, c in columns
             if c.value_labels
         },
-        measures={n: _measure(c) for n, c in columns if c.kind == INTEGER},
+        measures={n: _measure(c) for n, c in columns if c.kind in (INTEGER, NUMBER)},
+        formats={n: DECIMAL_FORMAT for n, c in columns if c.kind == NUMBER},
         storage_widths={
             n: max(1, widths.get(i, 0), *(len(str(k).encode()) for k in c.value_labels))
             for i, (n, c) in enumerate(columns)
-            if c.kind not in (INTEGER, DATETIME)
+            if c.kind not in (INTEGER, NUMBER, DATETIME)
         },
     )
 
@@ -109,6 +124,8 @@ def write_sav(
         [pa.field(n, _arrow_type(c)) for n, c in zip(names, layout.columns, strict=True)]
     )
     times = [i for i, c in enumerate(layout.columns) if c.kind == DATETIME]
+    weight = layout.names.index(layout.weight) if layout.weight else None
+    weighted = False  # whether any row has a weight
     with SavWriter(
         path, schema, count, _metadata(names, layout, widths), compression="rows"
     ) as writer:
@@ -117,6 +134,8 @@ def write_sav(
             for index in times:
                 if row[index] is not None:
                     row[index] = utc(row[index])
+            if weight is not None and not weighted:
+                weighted = row[weight] is not None
             batch.append(row)
             if len(batch) == BATCH:
                 writer.write_batch(record_batch(batch, schema))
@@ -125,6 +144,9 @@ def write_sav(
             writer.write_batch(record_batch(batch, schema))
         written = writer.rows_written
     sav_mrsets.add_sets(path, _dichotomy_sets(names, layout))
+    # Only with some weight: weighting by an empty column would leave every response out.
+    if weighted and weight is not None:
+        sav_dictionary.set_weight(path, names[weight])
     return written
 
 

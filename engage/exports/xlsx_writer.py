@@ -14,7 +14,7 @@ from engage.exports import values
 from engage.exports.cells import neutralise, utc
 from engage.exports.codebook import HEADER as CODEBOOK_HEADER
 from engage.exports.codebook import codebook_rows
-from engage.exports.layout import DATETIME, INTEGER, Layout
+from engage.exports.layout import DATETIME, INTEGER, NUMBER, Layout
 
 MAX_ROWS = 1_048_576
 # Past about 4 GB of sheet XML (around a million rows of ninety columns) the zip needs
@@ -60,7 +60,7 @@ def write_xlsx(
                 if value is None:
                     continue
                 kind = kinds[col]
-                if kind == INTEGER and not isinstance(value, str):
+                if kind in (INTEGER, NUMBER) and not isinstance(value, str):
                     sheet.write_number(number, col, value)
                 elif kind == DATETIME:
                     sheet.write_datetime(number, col, utc(value), when)

@@ -9,7 +9,7 @@ show. The results are the dashboard's, suppressed and perturbed exactly as there
 row per question and option.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
@@ -20,7 +20,7 @@ from engage.accounts.models import User
 from engage.api import cells
 from engage.exports import rows as row_source
 from engage.exports import values
-from engage.exports.layout import DATETIME, STRING, Column, Layout
+from engage.exports.layout import DATETIME, NUMBER, STRING, Column, Layout
 from engage.extensions import db
 from engage.i18n import DEFAULT_LANGUAGE
 from engage.odata import metadata
@@ -45,6 +45,8 @@ FIXED_PROPERTIES = (
     Property("event", metadata.INT64, True, "Event id (kiosk responses)"),
     Property("ward", metadata.STRING, True, "Ward code"),
     Property("language", metadata.STRING, False, "Language the survey was answered in"),
+    # Described by the download's own column: the scheme and the date of its targets.
+    Property("weight", metadata.DOUBLE, True, "Weight of the default weighting scheme"),
 )
 RESULT_PROPERTIES = (
     Property("id", metadata.STRING, False, "Question, versions and option"),
@@ -98,6 +100,8 @@ class Page:
 def _edm_type(column: Column, style: str) -> str:
     if column.kind == DATETIME:
         return metadata.DATETIME
+    if column.kind == NUMBER:
+        return metadata.DOUBLE
     if column.kind == STRING or (style == values.LABELS and column.value_labels):
         return metadata.STRING
     return metadata.INT64
@@ -117,7 +121,11 @@ def response_feed(
         for c in layout.columns[row_source.FIXED :]
     ]
     converters = [(i, f) for i, f in values.converters(layout, style) if i >= row_source.FIXED]
-    return ResponseFeed(plan, FIXED_PROPERTIES + tuple(asked), converters)
+    weight = layout.columns[row_source.WEIGHT].label
+    fixed = tuple(
+        replace(p, description=weight) if p.name == "weight" else p for p in FIXED_PROPERTIES
+    )
+    return ResponseFeed(plan, fixed + tuple(asked), converters)
 
 
 def entity_sets(feed: ResponseFeed) -> list[metadata.EntitySet]:
