@@ -417,3 +417,34 @@ def test_every_question_is_weighted_and_a_mean_is_the_weighted_mean(db, demo_que
         answered = view.answered(result["code"], None) & ~np.isnan(w)
         expected = (w[answered] * values[answered]).sum() / w[answered].sum()
         assert result["mean"] == round(expected, 2), result["code"]
+
+
+def test_a_refused_computation_is_not_retried_until_targets_or_responses_change(
+    db, demo_questionnaire
+):
+    from engage.demo.synthetic import seed_synthetic
+
+    scheme = _computed(db, demo_questionnaire)
+    view = engine.view(demo_questionnaire)
+    options = view.schema.codes["gender"].options
+    gone = [
+        int(i)
+        for i, g in zip(view.arrays["id"][: view.n], _choices(view, "gender"), strict=True)
+        if g == options.index("another_way")
+    ]
+    db.session.execute(sa.delete(Answer).where(Answer.response_id.in_(gone)))
+    db.session.execute(sa.delete(Response).where(Response.id.in_(gone)))
+    text = MARGINS.replace("gender,man,49000", "gender,man,48000\ngender,another_way,1000")
+    weights.load_targets(demo_questionnaire, target_files.read(text), "default")
+    db.session.commit()
+    engine.forget()
+    ended = weight_jobs.recompute_stale()
+    assert [job.status for job in ended] == ["failed"]
+    assert "No respondent has gender = another_way" in ended[0].problems[0]
+    assert weight_jobs.recompute_stale() == []  # nothing changed: not tried again
+    seed_synthetic(current_version(demo_questionnaire), 5, seed=3)
+    db.session.commit()
+    engine.forget()
+    assert len(weight_jobs.recompute_stale()) == 1  # new responses: tried again
+    db.session.refresh(scheme)
+    assert scheme.computed_at is not None  # the earlier weights stayed in use meanwhile

@@ -39,7 +39,13 @@ def work(job: Job, report: jobs.Report) -> str:
     try:
         found = weights.compute(scheme, lambda done, total: report(done, total))
     except TargetsError as refused:
-        scheme.report = {"lines": [], "problems": refused.problems}
+        # Kept with what it was tried on, so the schedule waits for something to change.
+        questionnaire = db.session.get(Questionnaire, scheme.questionnaire_id)
+        tried = {
+            "set": scheme.current.id if scheme.current else None,
+            "responses": engine.view(questionnaire).n if questionnaire else 0,
+        }
+        scheme.report = {**scheme.report, "problems": refused.problems, "tried": tried}
         db.session.commit()
         raise jobs.Refused(
             f"The weights of ‘{scheme.name}’ could not be computed.", refused.problems
@@ -63,12 +69,24 @@ def pending(scheme: WeightingScheme) -> bool:
     )
 
 
+def _due(scheme: WeightingScheme, questionnaire: Questionnaire) -> bool:
+    """Out of date, and not already refused for the same targets and responses."""
+    if not weights.stale(scheme, questionnaire):
+        return False
+    tried = scheme.report.get("tried")
+    current = scheme.current
+    return not tried or tried != {
+        "set": current.id if current else None,
+        "responses": engine.view(questionnaire).n,
+    }
+
+
 def recompute_stale() -> list[Job]:
     """Queue-and-run a computation for each scheme whose weights are out of date."""
     done = []
     for scheme in db.session.scalars(sa.select(WeightingScheme).order_by(WeightingScheme.id)):
         questionnaire = db.session.get(Questionnaire, scheme.questionnaire_id)
-        if questionnaire is None or pending(scheme) or not weights.stale(scheme, questionnaire):
+        if questionnaire is None or pending(scheme) or not _due(scheme, questionnaire):
             continue
         job = request_compute(scheme, None)
         db.session.commit()
