@@ -100,6 +100,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "Language of the texts; a missing translation falls back to English.",
         {"type": "string", "enum": list(LANGUAGES), "default": "en"},
     ),
+    "weights": _query(
+        "weights",
+        "The weighting: a scheme's name, or none for the figures as answered. Default: "
+        "the default scheme once it has weights, else as answered.",
+        {"type": "string"},
+    ),
     "code": {
         "name": "code",
         "in": "path",
@@ -185,7 +191,7 @@ def document() -> dict[str, Any]:
                 "get": _operation(
                     "One question's aggregate results, perturbed by cell key, small counts hidden",
                     _json(_ref("schemas", "Results"), "The question's results."),
-                    ["code", *FILTERS, "lang"],
+                    ["code", *FILTERS, "lang", "weights"],
                     AUTHED_ERRORS,
                 )
             },

@@ -209,7 +209,33 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                         },
                         "percent": {
                             "type": ["number", "null"],
-                            "description": "count ÷ base, in per cent; null when either is hidden.",
+                            "description": "The estimate in per cent, to one decimal: count ÷ "
+                            "base as answered, or the weighted share when weighted; null when "
+                            "the count or base is hidden.",
+                        },
+                        "estimate": {
+                            "type": ["number", "null"],
+                            "description": "The share of the base who chose the option, 0 to "
+                            "1 (four decimals): weighted when the results are (see "
+                            "weighting), else from the shown counts; null when hidden.",
+                        },
+                        "se": {
+                            "type": ["number", "null"],
+                            "description": "Its standard error (with-replacement "
+                            "linearisation, the weights taken as fixed: R's svymean).",
+                        },
+                        "ci_low": {
+                            "type": ["number", "null"],
+                            "description": "The 95% confidence interval's lower end, 0 to 1.",
+                        },
+                        "ci_high": {
+                            "type": ["number", "null"],
+                            "description": "The 95% confidence interval's upper end, 0 to 1.",
+                        },
+                        "effective_base": {
+                            "type": ["number", "null"],
+                            "description": "Kish's effective base of the estimate, (Σw)²/Σw²: "
+                            "the unweighted respondents that would be as precise.",
                         },
                         "labels": {
                             "type": "array",
@@ -225,6 +251,30 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "description": "Rating and number questions, when no cell is hidden.",
             },
             "suppressed": {"type": "boolean", "description": "True when any cell is hidden."},
+            "weighting": {
+                "type": "object",
+                "description": (
+                    "Whether the results are weighted to the population and by which scheme "
+                    "(the default one unless ?weights= names another, or none). Weighted "
+                    "results count only respondents with a weight."
+                ),
+                "properties": {
+                    "weighted": {"type": "boolean"},
+                    "scheme": NULLABLE_STRING,
+                    "base": {"type": ["integer", "string", "null"]},
+                    "effective_base": {"type": ["number", "null"]},
+                    "efficiency": {
+                        "type": ["number", "null"],
+                        "description": "Effective base ÷ the shown respondents.",
+                    },
+                    "low_base": {
+                        "type": "boolean",
+                        "description": "The effective base is under the minimum: treat with "
+                        "great caution.",
+                    },
+                    "min_effective_base": {"type": "integer"},
+                },
+            },
             "series": {
                 "type": "object",
                 "description": (
