@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.results.views import bp as results_bp
     from engage.results.weights_views import bp as weighting_bp
     from engage.survey.views import bp as survey_bp
+    from engage.waves.views import bp as waves_bp
     from engage.xlsform.views import bp as xlsform_bp
 
     for blueprint in (
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         results_bp,
         weighting_bp,
         maps_bp,
+        waves_bp,
         public_bp,
         tokens_bp,
         api_bp,
@@ -178,6 +180,7 @@ def register_commands(app: Flask) -> None:
     from engage.questionnaire.cli import questionnaire_group
     from engage.results.cli import recount_results, results_group
     from engage.results.weights_cli import weights_group
+    from engage.waves.cli import areas_group, waves_group
     from engage.xlsform.cli import xlsform
 
     for command in (
@@ -197,6 +200,8 @@ def register_commands(app: Flask) -> None:
         recount_results,
         results_group,
         weights_group,
+        waves_group,
+        areas_group,
         list_jobs,
         panels_group,
     ):

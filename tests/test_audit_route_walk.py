@@ -457,6 +457,47 @@ def _load_boundaries(w: World) -> Step:
     return Step(w.admin, "/partnership/boundaries", 302, data=data)
 
 
+def _wave_data(name: str) -> dict:
+    return {
+        "name": name,
+        "kind": "dates",
+        "since": ["1", "3", "2026"],
+        "until": ["31", "5", "2026"],
+    }
+
+
+def _wave(w: World, name: str):
+    from engage.waves import services as waves
+
+    fields = waves.WaveFields(name, LATER, LATER)
+    wave = waves.create_wave(w.version.questionnaire, fields)
+    w.db.session.commit()
+    return wave
+
+
+@recipe("waves.create")
+def _add_wave(w: World) -> Step:
+    return Step(w.admin, "/results/waves/new", 302, data=_wave_data("Spring"))
+
+
+@recipe("waves.edit")
+def _edit_wave(w: World) -> Step:
+    wave = _wave(w, "Summer")
+    return Step(w.admin, f"/results/waves/{wave.id}", 302, data=_wave_data("Summer 2026"))
+
+
+@recipe("waves.delete")
+def _delete_wave(w: World) -> Step:
+    return Step(w.admin, f"/results/waves/{_wave(w, 'Autumn').id}/delete", 302)
+
+
+@recipe("waves.area_attributes")
+def _load_area_attributes(w: World) -> Step:
+    text = b"area,attribute,value\nnorth,deprivation_decile,3\n"
+    data = {"attributes": (io.BytesIO(text), "imd.csv")}
+    return Step(w.admin, "/partnership/area-attributes", 302, data=data)
+
+
 # Exports, jobs and the public results
 
 

@@ -91,6 +91,7 @@ ACCESS = {
     "weighting.load": ADMIN,
     "weighting.compute": ADMIN,
     "maps.results_map": STAFF,
+    "waves.change": STAFF,
     # Analysts and admins
     "bank.proposals": ANALYST_ADMIN,
     "bank.propose": ANALYST_ADMIN,
@@ -154,6 +155,11 @@ ACCESS = {
     "bank.reject": ADMIN,
     "results.public_questions": ADMIN,
     "maps.boundaries": ADMIN,
+    "waves.index": ADMIN,
+    "waves.create": ADMIN,
+    "waves.edit": ADMIN,
+    "waves.delete": ADMIN,
+    "waves.area_attributes": ADMIN,
     "audit.index": ADMIN,
     "jobs.index": ADMIN,
     "jobs.show": ADMIN,
@@ -261,6 +267,7 @@ def world(db, partnership, fast_passwords):
         "member_code": member_code,
         "import_id": 1,  # none exists: allowed roles get a 404
         "job_id": 1,  # none exists: allowed roles get a 404 (and only the owner ever more)
+        "wave_id": 1,  # none exists: allowed roles get a 404
         "index": 0,
         "user_id": proposer.id,
         "change": "reactivate",  # already active: changes nothing for the roles allowed

@@ -74,6 +74,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "results.recount": (RESULTS, "Recounted the results"),
     "public_results": (RESULTS, "Chose the questions on the public page"),
     "maps.boundaries": (RESULTS, "Loaded the wards' boundaries for the map"),
+    "areas.attributes": (RESULTS, "Loaded facts about the wards (area attributes)"),
+    "waves.create": (RESULTS, "Added a wave of the survey"),
+    "waves.edit": (RESULTS, "Changed a wave of the survey"),
+    "waves.delete": (RESULTS, "Deleted a wave of the survey"),
     "exports.request": (DOWNLOAD, "Asked for a file to be prepared"),
     # Citizens' panels
     "panels.panel.create": (PANEL, "Created a panel"),
