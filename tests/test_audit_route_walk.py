@@ -498,6 +498,29 @@ def _load_area_attributes(w: World) -> Step:
     return Step(w.admin, "/partnership/area-attributes", 302, data=data)
 
 
+@recipe("weighting.load")
+def _load_targets(w: World) -> Step:
+    text = "variable,value,population\nward,north,300\nward,south,200\nward,east,100\n"
+    data = {
+        "targets": (io.BytesIO(text.encode()), "population.csv"),
+        "scheme": "default",
+        "describes": ["30", "6", "2025"],
+        "cap": "",
+    }
+    return Step(w.admin, "/results/weighting/targets", 302, data=data)
+
+
+@recipe("weighting.compute")
+def _compute_weights(w: World) -> Step:
+    from engage.results import weights
+    from engage.weighting import targets
+
+    text = "variable,value,population\nward,north,300\nward,south,200\nward,east,100\n"
+    weights.load_targets(w.version.questionnaire, targets.read(text), "again")
+    w.db.session.commit()
+    return Step(w.admin, "/results/weighting/again/compute", 302)
+
+
 # Exports, jobs and the public results
 
 

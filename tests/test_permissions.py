@@ -268,6 +268,7 @@ def world(db, partnership, fast_passwords):
         "import_id": 1,  # none exists: allowed roles get a 404
         "job_id": 1,  # none exists: allowed roles get a 404 (and only the owner ever more)
         "wave_id": 1,  # none exists: allowed roles get a 404
+        "name": "no-such-scheme",  # a weighting scheme: allowed roles get a 404
         "index": 0,
         "user_id": proposer.id,
         "change": "reactivate",  # already active: changes nothing for the roles allowed

@@ -74,6 +74,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "results.recount": (RESULTS, "Recounted the results"),
     "public_results": (RESULTS, "Chose the questions on the public page"),
     "maps.boundaries": (RESULTS, "Loaded the wards' boundaries for the map"),
+    "weights.targets": (RESULTS, "Loaded population targets for weighting"),
+    "weights.compute": (RESULTS, "Asked for the weights to be computed"),
     "areas.attributes": (RESULTS, "Loaded facts about the wards (area attributes)"),
     "waves.create": (RESULTS, "Added a wave of the survey"),
     "waves.edit": (RESULTS, "Changed a wave of the survey"),

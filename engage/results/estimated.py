@@ -125,7 +125,8 @@ def unweighted(result: dict[str, Any], min_effective_base: int = MIN_EFFECTIVE_B
         "base": respondents,
         "effective_base": base,
         "efficiency": 1.0 if base else None,
-        "low_base": bool(base is not None and base < min_effective_base),
+        # As answered, a small base has the dashboard's own "Small base" warning.
+        "low_base": False,
         "min_effective_base": min_effective_base,
     }
 
