@@ -297,6 +297,21 @@ class WeightedSums:
     unweighted: int
 
 
+@dataclass
+class WeightedTable:
+    """Over the selected respondents to both questions who have a weight: per row key,
+    per column key and per cell, (n, Σw, Σw²) of the respondents in it. ``bases``: for a
+    row option not every version offered, per column key, (n, Σw, Σw²) of the column's
+    respondents whose version offered it. ``unweighted``: respondents to both with no
+    weight."""
+
+    cells: dict[tuple[int, int], tuple[int, float, float]]
+    rows: dict[int, tuple[int, float, float]]
+    columns: dict[int, tuple[int, float, float]]
+    bases: dict[tuple[int, int], tuple[int, float, float]]
+    unweighted: int
+
+
 class View:
     """The columns as they were at one moment; every count reads from here."""
 
@@ -479,6 +494,54 @@ class View:
             bases,
         )
 
+    def weighted_table(
+        self, rows: str, columns: str, selection: Selection, weights: np.ndarray
+    ) -> WeightedTable:
+        """The sums weighted shares of ``rows`` within ``columns`` are made of (as
+        ``table``, of the respondents with a weight); ``weights`` one per row of the view
+        (NaN: no weight)."""
+        both = self._answered(rows, selection) & self._answered(columns, selection)
+        picked = np.flatnonzero(both)
+        if selection is not None:
+            picked = selection[picked]
+        chosen_weights = weights[picked]
+        has = ~np.isnan(chosen_weights)
+        picked, w = picked[has], chosen_weights[has]
+        w2 = w * w
+        row_side = self._side(rows, picked)
+        column_side = self._side(columns, picked)
+        cells: dict[tuple[int, int], tuple[int, float, float]] = {}
+        if isinstance(row_side, np.ndarray) and isinstance(column_side, np.ndarray):
+            # Both single-valued: every cell in one pass, by the pair's combined index.
+            r_index, r_values = _compact(row_side)
+            c_index, c_values = _compact(column_side)
+            width = len(c_values)
+            for index, sums in _weighted_groups(r_index * width + c_index, w, w2).items():
+                r, c = divmod(index, width)
+                cells[(int(r_values[r]), int(c_values[c]))] = sums
+        else:
+            for r_key, r_rows in _masks(row_side):
+                for c_key, c_rows in _masks(column_side):
+                    both_rows = r_rows & c_rows
+                    if n := int(np.count_nonzero(both_rows)):
+                        cells[(r_key, c_key)] = _weighted(n, w[both_rows], w2[both_rows])
+        bases: dict[tuple[int, int], tuple[int, float, float]] = {}
+        if rows != "area":
+            versions = self.arrays["version"][picked]
+            for r_key, by in self.schema.codes[rows].partly_offered():
+                offered = np.isin(versions, list(by))
+                for c_key, c_rows in _masks(column_side):
+                    both_rows = offered & c_rows
+                    n = int(np.count_nonzero(both_rows))
+                    bases[(r_key, c_key)] = _weighted(n, w[both_rows], w2[both_rows])
+        return WeightedTable(
+            cells,
+            _weighted_side_totals(row_side, w, w2),
+            _weighted_side_totals(column_side, w, w2),
+            bases,
+            int(np.count_nonzero(~has)),
+        )
+
     def _answered(self, name: str, selection: Selection) -> np.ndarray:
         if name == "area":
             return self.column("area", selection) != NO_ONE
@@ -517,6 +580,20 @@ class View:
             period_index, value = divmod(index, span)
             found[int(starts[period_index])][value + low] = count
         return found
+
+    def weighted_by_period(
+        self, code: str, selection: Selection, period: str, weights: np.ndarray
+    ) -> dict[int, WeightedSums]:
+        """Per period (its first day, as a day number), ``weighted_sums`` of ``code`` over
+        the selected respondents who answered in it."""
+        rows = np.arange(self.n) if selection is None else selection
+        answered = self.answered(code, selection)
+        rows = rows[answered]
+        starts, at = np.unique(period_starts(self.column("day", rows), period), return_inverse=True)
+        return {
+            int(start): self.weighted_sums(code, rows[at == i], weights)
+            for i, start in enumerate(starts)
+        }
 
     # --- Response counts ---------------------------------------------------------------
 
@@ -570,6 +647,39 @@ def _compact(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return values - low, np.arange(low, high + 1)
     distinct, at = np.unique(values, return_inverse=True)
     return at, distinct
+
+
+def _weighted(n: int, w: np.ndarray, w2: np.ndarray) -> tuple[int, float, float]:
+    return n, float(w.sum()), float(w2.sum())
+
+
+def _weighted_groups(
+    groups: np.ndarray, w: np.ndarray, w2: np.ndarray
+) -> dict[int, tuple[int, float, float]]:
+    """Per distinct small non-negative group index, (n, Σw, Σw²) of its rows."""
+    if not len(groups):
+        return {}
+    counts = np.bincount(groups)
+    sums = np.bincount(groups, weights=w)
+    squares = np.bincount(groups, weights=w2)
+    return {
+        int(i): (int(counts[i]), float(sums[i]), float(squares[i])) for i in np.flatnonzero(counts)
+    }
+
+
+def _weighted_side_totals(
+    side, w: np.ndarray, w2: np.ndarray
+) -> dict[int, tuple[int, float, float]]:
+    if isinstance(side, list):
+        return {
+            key: _weighted(n, w[mask], w2[mask])
+            for key, mask in side
+            if (n := int(np.count_nonzero(mask)))
+        }
+    if not len(side):
+        return {}
+    distinct, at = np.unique(side, return_inverse=True)
+    return {int(distinct[i]): sums for i, sums in _weighted_groups(at, w, w2).items()}
 
 
 def _masks(side) -> list[tuple[int, np.ndarray]]:

@@ -2,7 +2,8 @@
 
 As in ``aggregates``, the counting reads the results columns (any pair of questions,
 under any filter, on its first view), and every public function passes the counts
-through ``suppression`` before returning.
+through ``suppression`` before returning. Given a ``weighting``, each counts only the
+respondents with a weight and shows weighted shares and means (``weighted_pairs``).
 """
 
 from dataclasses import dataclass, replace
@@ -11,7 +12,7 @@ from typing import Any
 from engage.partnership.models import Area
 from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
-from engage.results import engine, perturbation, reading, suppression
+from engage.results import engine, perturbation, reading, suppression, weighted_pairs
 from engage.results.aggregates import rule
 from engage.results.catalogue import (
     AGREE_CODES,
@@ -21,6 +22,7 @@ from engage.results.catalogue import (
     catalogue,
     find,
 )
+from engage.results.estimated import Weighting
 from engage.results.filters import ResultFilter
 from engage.results.perturbation import NONE, Count
 
@@ -126,12 +128,22 @@ def _add(counts: dict, key: Any, n: Count) -> None:
         counts[key] = counts.get(key, NONE) + n
 
 
-def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: ResultFilter):
+def _pair_counts(
+    questionnaire: Questionnaire,
+    row: str,
+    col: str,
+    filters: ResultFilter,
+    weighting: Weighting | None = None,
+):
     """Cells, row and column totals and the total of respondents to both (``col`` may be
-    "area", the response's ward), and the bases of row options only some versions offered."""
+    "area", the response's ward), the bases of row options only some versions offered,
+    and, weighted, the sums the weighted figures are made of (None unweighted); weighted,
+    every count is of the respondents with a weight only."""
     view, selection = reading.selected(questionnaire, filters)
     if row not in view.schema.codes or (col != "area" and col not in view.schema.codes):
-        return {}, {}, {}, NONE, {}
+        return {}, {}, {}, NONE, {}, None
+    if weighting is not None:
+        selection = weighting.only_weighted(view, selection)
     key = reading.Keys(view, questionnaire.partnership.areas)
     table = view.table(row, col, selection)
     cells: dict[tuple[str, str], Count] = {}
@@ -146,16 +158,29 @@ def _pair_counts(questionnaire: Questionnaire, row: str, col: str, filters: Resu
     bases: dict[tuple[str, str], Count] = {}
     for (r, c), n in table.bases.items():
         _add(bases, (key(row, r), key(col, c)), n)
-    return cells, row_totals, col_totals, table.total, bases
+    sums = None
+    if weighting is not None:
+        sums = weighted_pairs.PairSums.of(
+            view.weighted_table(row, col, selection, weighting.weights),
+            lambda r: key(row, r),
+            lambda c: key(col, c),
+        )
+    return cells, row_totals, col_totals, table.total, bases, sums
 
 
 def crosstab(
-    questionnaire: Questionnaire, row_code: str, col_code: str, filters: ResultFilter, k: int
+    questionnaire: Questionnaire,
+    row_code: str,
+    col_code: str,
+    filters: ResultFilter,
+    k: int,
+    weighting: Weighting | None = None,
 ) -> dict[str, Any] | None:
     """A closed question (rows) by an area or "about you" question (columns).
 
-    Cells count respondents who answered both; percentages are of the column total.
-    None when either code cannot be used that way.
+    Cells count respondents who answered both; percentages are of the column total
+    (weighted: the weighted shares of the column, with their intervals, and each
+    column's effective base). None when either code cannot be used that way.
     """
     infos = {i.code: i for i in catalogue(questionnaire, filters)}
     row, col = infos.get(row_code), infos.get(col_code)
@@ -165,8 +190,8 @@ def crosstab(
         return None
     filters, (row, col), note = _newest_series(filters, row, col)
     areas = questionnaire.partnership.areas
-    cells, row_totals, col_totals, total, bases = _pair_counts(
-        questionnaire, row.code, col.code, filters
+    cells, row_totals, col_totals, total, bases, sums = _pair_counts(
+        questionnaire, row.code, col.code, filters, weighting
     )
     table = _suppressed_table(
         _question_side(row, areas, None),
@@ -178,6 +203,8 @@ def crosstab(
         k,
         bases,
     )
+    if weighting is not None and sums is not None:
+        weighted_pairs.weigh_table(table, sums, weighting)
     return {
         "row": {"code": row.code, "text": row.text(), "wordings": row.wordings()},
         "column": {"code": col.code, "text": col.text(), "wordings": col.wordings()},
@@ -192,12 +219,14 @@ def ward_results(
     k: int,
     lang: str | None = None,
     filters: ResultFilter | None = None,
+    weighting: Weighting | None = None,
 ) -> dict[str, Any]:
     """Results of one question per ward (the public page, the maps): choices by ward.
 
     A respondent's ward is the response's, as the dashboard's ward filter has it. For a
     rating or number question, the average per ward (shown only for k or more
     respondents) instead of the choices. ``filters`` are the dashboard's (staff pages).
+    Weighted: the weighted shares (as ``crosstab``) or the weighted averages.
     """
     areas = questionnaire.partnership.areas
     # Every version that asked it (the page lists the current version's questions), so
@@ -211,8 +240,8 @@ def ward_results(
         "k": k,
         "series_note": note,
     }
-    cells, row_totals, respondents, _total, bases = _pair_counts(
-        questionnaire, info.code, "area", filters
+    cells, row_totals, respondents, _total, bases, sums = _pair_counts(
+        questionnaire, info.code, "area", filters, weighting
     )
     if info.type in types.CHOICE_TYPES:
         table = _suppressed_table(
@@ -225,27 +254,49 @@ def ward_results(
             k,
             bases,
         )
+        if weighting is not None and sums is not None:
+            weighted_pairs.weigh_table(table, sums, weighting)
         return head | table
     shown_rule = rule(k)
     per_ward: dict[str, dict[int, suppression.Cell]] = {}
     for (value, ward), n in cells.items():
         per_ward.setdefault(ward, {})[int(value)] = shown_rule.show(n)
+    weighted_means = weighted_pairs.ward_means(sums) if weighting and sums else None
     wards = []
     for area in areas:
         shown = shown_rule.show(respondents.get(area.code, NONE))
         found = suppression.mean(per_ward.get(area.code, {}))
+        if weighted_means is not None and found is not None:  # shown where unweighted is
+            found = weighted_means.get(area.code)
         mean = None if isinstance(shown, str) or found is None else round(found, 1)
         wards.append({"key": area.code, "label": area.name, "respondents": shown, "mean": mean})
-    return head | {"wards": wards}
+    result = head | {"wards": wards}
+    if weighting is not None and sums is not None:
+        keys = [a.code for a in areas]
+        shown_totals = [w["respondents"] for w in wards]
+        result["weighting"] = {
+            "scheme": weighting.scheme,
+            "min_effective_base": weighting.min_effective_base,
+            "columns": weighted_pairs.column_bases(keys, shown_totals, sums, weighting),
+        }
+    return result
 
 
 def trend(
-    questionnaire: Questionnaire, code: str, filters: ResultFilter, k: int, period: str = "month"
+    questionnaire: Questionnaire,
+    code: str,
+    filters: ResultFilter,
+    k: int,
+    period: str = "month",
+    weighting: Weighting | None = None,
 ) -> dict[str, Any] | None:
     """Mean rating, or percentage agreeing, per week or month; None for other questions.
 
     Every figure comes from perturbed counts: the mean from each rating's shown count
     (none when one is hidden), the percentage from the agreeing and all respondents.
+    Weighted, each period counts its respondents with a weight, and its figure (where
+    shown) is their weighted mean or weighted percentage, with its interval: the
+    scheme's weights, not weights worked out again for the period.
     """
     info = next((i for i in catalogue(questionnaire, filters) if i.code == code), None)
     if info is None or info.type not in TREND_TYPES or period not in TREND_PERIODS:
@@ -254,6 +305,10 @@ def trend(
     view, selection = reading.selected(questionnaire, filters)
     if code not in view.schema.codes:
         return None
+    period_sums = {}
+    if weighting is not None:
+        selection = weighting.only_weighted(view, selection)
+        period_sums = view.weighted_by_period(code, selection, period, weighting.weights)
     options = view.schema.codes[code].options
     agree = {i for i, option in enumerate(options) if option in AGREE_CODES}
     shown_rule = rule(k)
@@ -271,7 +326,15 @@ def trend(
             )
             value = suppression.share(cells["agree"], shown)
         day = engine.from_day_number(start)
-        points.append({"period": day.isoformat(), "respondents": shown, "value": value})
+        point = {"period": day.isoformat(), "respondents": shown, "value": value}
+        if weighting is not None:
+            weighted_pairs.weigh_point(
+                point,
+                period_sums.get(start),
+                None if info.type == types.RATING else agree,
+                weighting,
+            )
+        points.append(point)
     return {
         "code": code,
         "text": info.text(),
@@ -282,4 +345,7 @@ def trend(
         "k": k,
         "series_note": note,
         "wordings": info.wordings(),
+        "weighting": None
+        if weighting is None
+        else {"scheme": weighting.scheme, "min_effective_base": weighting.min_effective_base},
     }

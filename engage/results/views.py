@@ -23,7 +23,7 @@ from engage.partnership.models import Partnership
 from engage.partnership.services import current_partnership
 from engage.questionnaire.models import Questionnaire
 from engage.questionnaire.services import questionnaire_for
-from engage.results import aggregates, contents, crosstabs, services, weights
+from engage.results import aggregates, contents, crosstabs, services, weighted_pairs, weights
 from engage.results.catalogue import BREAKDOWN_TYPES, CLOSED_TYPES, TREND_TYPES, catalogue
 from engage.results.figures_csv import figures_csv
 from engage.results.filters import parse_filters
@@ -175,23 +175,30 @@ def figures_download():
 @bp.route("/crosstab")
 @role_required(*STAFF)
 def crosstab():
-    """One closed question broken down by an area or "about you" question."""
+    """One closed question broken down by an area or "about you" question, weighted
+    (by default once a scheme has weights) or as answered."""
     _partnership, questionnaire = _setting()
     infos = catalogue(questionnaire, parse_filters(request.args)[0], current_user.agency_id)
     row_code, col_code = request.args.get("row", ""), request.args.get("column", "")
+    weighting, wrong = _weighting(questionnaire)
 
     def figures(questionnaire, filters, k):
         table = chart = None
         if row_code and col_code:
-            table = crosstabs.crosstab(questionnaire, row_code, col_code, filters, k)
+            table = crosstabs.crosstab(
+                questionnaire, row_code, col_code, filters, k, weighting.weighting
+            )
         if table:
             title = (
                 f"Stacked bar chart: for each answer to “{table['row']['text']}”, how its "
                 f"respondents split by “{table['column']['text']}”. The same figures are "
                 "in the tables below."
             )
-            chart = stacked_chart(table, "crosstab-chart", title, localtime.percent)
+            chart = stacked_chart(
+                weighted_pairs.along_rows(table), "crosstab-chart", title, localtime.percent
+            )
         threshold = aggregates.small_base_threshold()
+        low = table["weighting"]["columns"] if table and table.get("weighting") else []
         return {
             "table": table,
             "chart": chart,
@@ -202,19 +209,43 @@ def crosstab():
             ]
             if table
             else [],
+            "low_columns": [
+                col["label"]
+                for col, base in zip(table["columns"], low, strict=True)
+                if base["low_base"]
+            ]
+            if low
+            else [],
             "small_base": threshold,
             "not_possible": bool(row_code and col_code and table is None),
+            **_weighting_figures(questionnaire, filters, k, weighting),
         }
 
     return _filtered(
         "results/crosstab.html",
-        ("row", "column"),
+        ("row", "column", "weights"),
         figures,
+        wrong,
         row_questions=[i for i in infos if i.type in crosstabs.ROW_TYPES],
         column_questions=[i for i in infos if i.type in BREAKDOWN_TYPES],
         row_code=row_code,
         col_code=col_code,
+        weighting=weighting,
     )
+
+
+def _weighting_figures(questionnaire, filters, k, weighting: weights.Choice) -> dict:
+    """What a page's weighting note says: the matching responses left out of the weighted
+    figures (as a count is shown), and whether the weights are out of date."""
+    if weighting.weighting is None:
+        return {"left_out": None, "weights_stale": False}
+    return {
+        "left_out": aggregates.rule(k).show(
+            weights.left_out(questionnaire, filters, weighting.weighting)
+        ),
+        "weights_stale": weighting.scheme is not None
+        and weights.stale(weighting.scheme, questionnaire),
+    }
 
 
 @bp.route("/trend")
@@ -232,8 +263,12 @@ def trend():
     if period not in crosstabs.TREND_PERIODS:
         period = "month"
 
+    weighting, wrong = _weighting(questionnaire)
+
     def figures(questionnaire, filters, k):
-        series = crosstabs.trend(questionnaire, code, filters, k, period) if code else None
+        series = None
+        if code:
+            series = crosstabs.trend(questionnaire, code, filters, k, period, weighting.weighting)
         if not series:
             return {"series": series}
         mean = series["measure"] == "mean"
@@ -246,10 +281,29 @@ def trend():
         )
         threshold = aggregates.small_base_threshold()
         small = [r.label for r in chart.rows if contents.small_base(r.respondents, threshold)]
-        return {"series": series, "chart": chart, "small_base": threshold, "small_periods": small}
+        low = [
+            r.label
+            for r, point in zip(chart.rows, series["points"], strict=True)
+            if point.get("low_base")
+        ]
+        return {
+            "series": series,
+            "chart": chart,
+            "small_base": threshold,
+            "small_periods": small,
+            "low_periods": low,
+            **_weighting_figures(questionnaire, filters, k, weighting),
+        }
 
     return _filtered(
-        "results/trend.html", ("code", "period"), figures, questions=infos, code=code, period=period
+        "results/trend.html",
+        ("code", "period", "weights"),
+        figures,
+        wrong,
+        questions=infos,
+        code=code,
+        period=period,
+        weighting=weighting,
     )
 
 
