@@ -19,6 +19,7 @@ from engage.questionnaire import types
 from engage.questionnaire.models import Questionnaire
 from engage.results import crosstabs
 from engage.results.catalogue import QuestionInfo, find
+from engage.results.estimated import Weighting
 from engage.results.filters import ResultFilter
 
 
@@ -33,6 +34,7 @@ class MapPage:
     picture: Markup | None = None
     series_note: str | None = None
     small_base: int = 0  # fewer answers than this in a ward: hatched as a small base
+    weighted: bool = False  # the shares are weighted (each figure carries its interval)
 
 
 def mappable(infos: list[QuestionInfo]) -> list[QuestionInfo]:
@@ -41,19 +43,29 @@ def mappable(infos: list[QuestionInfo]) -> list[QuestionInfo]:
 
 
 def staff_table(
-    questionnaire: Questionnaire, code: str, filters: ResultFilter, k: int
+    questionnaire: Questionnaire,
+    code: str,
+    filters: ResultFilter,
+    k: int,
+    weighting: Weighting | None = None,
 ) -> dict[str, Any] | None:
     """``code`` by ward under the dashboard's filters: the wards the public map and the
-    dashboard's ward filter use (the response's ward)."""
+    dashboard's ward filter use (the response's ward); weighted when ``weighting``."""
     info = find(questionnaire, code, filters)
-    return crosstabs.ward_results(questionnaire, info, k, None, filters) if info else None
+    if info is None:
+        return None
+    return crosstabs.ward_results(questionnaire, info, k, None, filters, weighting)
 
 
 def public_table(
-    questionnaire: Questionnaire, info: QuestionInfo, k: int, lang: str | None
+    questionnaire: Questionnaire,
+    info: QuestionInfo,
+    k: int,
+    lang: str | None,
+    weighting: Weighting | None = None,
 ) -> dict[str, Any]:
     """The same table the public "you said" page shows for ``info``."""
-    return crosstabs.ward_results(questionnaire, info, k, lang)
+    return crosstabs.ward_results(questionnaire, info, k, lang, weighting=weighting)
 
 
 def page(
@@ -77,6 +89,7 @@ def page(
         option_label=labels.get(option, ""),
         series_note=table.get("series_note"),
         small_base=small_base,
+        weighted=bool(table.get("weighting")),
     )
     found.figures = ward_figures.option_by_ward(table, option, small_base)
     if boundaries.wards and found.figures:

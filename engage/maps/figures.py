@@ -22,6 +22,9 @@ class WardFigure:
     count: Cell
     base: Cell
     state: str  # SHOWN, SMALL, HIDDEN or EMPTY
+    # Weighted: the share's 95 % interval (proportions), where the share is shown.
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 def option_by_ward(table: dict[str, Any], option: str, small_base: int) -> list[WardFigure]:
@@ -38,7 +41,16 @@ def option_by_ward(table: dict[str, Any], option: str, small_base: int) -> list[
         base = cell.get("base", table["col_totals"][j])
         state = _state(cell, base, small_base)
         figures.append(
-            WardFigure(ward["key"], ward["label"], cell["percent"], cell["count"], base, state)
+            WardFigure(
+                ward["key"],
+                ward["label"],
+                cell["percent"],
+                cell["count"],
+                base,
+                state,
+                cell.get("ci_low"),
+                cell.get("ci_high"),
+            )
         )
     return figures
 

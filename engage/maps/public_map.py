@@ -9,6 +9,7 @@ from engage.maps.words import map_words
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import questionnaire_for
 from engage.results import aggregates
+from engage.results.public_page import public_weighting
 from engage.results.services import public_questions
 
 ARGS = ("lang", "question", "option")
@@ -30,8 +31,9 @@ def you_said_map():
     if partnership is None or questionnaire is None or info is None:
         abort(404)
     found = services.boundaries(partnership)
+    weighting = public_weighting(questionnaire)
     shown = choropleth.page(
-        choropleth.public_table(questionnaire, info, k, language.code),
+        choropleth.public_table(questionnaire, info, k, language.code, weighting),
         request.args.get("option", ""),
         found,
         lambda question, answer: map_words(
@@ -39,4 +41,6 @@ def you_said_map():
         ),
         small_base,
     )
-    return render_template("maps/you_said_map.html", page=shown, found=found, k=k)
+    return render_template(
+        "maps/you_said_map.html", page=shown, found=found, k=k, weighted=weighting is not None
+    )

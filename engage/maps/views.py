@@ -15,7 +15,7 @@ from engage.maps.forms import BoundaryForm
 from engage.maps.words import map_words, outline_words
 from engage.partnership.services import areas, current_partnership
 from engage.questionnaire.services import questionnaire_for
-from engage.results import aggregates
+from engage.results import aggregates, weights
 from engage.results.catalogue import catalogue
 from engage.results.reading import checked_filters
 from engage.results.services import filter_choices
@@ -73,7 +73,7 @@ def boundaries():
 @role_required(*STAFF)
 def results_map():
     """One answer's share per ward as a map, with the same figures as a table, for the
-    dashboard's filters."""
+    dashboard's filters: weighted (by default once a scheme has weights) or as answered."""
     partnership = current_partnership()
     questionnaire = questionnaire_for(partnership) if partnership else None
     if partnership is None or questionnaire is None:
@@ -81,9 +81,11 @@ def results_map():
     filters, errors = checked_filters(
         questionnaire,
         request.args,
-        page=("question", "option"),
+        page=("question", "option", "weights"),
         min_base=current_app.config["ENGAGE_MIN_FILTERED_BASE"],
     )
+    weighting, wrong = weights.choice(questionnaire, request.args.get("weights"))
+    errors |= wrong
     k = aggregates.configured_k()
     small_base = aggregates.small_base_threshold()
     questions = choropleth.mappable(catalogue(questionnaire, filters, current_user.agency_id))
@@ -92,7 +94,14 @@ def results_map():
         errors["question"] = "Choose a question from the list: that one cannot be mapped."
     found = services.boundaries(partnership)
     shown = None
-    table = None if errors or not code else choropleth.staff_table(questionnaire, code, filters, k)
+    table = None
+    if not errors and code:
+        table = choropleth.staff_table(questionnaire, code, filters, k, weighting.weighting)
+    left_out = None
+    if table is not None and weighting.weighting is not None:
+        left_out = aggregates.rule(k).show(
+            weights.left_out(questionnaire, filters, weighting.weighting)
+        )
     if table is not None:
         shown = choropleth.page(
             table,
@@ -112,5 +121,9 @@ def results_map():
         code=code,
         page=shown,
         found=found,
+        weighting=weighting,
+        left_out=left_out,
+        weights_stale=weighting.scheme is not None
+        and weights.stale(weighting.scheme, questionnaire),
     )
     return html, (400 if errors else 200)

@@ -5,6 +5,10 @@ Every sentence is worked out from the figures the page publishes (perturbed, wit
 counts under k hidden), never from a hidden one: when the figure a sentence needs is
 hidden, the sentence says so instead. A hidden count is always under k and a shown one
 k or more, so the most common answer can be named while smaller ones are hidden.
+
+Weighted results read the same way, from the weighted percentages (shown only where
+the count is): "About 4 in 10 people" is then the weighted share, and the most common
+answer the one with the largest weighted share among those shown.
 """
 
 import math
@@ -61,7 +65,8 @@ def summary(
     top = positive_end(result, ordered)
     if top:
         return _share(top, gettext, ngettext)
-    return _most_common(result["options"], gettext, ngettext, percent)
+    weighted = bool((result.get("weighting") or {}).get("weighted"))
+    return _most_common(result["options"], gettext, ngettext, percent, weighted)
 
 
 def _answers(options: Sequence[Mapping[str, Any]], gettext: Gettext) -> str:
@@ -96,12 +101,16 @@ def _most_common(
     gettext: Gettext,
     ngettext: Gettext,
     percent: Callable[[float], str],
+    weighted: bool = False,
 ) -> str:
     shown = [o for o in options if not _is_hidden(o["count"]) and o["count"]]
+    if weighted:
+        shown = [o for o in shown if o["percent"] is not None]
     if not shown:
         return gettext("Too few people chose any one answer to show it, to protect their privacy.")
-    most = max(o["count"] for o in shown)
-    first = [o for o in shown if o["count"] == most]
+    size = "percent" if weighted else "count"
+    most = max(o[size] for o in shown)
+    first = [o for o in shown if o[size] == most]
     if len(first) == 2:
         return gettext(
             "‘%(first)s’ and ‘%(second)s’ were chosen equally often (%(percent)s each).",

@@ -3,6 +3,8 @@ sentence, a chart, the base and the days the answers span, and the figures by wa
 
 Every figure is a published one (``aggregates.question_results`` for everyone who
 answered, ``crosstabs.ward_results`` by ward): perturbed, with counts under k hidden.
+Once a weighting scheme has weights, the percentages and averages are weighted by the
+default one (``public_weighting``); residents get no choice, and the page says so.
 The days are those of the first and last answer counted, at day resolution as the
 staff overview groups them; they are left out when the base itself is hidden.
 """
@@ -24,8 +26,10 @@ from engage.results import (
     plain_words,
     reading,
     services,
+    weights,
 )
 from engage.results.catalogue import QuestionInfo
+from engage.results.estimated import Weighting
 from engage.results.filters import ResultFilter
 
 
@@ -77,11 +81,24 @@ def _chart(result: dict[str, Any], chart_id: str, rtl: bool) -> Markup:
     return answer_chart.draw(bars, chart_id, title, rtl)
 
 
+def public_weighting(questionnaire: Questionnaire) -> Weighting | None:
+    """The public pages' weighting: the default scheme's, once one has weights."""
+    return weights.choice(questionnaire, None)[0].weighting
+
+
 def said(
-    questionnaire: Questionnaire, info: QuestionInfo, k: int, lang: str, rtl: bool, number: int
+    questionnaire: Questionnaire,
+    info: QuestionInfo,
+    k: int,
+    lang: str,
+    rtl: bool,
+    number: int,
+    weighting: Weighting | None = None,
 ) -> Said | None:
     """One question's part of the page; None if it has no results at all."""
-    result = aggregates.question_results(questionnaire, info.code, ResultFilter(), k, lang)
+    result = aggregates.question_results(
+        questionnaire, info.code, ResultFilter(), k, lang, weighting
+    )
     if result is None:
         return None
     hidden_base = isinstance(result["respondents"], str)
@@ -99,14 +116,20 @@ def said(
         last_day=days[1] if days else None,
         chart=_chart(result, f"said-chart-{number}", rtl),
         everyone=result["options"],
-        wards=crosstabs.ward_results(questionnaire, info, k, lang),
+        wards=crosstabs.ward_results(questionnaire, info, k, lang, weighting=weighting),
     )
 
 
-def questions(questionnaire: Questionnaire, k: int, lang: str, direction: str) -> list[Said]:
+def questions(
+    questionnaire: Questionnaire,
+    k: int,
+    lang: str,
+    direction: str,
+    weighting: Weighting | None = None,
+) -> list[Said]:
     """Every question an admin put on the page, in questionnaire order."""
     found = (
-        said(questionnaire, info, k, lang, direction == "rtl", number)
+        said(questionnaire, info, k, lang, direction == "rtl", number, weighting)
         for number, info in enumerate(services.public_questions(questionnaire), start=1)
     )
     return [part for part in found if part is not None]

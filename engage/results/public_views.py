@@ -23,9 +23,14 @@ def you_said():
     if refused:
         return render_template("public/you_said.html", results=[], k=k, refused=refused), 400
     results = []
+    weighting = public_page.public_weighting(questionnaire) if questionnaire else None
     if questionnaire is not None:
-        results = public_page.questions(questionnaire, k, language.code, language.direction)
-    return render_template("public/you_said.html", results=results, k=k)
+        results = public_page.questions(
+            questionnaire, k, language.code, language.direction, weighting
+        )
+    return render_template(
+        "public/you_said.html", results=results, k=k, weighted=weighting is not None
+    )
 
 
 # One opted-in question as a ward map (engage.maps), a resident page like the one above.
