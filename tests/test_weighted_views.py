@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 
 from engage.percent import percent_text
-from engage.results import crosstabs, engine, estimated, public_page, services, weights
+from engage.results import (
+    crosstabs,
+    engine,
+    estimated,
+    public_page,
+    services,
+    stacked_chart,
+    weighted_pairs,
+    weights,
+)
 from engage.results.catalogue import AGREE_CODES, find
 from engage.results.columns import SHIFT
 from engage.results.filters import ResultFilter
@@ -141,6 +150,14 @@ def test_a_hidden_cell_has_no_weighted_percentage_or_interval(weighted):
         for cell, drawn in zip(row, chart_row, strict=True):
             if isinstance(cell["count"], str):
                 assert drawn["count"] == cell["count"]  # hidden in the chart too
+    # A row with a hidden cell is drawn hidden whole: the rest of its bar would be the
+    # hidden cells' exact weighted share.
+    bars = stacked_chart.rows_of(weighted_pairs.along_rows(table))
+    for row, bar in zip(table["cells"], bars, strict=True):
+        if any(isinstance(cell["count"], str) for cell in row):
+            assert bar.hidden == 100.0 and all(s.percent is None for s in bar.shares)
+        else:
+            assert bar.hidden == 0.0
 
 
 def test_as_answered_the_cross_tab_is_the_unweighted_one_and_the_page_shows_it(

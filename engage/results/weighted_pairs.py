@@ -98,6 +98,9 @@ def estimate_fields(found: Estimate | None) -> dict[str, Any]:
     }
 
 
+HIDDEN_ROW = "hidden"  # a chart row drawn hidden whole
+
+
 def _shown(cell: Any) -> bool:
     return not isinstance(cell, str) and cell is not None
 
@@ -146,9 +149,15 @@ def weigh_table(table: dict[str, Any], sums: PairSums, weighting: Weighting) -> 
         "columns": column_bases(col_keys, table["col_totals"], sums, weighting),
         "chart": {
             "cells": chart_cells,
+            # A row with a hidden cell is drawn hidden whole: the rest of its bar would
+            # be the hidden cells' exact weighted share, which is not perturbed.
             "row_totals": [
-                sums.rows.get(r, NOBODY)[1] if _shown(total) else total
-                for r, total in zip(row_keys, table["row_totals"], strict=True)
+                sums.rows.get(r, NOBODY)[1]
+                if _shown(total) and all(_shown(cell["count"]) for cell in cells)
+                else HIDDEN_ROW
+                for r, total, cells in zip(
+                    row_keys, table["row_totals"], table["cells"], strict=True
+                )
             ],
         },
     }
@@ -156,7 +165,8 @@ def weigh_table(table: dict[str, Any], sums: PairSums, weighting: Weighting) -> 
 
 def along_rows(table: dict[str, Any]) -> dict[str, Any]:
     """The table the cross-tab's chart draws: weighted, the weighted sums of the shown
-    cells and row totals (a hidden one stays hidden); as answered, the table itself."""
+    cells and row totals, a row with any hidden cell hidden whole; as answered, the
+    table itself."""
     weighting = table.get("weighting")
     if not weighting:
         return table
