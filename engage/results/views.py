@@ -109,18 +109,11 @@ def index():
         for result in results:
             result["anchor"] = contents.anchor(result)
             result["small_base"] = contents.small_base(result["respondents"], threshold)
-        left_out = None
-        if weighting.weighting is not None:
-            left_out = aggregates.rule(k).show(
-                weights.left_out(questionnaire, filters, weighting.weighting)
-            )
         return {
             "overview": aggregates.overview(questionnaire, filters, k),
             "sections": contents.grouped(results, section),
             "small_base": threshold,
-            "left_out": left_out,
-            "weights_stale": weighting.scheme is not None
-            and weights.stale(weighting.scheme, questionnaire),
+            **_weighting_figures(questionnaire, filters, k, weighting),
         }
 
     return _filtered(
