@@ -249,7 +249,10 @@ def test_trend_per_month(db, questionnaire):
         {"period": "2026-06-01", "respondents": "<10", "value": None},
     ]
     agree = crosstabs.trend(qn, "police_agree", ResultFilter(), 10, "week")
-    assert agree["points"] == [{"period": "2026-05-04", "respondents": 10, "value": 100.0}]
+    assert agree["points"] == [
+        # Everyone agreed: the interval is 100 % to 100 %.
+        {"period": "2026-05-04", "respondents": 10, "value": 100.0, "ci_low": 1.0, "ci_high": 1.0}
+    ]
     assert crosstabs.trend(qn, "safe_dark", ResultFilter(), 10) is None
 
 

@@ -170,18 +170,36 @@ def test_as_answered_the_cross_tab_is_the_unweighted_one_and_the_page_shows_it(
         "count",
         "percent",
         "base",
+        "ci_low",
+        "ci_high",
     }
+    # As answered, each shown percentage's interval is worked out from the shown counts.
+    for j, column in enumerate(plain["columns"]):
+        for row in plain["cells"]:
+            cell, base = row[j], plain["col_totals"][j]
+            if cell["percent"] is None:
+                assert cell["ci_low"] is None
+                continue
+            p = cell["count"] / base
+            half = 1.959964 * np.sqrt(p * (1 - p) / (base - 1))
+            assert cell["ci_low"] == pytest.approx(max(p - half, 0), abs=1e-4), column
     page = analyst.get("/results/crosstab?row=safe_after_dark&column=age_band&weights=none")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "as answered</strong> (unweighted)" in html
     assert 'id="weights-none" name="weights" type="radio" value="none" checked' in html
     assert "Effective base" not in html
-    shown = re.findall(r'engage-cell-note">\(([^)]*)\)', html)
+    shown = re.findall(r'engage-cell-note">\(([^;)]*)(?:; 95% CI ([^)]*))?\)', html)
     expected = [
-        percent_text(cell["percent"]) for row in plain["cells"] for cell in row if cell["percent"]
+        (
+            percent_text(cell["percent"]),
+            f"{percent_text(100 * cell['ci_low'])} to {percent_text(100 * cell['ci_high'])}",
+        )
+        for row in plain["cells"]
+        for cell in row
+        if cell["percent"]
     ]
-    assert [s for s in shown if s != "0.0%"] == expected
+    assert [s for s in shown if s[0] != "0.0%"] == expected
 
 
 def test_the_cross_tab_page_is_weighted_by_default_with_intervals_and_effective_bases(
@@ -276,7 +294,8 @@ def test_the_trend_page_shows_intervals_and_says_the_weights_are_not_worked_out_
     assert "95% confidence interval" in html and "Effective base" in html
     assert "they are not worked out again for each month" in html
     plain = analyst.get("/results/trend?code=asb_problem&weights=none").get_data(as_text=True)
-    assert "95% confidence interval" not in plain
+    assert "95% confidence interval" in plain  # as answered too, from the shown figures
+    assert "Effective base" not in plain
     assert analyst.get("/results/trend?code=asb_problem&weights=x").status_code == 400
 
 
@@ -330,7 +349,8 @@ def test_the_staff_map_is_weighted_with_intervals_and_can_be_switched(weighted, 
     assert "95% confidence interval" in html and "weighted shares" in html
     plain = analyst.get("/results/map?question=safe_after_dark&weights=none")
     assert plain.status_code == 200
-    assert "95% confidence interval" not in plain.get_data(as_text=True)
+    assert "weighted shares" not in plain.get_data(as_text=True)
+    assert "95% confidence interval" in plain.get_data(as_text=True)
     assert analyst.get("/results/map?question=safe_after_dark&weights=x").status_code == 400
 
 

@@ -205,6 +205,8 @@ def crosstab(
     )
     if weighting is not None and sums is not None:
         weighted_pairs.weigh_table(table, sums, weighting)
+    else:
+        weighted_pairs.plain_intervals(table)
     return {
         "row": {"code": row.code, "text": row.text(), "wordings": row.wordings()},
         "column": {"code": col.code, "text": col.text(), "wordings": col.wordings()},
@@ -256,6 +258,8 @@ def ward_results(
         )
         if weighting is not None and sums is not None:
             weighted_pairs.weigh_table(table, sums, weighting)
+        else:
+            weighted_pairs.plain_intervals(table)
         return head | table
     shown_rule = rule(k)
     per_ward: dict[str, dict[int, suppression.Cell]] = {}
@@ -334,6 +338,8 @@ def trend(
                 None if info.type == types.RATING else agree,
                 weighting,
             )
+        elif info.type != types.RATING:
+            weighted_pairs.plain_point_interval(point)
         points.append(point)
     return {
         "code": code,

@@ -212,3 +212,32 @@ def weigh_point(
     fields = estimate_fields(found)
     point["value"] = fields.pop("percent")
     point.update(fields)
+
+
+def _plain(count: Any, base: Any) -> Estimate | None:
+    """As answered, a shown count's share of a shown base with its uncertainty."""
+    if not (_shown(count) and _shown(base)) or not base:
+        return None
+    return from_sums(Sums(int(base), base, base, [count], [count]))[0]
+
+
+def plain_intervals(table: dict[str, Any]) -> None:
+    """As answered: each shown cross-tab percentage's 95 % interval, worked out from the
+    shown counts only (so it gives nothing away the counts do not)."""
+    for cells in table["cells"]:
+        for j, cell in enumerate(cells):
+            base = cell["base"] if "base" in cell else table["col_totals"][j]
+            found = _plain(cell["count"], base) if cell["percent"] is not None else None
+            cell["ci_low"] = None if found is None else _rounded(found.ci_low)
+            cell["ci_high"] = None if found is None else _rounded(found.ci_high)
+
+
+def plain_point_interval(point: dict[str, Any]) -> None:
+    """As answered: a trend period's percent agreeing with its 95 % interval, from the
+    shown percentage and respondents."""
+    value, respondents = point["value"], point["respondents"]
+    found = None
+    if value is not None and _shown(respondents) and respondents:
+        found = _plain(value / 100 * respondents, respondents)
+    point["ci_low"] = None if found is None else _rounded(found.ci_low)
+    point["ci_high"] = None if found is None else _rounded(found.ci_high)

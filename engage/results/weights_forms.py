@@ -39,8 +39,7 @@ class TargetsForm(FlaskForm):
     describes = DayMonthYearField(
         "The date the figures describe",
         subject="The date the figures describe",
-        description="ONS mid-year estimates describe 30 June of their year, "
-        "for example 30 6 2025.",
+        description="ONS mid-year estimates describe 30 June of their year, for example 30 6 2025.",
         validators=[InputRequired("Enter the date the figures describe")],
     )
     cap = DecimalField(

@@ -63,7 +63,6 @@ def upgrade():
         )
 
 
-
 def downgrade():
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_column("free_text_access")

@@ -80,7 +80,7 @@ def upgrade():
             "column_value",
             name=op.f("pk_pair_tally"),
         ),
-        sqlite_with_rowid=False
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "response_tally",
@@ -105,7 +105,7 @@ def upgrade():
             "language",
             name=op.f("pk_response_tally"),
         ),
-        sqlite_with_rowid=False
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "answer_tally",
@@ -135,7 +135,7 @@ def upgrade():
             "value",
             name=op.f("pk_answer_tally"),
         ),
-        sqlite_with_rowid=False
+        sqlite_with_rowid=False,
     )
     # ### end Alembic commands ###
     with op.batch_alter_table("answer", schema=None) as batch_op:

@@ -29,9 +29,7 @@ def upgrade():
     # labels; a job asked for before wrote numbers, or labels when it said so.
     with op.batch_alter_table("export_job", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "option_values", sa.String(length=10), server_default="codes", nullable=False
-            )
+            sa.Column("option_values", sa.String(length=10), server_default="codes", nullable=False)
         )
     job = sa.table("export_job", sa.column("labelled"), sa.column("option_values"))
     op.execute(
