@@ -125,12 +125,21 @@ def test_every_output_follows_who_was_asked_what(
     columns = [c["key"] for c in table["columns"]]
     very = columns.index("very")
     assert table["col_totals"][very] == 20
-    assert table["cells"][rows.index("cctv")][very] == {"count": 0, "base": 10, "percent": 0.0}
+    cctv = table["cells"][rows.index("cctv")]
+    assert cctv[very] == {
+        "count": 0,
+        "base": 10,
+        "percent": 0.0,
+        "ci_low": 0.0,  # 0 of 10 offered it: the interval is 0 % to 0 %
+        "ci_high": 0.0,
+    }
     unsafe = columns.index("unsafe")
-    assert table["cells"][rows.index("cctv")][unsafe] == {
+    assert cctv[unsafe] == {
         "count": 10,
         "base": 10,
         "percent": 100.0,
+        "ci_low": 1.0,
+        "ci_high": 1.0,
     }
 
     # Trend: the share agreeing among those asked.
@@ -143,7 +152,12 @@ def test_every_output_follows_who_was_asked_what(
     wards = crosstabs.ward_results(qn, info, 10)
     ward_columns = [c["key"] for c in wards["columns"]]
     cctv_row = wards["cells"][[r["key"] for r in wards["rows"]].index("cctv")]
-    assert cctv_row[ward_columns.index("south")] == {"count": 10, "base": 20, "percent": 50.0}
+    south = cctv_row[ward_columns.index("south")]
+    assert {k: south[k] for k in ("count", "base", "percent")} == {
+        "count": 10,
+        "base": 20,
+        "percent": 50.0,
+    }
     assert cctv_row[ward_columns.index("north")] == {"count": 0, "base": 0, "percent": None}
     # On the page: 50 % in the south; in the north, where nobody was offered it, a dash.
     public = client.get("/you-said").get_data(as_text=True)
