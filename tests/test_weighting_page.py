@@ -110,3 +110,20 @@ def test_analysts_see_the_schemes_but_cannot_load_or_compute(
         "/results/weighting/targets", data=_form(MARGINS), content_type="multipart/form-data"
     )
     assert sent.status_code == 403
+
+
+def test_with_no_responses_yet_the_page_says_so_instead_of_naming_a_ward(app, db):
+    from engage.demo.seed import seed_demo
+    from engage.partnership.services import current_partnership
+    from engage.questionnaire.services import questionnaire_for
+    from engage.results import weight_jobs
+
+    seed_demo()
+    db.session.commit()
+    ended = weight_jobs.recompute_stale()
+    assert [job.status for job in ended] == ["failed"]
+    assert ended[0].problems == ["There are no responses to weight yet."]
+    assert weight_jobs.recompute_stale() == []  # not tried again until responses come
+    client = _admin(app, db, questionnaire_for(current_partnership()))
+    page = client.get("/results/weighting/").get_data(as_text=True)
+    assert "There are no responses to weight yet." in page

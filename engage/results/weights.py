@@ -130,6 +130,8 @@ def compute(
     questionnaire = db.session.get(Questionnaire, scheme.questionnaire_id)
     assert questionnaire is not None  # noqa: S101  # nosec B101  # the foreign key holds
     view = engine.view(questionnaire)
+    if not view.n:
+        raise TargetsError(["There are no responses to weight yet."])
     built = design(view, stored.margins_of(target_set), questionnaire.partnership.areas)
     try:
         weights, report = raking.rake(
