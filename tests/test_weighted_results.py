@@ -448,3 +448,21 @@ def test_a_refused_computation_is_not_retried_until_targets_or_responses_change(
     assert len(weight_jobs.recompute_stale()) == 1  # new responses: tried again
     db.session.refresh(scheme)
     assert scheme.computed_at is not None  # the earlier weights stayed in use meanwhile
+
+
+def test_a_multiple_choice_options_weighted_share_is_of_those_who_answered(db, demo_questionnaire):
+    scheme = _computed(db, demo_questionnaire)
+    weighting = _weighting(demo_questionnaire, scheme)
+    result = aggregates.question_results(
+        demo_questionnaire, "unsafe_reasons", ResultFilter(), 1, weighting=weighting
+    )
+    view = engine.view(demo_questionnaire)
+    w = weighting.weights[: view.n]
+    base = view.answered("unsafe_reasons", None) & ~np.isnan(w)
+    bits = view.arrays["unsafe_reasons"][: view.n]
+    options = view.schema.codes["unsafe_reasons"].options
+    assert len(options) > 1
+    for option in result["options"]:
+        bit = np.uint64(options.index(option["code"]))
+        chosen = base & ((bits >> bit) & np.uint64(1) == 1)
+        assert option["estimate"] == round(w[chosen].sum() / w[base].sum(), 4), option["code"]

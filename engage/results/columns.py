@@ -321,6 +321,7 @@ class View:
         self.channels: list[str] = channels
         self.languages: list[str] = languages
         self.n: int = n
+        self._weights_seen: dict = {}
 
     def select(self, where: Where) -> Selection:
         """The indexes of the rows that pass ``where`` (None: all of them)."""
@@ -410,26 +411,26 @@ class View:
         """The sums weighted estimates of ``code`` are made of; ``weights`` one per row of
         the view (NaN: no weight)."""
         column = self.schema.codes[code]
-        answered = self.answered(code, selection)
-        chosen_weights = weights[: self.n] if selection is None else weights[selection]
-        missing = np.isnan(chosen_weights)
-        has = answered & ~missing
-        w = chosen_weights[has]
-        w2 = w * w
-        values = self.column(code, selection)[has]
+        all_values = self.column(code, selection)
+        if column.kind == CHOICE and not column.partly_offered():
+            return self._choice_sums(all_values, selection, weights)
+        if column.kind == MULTIPLE:
+            answered = self.column("?" + code, selection) == ANSWERED
+        elif column.kind == CHOICE:
+            answered = all_values >= SHIFT << 8
+        else:
+            answered = all_values > VALUE_NOT_ASKED
+        chosen_weights, chosen_squares, missing = self._selected_weights(selection, weights)
+        has = answered if missing is None else answered & ~missing
+        w, w2 = chosen_weights[has], chosen_squares[has]
+        values = all_values[has]
         wy: dict[int, float] = {}
         w2y: dict[int, float] = {}
         if column.kind == MULTIPLE:
-            for bit in range(len(column.options)):
-                picked = (values >> np.uint64(bit)) & np.uint64(1) == 1
-                if np.any(picked):
-                    wy[bit], w2y[bit] = float(w[picked].sum()), float(w2[picked].sum())
+            wy, w2y = _weighted_bits(values, w, w2, len(column.options))
         else:
             keys = _choices(values) if column.kind == CHOICE else values
-            distinct, at = np.unique(keys, return_inverse=True)
-            sums, squares = np.bincount(at, weights=w), np.bincount(at, weights=w2)
-            for i, key in enumerate(distinct.tolist()):
-                wy[key], w2y[key] = float(sums[i]), float(squares[i])
+            wy, w2y = _weighted_by_key(keys, w, w2)
         bases = {}
         if column.kind in (CHOICE, MULTIPLE):
             versions = self.column("version", selection)[has]
@@ -447,8 +448,54 @@ class View:
             wy,
             w2y,
             bases,
-            int(np.count_nonzero(answered & missing)),
+            0 if missing is None else int(np.count_nonzero(answered & missing)),
         )
+
+    def _choice_sums(
+        self, encoded: np.ndarray, selection: Selection, weights: np.ndarray
+    ) -> WeightedSums:
+        """``weighted_sums`` of a single choice every version offered in full: three
+        bincounts over the selected rows by answer (a missing weight counts as 0),
+        with no copy of the rows that answered."""
+        chosen, squares, missing = self._selected_weights(selection, weights)
+        answers = (encoded >> 8).astype(np.intp)  # the option's index + SHIFT
+        if missing is not None:
+            chosen, squares = np.where(missing, 0.0, chosen), np.where(missing, 0.0, squares)
+        everyone = np.bincount(answers)
+        weighted = everyone if missing is None else np.bincount(answers[~missing])
+        sums, square_sums = np.bincount(answers, chosen), np.bincount(answers, squares)
+        wy: dict[int, float] = {}
+        w2y: dict[int, float] = {}
+        for index in np.flatnonzero(weighted[SHIFT:]):
+            wy[int(index)] = float(sums[index + SHIFT])
+            w2y[int(index)] = float(square_sums[index + SHIFT])
+        n = int(weighted[SHIFT:].sum())
+        return WeightedSums(
+            n,
+            float(sums[SHIFT:].sum()),
+            float(square_sums[SHIFT:].sum()),
+            wy,
+            w2y,
+            {},
+            int(everyone[SHIFT:].sum()) - n,
+        )
+
+    def _selected_weights(
+        self, selection: Selection, weights: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The selected rows' weights, their squares and where they are missing (None: no
+        row is), worked out once per selection and weights for all the questions."""
+        key = (id(selection), id(weights))
+        if self._weights_seen.get("key") != key:
+            chosen = weights[: self.n] if selection is None else weights[selection]
+            missing = np.isnan(chosen)
+            self._weights_seen = {
+                "key": key,
+                # Kept, so their ids cannot be reused by other arrays meanwhile.
+                "of": (selection, weights),
+                "found": (chosen, chosen * chosen, missing if missing.any() else None),
+            }
+        return self._weights_seen["found"]
 
     # --- Two questions ---------------------------------------------------------------
 
@@ -600,6 +647,51 @@ class View:
     def grouped(self, name: str, selection: Selection) -> dict[int, Count]:
         """Responses per value of a response-level column (area, event, day, …)."""
         return _value_counts(self.column(name, selection), self.keys(selection))
+
+
+def _weighted_bits(
+    bits: np.ndarray, w: np.ndarray, w2: np.ndarray, options: int
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Per option of a multiple choice, the sums of the weights and squared weights of
+    the rows with its bit set: eight options at a time, a bincount per byte of the bits
+    (as ``_bit_counts`` counts them)."""
+    wy: dict[int, float] = {}
+    w2y: dict[int, float] = {}
+    patterns = np.arange(256)
+    as_bytes = np.ascontiguousarray(bits, dtype="<u8").view(np.uint8).reshape(-1, 8)
+    for first in range(0, options, 8):
+        byte = as_bytes[:, first // 8]
+        rows = np.bincount(byte, minlength=256)
+        sums = np.bincount(byte, weights=w, minlength=256)
+        squares = np.bincount(byte, weights=w2, minlength=256)
+        for bit in range(min(8, options - first)):
+            has = (patterns >> bit) & 1 == 1
+            if rows[has].sum():
+                wy[first + bit] = float(sums[has].sum())
+                w2y[first + bit] = float(squares[has].sum())
+    return wy, w2y
+
+
+def _weighted_by_key(
+    keys: np.ndarray, w: np.ndarray, w2: np.ndarray
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Per distinct key, the sum of the weights and of the squared weights: by offset
+    when the keys span little (options, ratings, ward ids), else by their sorted order."""
+    if not len(keys):
+        return {}, {}
+    low, high = int(keys.min()), int(keys.max())
+    if high - low <= 1 << 14:
+        at = keys.astype(np.intp) - low
+        present = np.flatnonzero(np.bincount(at))
+        distinct = present + low
+    else:
+        distinct, at = np.unique(keys, return_inverse=True)
+        present = np.arange(len(distinct))
+    sums, squares = np.bincount(at, weights=w), np.bincount(at, weights=w2)
+    return (
+        {int(k): float(sums[i]) for k, i in zip(distinct, present, strict=True)},
+        {int(k): float(squares[i]) for k, i in zip(distinct, present, strict=True)},
+    )
 
 
 def _keyed_counts(values: np.ndarray, keys: np.ndarray, low: int = 0) -> dict[int, Count]:
