@@ -15,7 +15,8 @@ class TargetsForm(FlaskForm):
         "Population targets (CSV)",
         widget=GovFileInput(),
         description="variable,value,population (a row per value of each margin), or the "
-        "weighting questions’ codes then population, as ONS’s mid-year estimates by ward.",
+        "weighting questions’ codes then population (a row per combination, the shape "
+        "of ONS’s mid-year estimates by ward).",
         validators=[
             FileRequired("Choose the targets file (.csv)"),
             FileAllowed(["csv", "txt"], "The targets must be a .csv file"),

@@ -6,8 +6,9 @@ Two layouts are read, told apart by the header:
   variable, for example ``ward,E05012345,8410`` or ``age_band,age_16_24,11200``. Each
   variable is a margin of its own; a further margin (tenure, ethnic group) is more rows.
 - **Cells**, one column per variable and ``population`` last, for example
-  ``ward,age_band,gender,population``: the population of each combination, as ONS's
-  mid-year estimates by ward, single year or band of age and sex come. Each column's
+  ``ward,age_band,gender,population``: the population of each combination, the shape
+  of ONS's mid-year estimates by ward, age and sex once written in the questionnaire's
+  codes (a single year of age may keep its own row, coded as its band). Each column's
   totals become a margin (rows for the same value are added up).
 
 ``variable`` is a question's code (a single-choice question, or the ward question);
