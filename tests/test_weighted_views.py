@@ -429,3 +429,22 @@ def test_a_new_options_weighted_share_is_of_those_offered_it(two_versions):  # n
     n, total, squares = sums.bases[(cctv_key, fairly_key)]
     assert (n, total, squares) == (20, w[fairly & offered].sum(), (w[fairly & offered] ** 2).sum())
     assert sums.cells[(cctv_key, fairly_key)][1] == w[fairly & chosen["cctv"]].sum()
+
+
+def test_a_ward_under_the_minimum_effective_base_is_hatched_on_the_map(
+    app, db, demo_questionnaire, analyst
+):
+    from engage.demo.synthetic import seed_synthetic
+    from engage.questionnaire.services import current_version
+
+    seed_synthetic(current_version(demo_questionnaire), 2_000, seed=5)  # wards big enough
+    db.session.commit()
+    _computed(db, demo_questionnaire)
+    url = "/results/map?question=safe_after_dark&option=fairly_safe"
+    app.config["ENGAGE_SMALL_BASE"] = 1  # only the effective base can mark a ward here
+    page = analyst.get(url).get_data(as_text=True)
+    assert "%</td>" in page  # some wards' shares are shown
+    assert "Small base, treat with care" not in page
+    app.config["ENGAGE_MIN_EFFECTIVE_BASE"] = 10_000
+    page = analyst.get(url).get_data(as_text=True)
+    assert "Small base, treat with care" in page

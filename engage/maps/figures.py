@@ -9,9 +9,10 @@ from typing import Any
 from engage.results.suppression import Cell
 
 SHOWN, SMALL, HIDDEN, EMPTY = "shown", "small", "hidden", "empty"
-# A base below the small-base threshold (ENGAGE_SMALL_BASE, as the dashboard warns) is
-# shown but hatched: a percentage of a few dozen people moves a lot with each one, so
-# the map marks it rather than colour it like the others.
+# A base below the small-base threshold (ENGAGE_SMALL_BASE, as the dashboard warns), or
+# weighted an effective base under ENGAGE_MIN_EFFECTIVE_BASE, is shown but hatched: a
+# percentage of a few dozen people moves a lot with each one, so the map marks it rather
+# than colour it like the others.
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,16 @@ def option_by_ward(table: dict[str, Any], option: str, small_base: int) -> list[
     if option not in keys:
         return []
     cells = table["cells"][keys.index(option)]
+    # Weighted: a ward whose effective base is under the minimum is marked as a small
+    # base is, hatched with its note, not coloured like the others.
+    low = [c["low_base"] for c in (table.get("weighting") or {}).get("columns", [])]
     figures = []
     for j, ward in enumerate(table["columns"]):
         cell = cells[j]
         base = cell.get("base", table["col_totals"][j])
         state = _state(cell, base, small_base)
+        if state == SHOWN and j < len(low) and low[j]:
+            state = SMALL
         figures.append(
             WardFigure(
                 ward["key"],
