@@ -180,6 +180,7 @@ def register_commands(app: Flask) -> None:
     from engage.questionnaire.cli import questionnaire_group
     from engage.results.cli import recount_results, results_group
     from engage.results.weights_cli import weights_group
+    from engage.sortition.cli import sortition_group
     from engage.waves.cli import areas_group, waves_group
     from engage.xlsform.cli import xlsform
 
@@ -204,5 +205,6 @@ def register_commands(app: Flask) -> None:
         areas_group,
         list_jobs,
         panels_group,
+        sortition_group,
     ):
         app.cli.add_command(command)

@@ -211,3 +211,22 @@ def test_bad_files_say_which_file_and_line(tmp_path, categories, respondents, me
             write(tmp_path, "categories.csv", categories),
             write(tmp_path, "respondents.csv", respondents),
         )
+
+
+def test_the_command_prints_the_fairness_and_a_repeatable_panel(tmp_path):
+    from click.testing import CliRunner
+
+    from engage.sortition.cli import sortition_group
+
+    categories = write(tmp_path, "categories.csv", "category,feature,min,max\ng,a,1,2\ng,b,1,2\n")
+    respondents = write(tmp_path, "respondents.csv", "g\na\na\nb\nb\nb\n")
+    arguments = ["select", str(categories), str(respondents), "--panel-size", "2", "--seed", "5"]
+    first = CliRunner().invoke(sortition_group, arguments)
+    assert first.exit_code == 0, first.output
+    assert "Smallest selection probability: 33.33%" in first.output
+    assert first.output == CliRunner().invoke(sortition_group, arguments).output
+
+    arguments[4] = "5"
+    failed = CliRunner().invoke(sortition_group, arguments)
+    assert failed.exit_code == 1
+    assert "No panel of 5 meets every quota" in failed.output
