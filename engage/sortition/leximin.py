@@ -16,6 +16,7 @@ import numpy as np
 
 from engage.sortition.panels import Panel, PanelFinder
 from engage.sortition.pool import Pool
+from engage.sortition.solver import new_solver
 
 TOLERANCE = 1e-7
 # Fixed probabilities enter later LPs this much lower, so that rounding in one
@@ -33,10 +34,7 @@ class Allocation:
 
 
 def _highs() -> highspy.Highs:
-    h = highspy.Highs()
-    h.silent()
-    h.setOptionValue("threads", 1)
-    return h
+    return new_solver()
 
 
 def _solve(h: highspy.Highs, what: str) -> None:

@@ -7,6 +7,7 @@ import highspy
 import numpy as np
 
 from engage.sortition.pool import Pool
+from engage.sortition.solver import new_solver
 
 Panel = tuple[int, ...]
 
@@ -26,11 +27,9 @@ class PanelFinder:
         if not 0 < k <= pool.size:
             raise ValueError(f"A panel of {k} cannot be drawn from a pool of {pool.size}")
         self.pool, self.k, self.n = pool, k, pool.size
-        h = highspy.Highs()
-        h.silent()
+        h = new_solver()
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-10)
-        h.setOptionValue("threads", 1)
         n = self.n
         h.addVars(n, np.zeros(n), np.ones(n))
         h.changeColsIntegrality(
