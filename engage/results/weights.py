@@ -179,7 +179,7 @@ class Choice:
 def choice(questionnaire: Questionnaire, asked: str | None) -> tuple[Choice, dict[str, str]]:
     """The weighting ``?weights=`` asks for: a scheme's name, ``none``, or nothing (the
     default scheme, once one has weights). An unknown name is refused, saying why."""
-    ready = [s for s in stored.schemes(questionnaire) if s.computed_at is not None]
+    ready = stored.ready_schemes(questionnaire)
     errors: dict[str, str] = {}
     if asked is None or asked == "":
         scheme = ready[0] if ready else None
@@ -231,7 +231,7 @@ def exact_estimates(questionnaire: Questionnaire, code: str, scheme_name: str | 
         )
     scheme = None
     if scheme_name is not None:
-        ready = [s for s in stored.schemes(questionnaire) if s.computed_at is not None]
+        ready = stored.ready_schemes(questionnaire)
         scheme = next((s for s in ready if s.name == scheme_name or not scheme_name), None)
         if scheme is None:
             names = ", ".join(s.name for s in ready) or "none has weights yet"

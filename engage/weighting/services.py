@@ -47,10 +47,16 @@ def scheme_named(questionnaire: Questionnaire, name: str) -> WeightingScheme | N
     )
 
 
+def ready_schemes(questionnaire: Questionnaire) -> list[WeightingScheme]:
+    """The schemes with weights computed, ``default`` first, then by name."""
+    return [s for s in schemes(questionnaire) if s.computed_at is not None]
+
+
 def default_scheme(questionnaire: Questionnaire) -> WeightingScheme | None:
     """The scheme results use unless told otherwise: ``default``, else the first by name;
     only one with weights computed counts."""
-    return next((s for s in schemes(questionnaire) if s.computed_at is not None), None)
+    ready = ready_schemes(questionnaire)
+    return ready[0] if ready else None
 
 
 # --- Targets --------------------------------------------------------------------------
