@@ -276,17 +276,19 @@ def test_an_effective_base_under_the_minimum_is_greyed_with_a_warning_not_hidden
 
 @pytest.fixture
 def analyst_client_demo(app, db, demo_questionnaire):
-    from engage.accounts.models import ANALYST
+    return signed_in(app, db, demo_questionnaire, "analyst")
+
+
+def signed_in(app, db, questionnaire, role: str):
+    """A test client signed in as a new member of staff of the questionnaire's partnership."""
     from engage.accounts.services import create_user
 
-    agency = demo_questionnaire.partnership.agencies[0]
-    create_user("analyst@weights.test", "a long enough password", ANALYST, agency)
+    email = f"{role}@weights.test"
+    create_user(email, "a long enough password", role, questionnaire.partnership.agencies[0])
     db.session.commit()
     client = app.test_client()
-    signed_in = client.post(
-        "/login", data={"email": "analyst@weights.test", "password": "a long enough password"}
-    )
-    assert signed_in.status_code == 302
+    response = client.post("/login", data={"email": email, "password": "a long enough password"})
+    assert response.status_code == 302
     return client
 
 

@@ -26,7 +26,7 @@ from engage.results.periods import period_starts
 from engage.weighting import services as stored
 from engage.weighting import targets as target_files
 from tests.test_option_bases import two_versions as two_versions  # noqa: F401  (the fixture)
-from tests.test_weighted_results import MARGINS
+from tests.test_weighted_results import MARGINS, signed_in
 
 Z95 = 1.959963984540054
 SENTENCE = (
@@ -71,18 +71,7 @@ def weighted(db, demo_questionnaire):
 
 @pytest.fixture
 def analyst(app, db, demo_questionnaire):
-    from engage.accounts.models import ANALYST
-    from engage.accounts.services import create_user
-
-    agency = demo_questionnaire.partnership.agencies[0]
-    create_user("analyst@views.test", "a long enough password", ANALYST, agency)
-    db.session.commit()
-    client = app.test_client()
-    signed_in = client.post(
-        "/login", data={"email": "analyst@views.test", "password": "a long enough password"}
-    )
-    assert signed_in.status_code == 302
-    return client
+    return signed_in(app, db, demo_questionnaire, "analyst")
 
 
 # --- The cross-tab -------------------------------------------------------------------

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from engage.weighting.models import ResponseWeight, TargetSet
 from engage.weighting.services import scheme_named
-from tests.test_weighted_results import MARGINS
+from tests.test_weighted_results import MARGINS, signed_in
 
 
 def _form(text: str, **fields):
@@ -22,18 +22,7 @@ def _form(text: str, **fields):
 
 
 def _admin(app, db, questionnaire):
-    from engage.accounts.models import ADMIN
-    from engage.accounts.services import create_user
-
-    create_user(
-        "admin@weights.test", "a long enough password", ADMIN, questionnaire.partnership.agencies[0]
-    )
-    db.session.commit()
-    client = app.test_client()
-    client.post(
-        "/login", data={"email": "admin@weights.test", "password": "a long enough password"}
-    )
-    return client
+    return signed_in(app, db, questionnaire, "admin")
 
 
 def test_an_admin_loads_targets_and_the_weights_are_computed(app, db, demo_questionnaire):
@@ -86,21 +75,8 @@ def test_a_bad_targets_file_is_refused_whole_and_the_form_keeps_what_was_typed(
     assert "month" in text.lower()
 
 
-def test_analysts_see_the_schemes_but_cannot_load_or_compute(
-    app, db, demo_questionnaire, analyst_client
-):
-    client = app.test_client()
-    from engage.accounts.models import ANALYST
-    from engage.accounts.services import create_user
-
-    create_user(
-        "an@weights.test",
-        "a long enough password",
-        ANALYST,
-        demo_questionnaire.partnership.agencies[0],
-    )
-    db.session.commit()
-    client.post("/login", data={"email": "an@weights.test", "password": "a long enough password"})
+def test_analysts_see_the_schemes_but_cannot_load_or_compute(app, db, demo_questionnaire):
+    client = signed_in(app, db, demo_questionnaire, "analyst")
     page = client.get("/results/weighting/")
     assert page.status_code == 200
     assert "‘default’" in page.get_data(as_text=True)  # the demo's targets
