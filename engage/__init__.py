@@ -181,6 +181,7 @@ def register_commands(app: Flask) -> None:
     from engage.results.cli import recount_results, results_group
     from engage.results.weights_cli import weights_group
     from engage.sortition.cli import sortition_group
+    from engage.sortition.draw_cli import panel_draw_command
     from engage.waves.cli import areas_group, waves_group
     from engage.xlsform.cli import xlsform
 
@@ -206,5 +207,6 @@ def register_commands(app: Flask) -> None:
         list_jobs,
         panels_group,
         sortition_group,
+        panel_draw_command,
     ):
         app.cli.add_command(command)
