@@ -10,6 +10,8 @@ from engage.sortition.fairness import geometric_mean, gini, minimum
 from engage.sortition.leximin import Allocation, exact_leximin, leximin
 from engage.sortition.panels import InfeasibleQuotas, PanelFinder
 from engage.sortition.pool import Pool, Quota, read_pool
+from engage.sortition.relax import QuotaChange, Relaxation, explain
+from engage.sortition.replace import Replacement, replace
 
 __all__ = [
     "Allocation",
@@ -17,11 +19,16 @@ __all__ = [
     "PanelFinder",
     "Pool",
     "Quota",
+    "QuotaChange",
+    "Relaxation",
+    "Replacement",
     "draw_panel",
     "exact_leximin",
+    "explain",
     "geometric_mean",
     "gini",
     "leximin",
     "minimum",
     "read_pool",
+    "replace",
 ]

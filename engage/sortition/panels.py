@@ -7,13 +7,22 @@ import highspy
 import numpy as np
 
 from engage.sortition.pool import Pool
+from engage.sortition.relax import Relaxation, explain
 from engage.sortition.solver import new_solver
 
 Panel = tuple[int, ...]
 
 
 class InfeasibleQuotas(ValueError):
-    """No panel of the requested size meets every quota."""
+    """No panel of the requested size meets every quota.
+
+    ``relaxation``, when given, names the quotas in conflict and the smallest change
+    of minimums and maximums that would let a panel be drawn.
+    """
+
+    def __init__(self, message: str, relaxation: Relaxation | None = None) -> None:
+        super().__init__(message)
+        self.relaxation = relaxation
 
 
 class PanelFinder:
@@ -27,6 +36,8 @@ class PanelFinder:
         if not 0 < k <= pool.size:
             raise ValueError(f"A panel of {k} cannot be drawn from a pool of {pool.size}")
         self.pool, self.k, self.n = pool, k, pool.size
+        self.households = households
+        self.relaxation: Relaxation | None = None
         h = new_solver()
         h.setOptionValue("mip_rel_gap", 1e-9)
         h.setOptionValue("mip_abs_gap", 1e-10)
@@ -58,19 +69,15 @@ class PanelFinder:
         h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), w)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            raise InfeasibleQuotas(self._explain())
+            raise InfeasibleQuotas(self._explain(), self.relaxation)
         x = np.asarray(h.getSolution().col_value)
         panel = tuple(int(i) for i in np.flatnonzero(x > 0.5))
         return panel, float(w[list(panel)].sum())
 
     def _explain(self) -> str:
-        quotas = "; ".join(
-            f"{q.category}={q.feature} {q.minimum}–{q.maximum}"
-            f" (pool has {len(self.pool.members_with(q))})"
-            for q in self.pool.quotas
-        )
-        households = " and at most one member per household" if self.pool.households else ""
-        return f"No panel of {self.k} meets every quota{households}: {quotas}"
+        """Which quotas conflict and the smallest change that lets a panel be drawn."""
+        self.relaxation = explain(self.pool, self.k, households=self.households)
+        return self.relaxation.message
 
 
 def all_panels(pool: Pool, k: int) -> list[Panel]:
