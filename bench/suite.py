@@ -32,6 +32,7 @@ from figures.odata_feed import odata_feed  # noqa: E402
 from figures.sealed_count import sealed_count  # noqa: E402
 from figures.seeding import seeding  # noqa: E402
 from figures.sign_in import sign_in  # noqa: E402
+from figures.sortition import sortition  # noqa: E402
 from figures.submission_cpu import submission_cpu  # noqa: E402
 from figures.submissions import submissions  # noqa: E402
 from figures.web_csv import web_csv  # noqa: E402
@@ -54,6 +55,7 @@ FIGURES = {
         kiosk_weight,
         sign_in,
         weighting,
+        sortition,
     )
 }
 COLUMNS = ("figure", "value", "baseline", "ratio", "target", "ok")

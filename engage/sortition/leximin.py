@@ -97,8 +97,21 @@ def _initial_panels(finder: PanelFinder, n: int) -> list[Panel]:
 def leximin(pool: Pool, k: int, *, households: bool = True) -> Allocation:
     """The LEXIMIN allocation of panels of ``k`` from ``pool``, by column generation.
 
+    Interchangeable respondents (the same quotas, no household binding them) get the
+    same LEXIMIN probability, so the work is done over their types
+    (``engage.sortition.profiles``) and spread over individuals at the end; it gives
+    the probabilities ``leximin_per_respondent`` gives, far faster on large pools.
+
     Raises ``InfeasibleQuotas`` when no panel of ``k`` meets every quota.
     """
+    from engage.sortition.profiles import profile_leximin
+
+    return profile_leximin(pool, k, households=households)
+
+
+def leximin_per_respondent(pool: Pool, k: int, *, households: bool = True) -> Allocation:
+    """``leximin`` with a variable per respondent in every LP and MIP: the reference the
+    faster path over types is checked against."""
     n = pool.size
     finder = PanelFinder(pool, k, households=households)
     portfolio = _initial_panels(finder, n)
