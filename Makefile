@@ -85,7 +85,7 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY first); run make worker beside it
+serve: install assets translations ## Production-style serving with gunicorn (set ENGAGE_SECRET_KEY and ENGAGE_CONTACT_KEY first); run make worker beside it
 	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) \
 		--access-logfile - --logger-class engage.access_log.GunicornLogger wsgi:app
 

@@ -84,6 +84,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]
     values: dict[str, object] = {}
     if env.get("ENGAGE_SECRET_KEY"):
         values["SECRET_KEY"] = env["ENGAGE_SECRET_KEY"]
+    if env.get("ENGAGE_CONTACT_KEY"):
+        values["ENGAGE_CONTACT_KEY"] = env["ENGAGE_CONTACT_KEY"]
     if env.get("ENGAGE_DATABASE_URL"):
         values["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(env["ENGAGE_DATABASE_URL"])
     if env.get("ENGAGE_CONTACT_EMAIL"):
@@ -142,6 +144,12 @@ def finalise(config: dict) -> None:
             raise ConfigError(
                 "ENGAGE_SECRET_KEY must be set in production. Generate one with: "
                 'python -c "import secrets; print(secrets.token_hex(32))"'
+            )
+        if not config.get("ENGAGE_CONTACT_KEY"):
+            raise ConfigError(
+                "ENGAGE_CONTACT_KEY must be set in production: it seals panel volunteers' "
+                'contact details. Generate one with: python -c "import secrets; '
+                'print(secrets.token_hex(32))"'
             )
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

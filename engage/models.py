@@ -30,6 +30,7 @@ from engage.questionnaire.models import (  # noqa: F401
     Section,
 )
 from engage.results.models import ResultsState  # noqa: F401
+from engage.selection.models import InvitationCode, PanelQuota, Recruitment, Volunteer  # noqa: F401
 from engage.survey.models import Answer, Response  # noqa: F401
 from engage.weighting.models import (  # noqa: F401
     AreaAttribute,

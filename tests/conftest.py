@@ -71,6 +71,8 @@ def app_config(database_url, tmp_path):
         "ENGAGE_PTABLE": NO_CHANGE_PTABLE,
         # Ballot keys are locked at the cheapest Argon2id cost (allowed only in tests).
         "ENGAGE_BALLOT_KDF": "minimal",
+        # Seals panel volunteers' contact details (never stored in the database).
+        "ENGAGE_CONTACT_KEY": "5e" * 32,
     }
 
 

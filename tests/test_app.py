@@ -16,10 +16,26 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 def test_production_with_a_secret_key_uses_secure_cookies():
     app = create_app(
-        {"ENGAGE_ENV": "production", "SECRET_KEY": "s" * 64, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {
+            "ENGAGE_ENV": "production",
+            "SECRET_KEY": "s" * 64,
+            "ENGAGE_CONTACT_KEY": "c" * 64,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_production_refuses_to_start_without_a_contact_key():
+    with pytest.raises(ConfigError, match="ENGAGE_CONTACT_KEY"):
+        create_app(
+            {
+                "ENGAGE_ENV": "production",
+                "SECRET_KEY": "s" * 64,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
 
 
 def test_environment_variables_choose_database_and_secret():

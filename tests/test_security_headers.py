@@ -90,7 +90,12 @@ def test_hsts_is_sent_over_https(client, partnership):
 
 
 def test_hsts_is_sent_in_production():
-    production = {**NO_DATABASE, "ENGAGE_ENV": "production", "SECRET_KEY": "s" * 64}
+    production = {
+        **NO_DATABASE,
+        "ENGAGE_ENV": "production",
+        "SECRET_KEY": "s" * 64,
+        "ENGAGE_CONTACT_KEY": "c" * 64,
+    }
     with another_app(production) as app:
         response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -32,6 +32,7 @@ def _cookie(client) -> str | None:
 
 def test_production_session_cookie_is_secure_httponly_and_samesite(app_config, analyst):
     production = {**app_config, "ENGAGE_ENV": "production", "SECRET_KEY": "s" * 64}
+    production["ENGAGE_CONTACT_KEY"] = "c" * 64
     with another_app(production) as app:
         client = app.test_client()
         client.environ_base["wsgi.url_scheme"] = "https"  # behind the TLS proxy
