@@ -106,6 +106,9 @@ def register_blueprints(app: Flask) -> None:
     from engage.results.public_views import bp as public_bp
     from engage.results.views import bp as results_bp
     from engage.results.weights_views import bp as weighting_bp
+    from engage.selection.public_views import bp as selection_public_bp
+    from engage.selection.resident_views import bp as join_bp
+    from engage.selection.staff_views import bp as selection_bp
     from engage.survey.views import bp as survey_bp
     from engage.waves.views import bp as waves_bp
     from engage.xlsform.views import bp as xlsform_bp
@@ -135,6 +138,9 @@ def register_blueprints(app: Flask) -> None:
         panels_bp,
         vote_bp,
         priorities_bp,
+        selection_bp,
+        join_bp,
+        selection_public_bp,
         xlsform_bp,
     ):
         app.register_blueprint(blueprint)
@@ -180,6 +186,7 @@ def register_commands(app: Flask) -> None:
     from engage.questionnaire.cli import questionnaire_group
     from engage.results.cli import recount_results, results_group
     from engage.results.weights_cli import weights_group
+    from engage.selection.cli import selection_group
     from engage.sortition.cli import sortition_group
     from engage.sortition.draw_cli import panel_draw_command
     from engage.waves.cli import areas_group, waves_group
@@ -207,6 +214,7 @@ def register_commands(app: Flask) -> None:
         list_jobs,
         panels_group,
         sortition_group,
+        selection_group,
         panel_draw_command,
     ):
         app.cli.add_command(command)

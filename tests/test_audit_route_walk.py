@@ -59,6 +59,9 @@ EXEMPT = {
     "vote.sign_out": "a member's session ending: an entry would pair the code with a time",
     "vote.ballot": "the secret ballot: a ranking checked and shown back, not stored",
     "vote.cast": "the secret ballot: casting must write nothing to the trail",
+    "join.register": "a resident joining a panel's pool: an entry would time-stamp the "
+    "registration and so pair it with a survey response sent in the same visit",
+    "join.letter": "a resident joining a panel's pool with a letter's code: as join.register",
 }
 
 # What a recipe's request must do besides answering with its status.
@@ -742,6 +745,204 @@ def _publish_results(w: World) -> Step:
     tally.run_count(vote, w.facilitator.user, PASSPHRASE)
     w.db.session.commit()
     return Step(w.facilitator, f"/panels/votes/{vote.id}/publish", 302, secrets=secrets)
+
+
+# Citizens' panels: recruitment and selection by lot
+
+PEOPLE_CSV = (
+    "name,email,phone,address,postcode,gender\n"
+    "Ann Archer,ann@example.org,,1 Mill Lane,RV1 1AA,f\n"
+    "Bea Brook,bea@example.org,,2 Mill Lane,RV2 1AA,f\n"
+    "Cal Cole,cal@example.org,,3 Mill Lane,RV3 1AA,m\n"
+    "Dev Dale,dev@example.org,,4 Mill Lane,RV4 1AA,m\n"
+)
+PEOPLE = ("Ann Archer", "ann@example.org", "Mill Lane", "Cal Cole")
+QUOTAS_CSV = "category,feature,min,max\ngender,f,1,1\ngender,m,1,1\n"
+
+
+def _recruiting(w: World, stage: str = "quotas"):
+    """A panel recruiting two members, at ``stage``: quotas, pool, published, seeded, drawn."""
+    from engage.selection import recruitment as selection
+    from engage.selection import registration, selecting
+
+    user = w.facilitator.user
+    panel = make_panel(w.partnership, user, name=f"Panel {stage} {utcnow().timestamp()}")
+    found = selection.start(panel, user)
+    selection.update_settings(found, selection.Settings(2, True, True, None, None), user)
+    selection.load_quotas(found, QUOTAS_CSV, user)
+    if stage != "quotas":
+        registration.import_list(found, PEOPLE_CSV, user)
+    if stage in ("published", "seeded", "drawn"):
+        selecting.publish(found, user)
+    if stage in ("seeded", "drawn"):
+        selecting.fix_seed(found, 11, "", user)
+    if stage == "drawn":
+        selecting.draw(found, user)
+    w.db.session.commit()
+    return found
+
+
+@recipe("selection.start")
+def _selection_start(w: World) -> Step:
+    panel = make_panel(w.partnership, w.facilitator.user, name="Recruiting panel")
+    w.db.session.commit()
+    return Step(w.facilitator, f"/panels/{panel.id}/selection/start", 302)
+
+
+@recipe("selection.settings")
+def _selection_settings(w: World) -> Step:
+    found = _recruiting(w)
+    data = {"panel_size": "3", "household_rule": "y", "ends_on": "2027-03-31"}
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/settings", 302, data=data)
+
+
+@recipe("selection.facilitators")
+def _selection_facilitators(w: World) -> Step:
+    found = _recruiting(w)
+    other = w.user("facilitator")
+    data = {"user": [str(w.facilitator.user.id), str(other.id)]}
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/facilitators", 302, data=data)
+
+
+@recipe("selection.quotas")
+def _selection_quotas(w: World) -> Step:
+    found = _recruiting(w)
+    data = {"quotas": "category,feature,min,max\ngender,f,0,2\ngender,m,0,2\n"}
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/quotas", 302, data=data)
+
+
+@recipe("selection.derive")
+def _selection_derive(w: World) -> Step:
+    from engage.weighting.services import store_targets
+    from engage.weighting.targets import read
+
+    targets = read("variable,value,population\nward,north,50\nward,south,30\nward,east,20\n")
+    target_set = store_targets(
+        w.version.questionnaire, targets, "default", LATER, "targets.csv", None
+    )
+    found = _recruiting(w)
+    data = {"target_set": str(target_set.id), "variable": "ward"}
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/quotas/derive", 302, data=data)
+
+
+@recipe("selection.letters")
+def _selection_letters(w: World) -> Step:
+    found = _recruiting(w)
+    raw = b"line1,postcode\n1 Orchard Way,RV1 2BB\n2 Orchard Way,RV2 2BB\n"
+    data = {"addresses": (io.BytesIO(raw), "addresses.csv"), "count": "2"}
+    return Step(
+        w.facilitator,
+        f"/panels/{found.panel_id}/selection/letters",
+        200,
+        data=data,
+        secrets=("Orchard Way",),
+        reveals=_found(r'class="engage-card__code">([A-Z0-9-]{14})<'),
+    )
+
+
+@recipe("selection.import_list")
+def _selection_import(w: World) -> Step:
+    found = _recruiting(w)
+    data = {"volunteers": (io.BytesIO(PEOPLE_CSV.encode()), "people.csv")}
+    url = f"/panels/{found.panel_id}/selection/import"
+    return Step(w.facilitator, url, 302, data=data, secrets=PEOPLE)
+
+
+@recipe("selection.publish")
+def _selection_publish(w: World) -> Step:
+    found = _recruiting(w, "pool")
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/publish", 302, secrets=PEOPLE)
+
+
+@recipe("selection.withdraw")
+def _selection_withdraw(w: World) -> Step:
+    found = _recruiting(w, "published")
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/withdraw", 302)
+
+
+@recipe("selection.seed")
+def _selection_seed(w: World) -> Step:
+    found = _recruiting(w, "published")
+    data = {"seed": "424242", "how": "Drawn at the meeting"}
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/seed", 302, data=data)
+
+
+@recipe("selection.draw")
+def _selection_draw(w: World) -> Step:
+    found = _recruiting(w, "seeded")
+    return Step(w.facilitator, f"/panels/{found.panel_id}/selection/draw", 302, secrets=PEOPLE)
+
+
+@recipe("selection.replace")
+def _selection_replace(w: World) -> Step:
+    found = _recruiting(w, "drawn")
+    gone = found.draws[0]["selected"][0]
+    data = {"dropped": str(gone), "replace_seed": "3"}
+    url = f"/panels/{found.panel_id}/selection/replace"
+    return Step(w.facilitator, url, 302, data=data, secrets=PEOPLE)
+
+
+@recipe("selection.member_letters")
+def _selection_member_letters(w: World) -> Step:
+    from engage.panels.models import Panel
+
+    found = _recruiting(w, "drawn")
+    panel = w.db.session.get(Panel, found.panel_id)
+    vote = make_vote(w.partnership, w.facilitator.user, DRAFT, panel=panel)
+    w.db.session.commit()
+    return Step(
+        w.facilitator,
+        f"/panels/{found.panel_id}/selection/member-letters",
+        200,
+        data={"vote": str(vote.id)},
+        secrets=PEOPLE,
+        reveals=_found(r'class="engage-card__code">([A-Z0-9-]{14})<'),
+    )
+
+
+@recipe("selection.delete_contacts")
+def _selection_delete_contacts(w: World) -> Step:
+    found = _recruiting(w, "pool")
+    url = f"/panels/{found.panel_id}/selection/delete-contacts"
+    return Step(w.facilitator, url, 302, secrets=PEOPLE)
+
+
+@recipe("join.register", expect=SILENT)
+def _join(w: World) -> Step:
+    found = _recruiting(w)
+    data = {"q_gender": "f", "name": "Zelda Quill", "email": "zelda@example.org"}
+    return Step(
+        w.app.test_client(),
+        f"/join/panel/{found.public_token}",
+        200,
+        data=data,
+        secrets=("Zelda Quill", "zelda@example.org"),
+    )
+
+
+@recipe("join.letter", expect=SILENT)
+def _join_by_letter(w: World) -> Step:
+    from engage.selection import registration
+
+    found = _recruiting(w)
+    (letter,), _batch = registration.sample_letters(
+        found, "line1\n1 Orchard Way\n", 1, 5, w.facilitator.user
+    )
+    w.db.session.commit()
+    data = {
+        "code": letter.code,
+        "step": "answers",
+        "q_gender": "m",
+        "name": "Yann Quill",
+        "phone": "0123",
+    }
+    return Step(
+        w.app.test_client(),
+        "/join/letter",
+        200,
+        data=data,
+        secrets=(letter.code, "Yann Quill"),
+    )
 
 
 # Panel members, with the code on their card: recorded, but never who they are

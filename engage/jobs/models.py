@@ -24,6 +24,7 @@ RECOUNT = "recount"
 SEED = "seed-synthetic"
 KIOSK_IMPORT = "kiosk-import"
 WEIGHTS = "weights"
+PANEL_SELECTION = "panel-selection"
 
 
 class Tracked:

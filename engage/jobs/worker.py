@@ -10,5 +10,6 @@ from engage.exports import jobs as export_jobs  # noqa: F401
 from engage.jobs.queue import huey
 from engage.results import jobs as result_jobs  # noqa: F401
 from engage.results import weight_jobs  # noqa: F401
+from engage.selection import jobs as selection_jobs  # noqa: F401
 
 __all__ = ["huey"]

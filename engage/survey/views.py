@@ -9,6 +9,7 @@ from engage.i18n import DEFAULT_LANGUAGE, requested_language, use_language
 from engage.partnership.services import areas as partnership_areas
 from engage.partnership.services import current_partnership
 from engage.questionnaire.services import current_version, questionnaire_for
+from engage.selection.recruitment import open_for_registration
 from engage.survey import pages, services
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
@@ -70,7 +71,14 @@ def submit():
 @bp.route("/thanks")
 def thanks():
     use_language(requested_language())
-    return render_template("survey/thanks.html"), 200, {"Cache-Control": "no-store"}
+    partnership = current_partnership()
+    # A plain link to a separate form: nothing of the answers goes with it.
+    panels = open_for_registration(partnership.id) if partnership is not None else []
+    return (
+        render_template("survey/thanks.html", panels_open=bool(panels)),
+        200,
+        {"Cache-Control": "no-store"},
+    )
 
 
 def resubmit_after_expired_form():

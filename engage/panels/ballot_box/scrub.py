@@ -36,12 +36,13 @@ class ScrubError(RuntimeError):
     """The storage could not be rewritten now (another connection held it); try again."""
 
 
-def scrub_storage(engine: Engine) -> None:
-    """Rewrite the storage; ``ScrubError`` if a checkpoint could not finish."""
+def scrub_storage(engine: Engine, tables: tuple[str, ...] = TABLES) -> None:
+    """Rewrite the storage (on PostgreSQL, of ``tables``); ``ScrubError`` if a checkpoint
+    could not finish."""
     if is_sqlite(engine):
         _sqlite(engine)
     else:
-        _postgresql(engine)
+        _postgresql(engine, tables)
 
 
 def _sqlite(engine: Engine) -> None:
@@ -58,14 +59,14 @@ def _sqlite(engine: Engine) -> None:
     raise ScrubError(BUSY)
 
 
-def _postgresql(engine: Engine) -> None:
+def _postgresql(engine: Engine, tables: tuple[str, ...] = TABLES) -> None:
     # VACUUM FULL needs each table to itself; while it waits for a long transaction to
     # finish, every query on the table queues behind it. So it waits a few seconds at
     # most, and a busy database is told to try again later instead.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text(f"SET lock_timeout = '{LOCK_SECONDS * 1000:.0f}ms'"))
         try:
-            for table in TABLES:
+            for table in tables:
                 connection.execute(sa.text(f"VACUUM FULL {table}"))
         except sa.exc.OperationalError as error:
             if "lock timeout" not in str(error):
