@@ -514,3 +514,17 @@ def test_the_survey_thanks_page_says_nothing_of_panels_when_none_recruits(client
     thanks = post(client, VALID)
     page = client.get(thanks.headers["Location"]).get_data(as_text=True)
     assert "/join/" not in page
+
+
+def test_quota_questions_derived_from_the_questionnaire_are_asked_in_the_residents_language(
+    db, client, runner
+):
+    from engage.selection.models import Recruitment as Found
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    found = db.session.scalars(sa.select(Found)).one()
+    page = client.get(f"/join/panel/{found.public_token}?lang=pl").get_data(as_text=True)
+    assert "Ile masz lat?" in page and "Od 16 do 24" in page
+    refused = client.post(f"/join/panel/{found.public_token}?lang=pl", data={"name": "Ola"})
+    assert "Odpowiedz na pytanie „Ile masz lat?”." in refused.get_data(as_text=True)
+    assert 'value="Ola"' in refused.get_data(as_text=True)

@@ -538,3 +538,26 @@ SECTIONS: list[dict[str, Any]] = [
 
 # Headline questions the demo shows on the public "you said" page, ward by ward.
 PUBLIC_RESULTS = ("area_rating", "area_improve", "safe_after_dark", "feel_informed")
+
+# A panel recruiting its members, so selection by lot can be tried straight away: its
+# quotas come from the demo's population targets, and made-up volunteers (more women,
+# more older people, and a few sharing an address, as real pools have) are in its pool.
+PANEL: dict[str, Any] = {
+    "name": "Brackenford residents' panel",
+    "description": "Twenty-four residents chosen by lot to weigh up the survey's findings "
+    "and rank the partnership's priorities for next year.",
+    "size": 24,
+    "variables": ["ward", "age_band", "gender"],
+    "volunteers": 150,
+    "seed": 2026,
+}
+FIRST_NAMES = (  # noqa: SIM905
+    "Aisha Alan Amara Anna Bilal Beth Carys Connor Dawn Dev Ella Ewan Fatima Finn Grace "
+    "Hamza Holly Imran Iris Jack Jas Kasia Kieran Layla Liam Maya Mohammed Nadia Owen "
+    "Priya Rhys Rosa Sam Sana Tomasz Una Yusuf Zara"
+).split()
+LAST_NAMES = (  # noqa: SIM905
+    "Ahmed Bailey Begum Clarke Davies Evans Hughes Hussain Jones Khan Kowalski Lewis "
+    "Morgan Nowak Patel Price Roberts Shah Smith Taylor Thomas Walsh Williams Wright"
+).split()
+STREETS = ("Mill Lane", "Church Street", "Hollins Road", "Canal Side", "Park View", "Station Road")

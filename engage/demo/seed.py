@@ -4,6 +4,9 @@ Each step looks for existing rows by slug, code or email and leaves them alone,
 so a second run changes nothing.
 """
 
+import csv
+import io
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,12 +22,15 @@ from engage.events.models import Event
 from engage.events.services import EventFields, create_event
 from engage.extensions import db
 from engage.maps.services import boundaries, load_file
+from engage.panels.models import Panel
+from engage.panels.process.votes import PanelFields, create_panel
 from engage.partnership.models import Agency, Area, Partnership
 from engage.questionnaire import services
 from engage.questionnaire.demographics import is_demographic
 from engage.questionnaire.models import Option, Question, Questionnaire, Section
 from engage.results.services import set_public_questions
 from engage.results.weights import load_targets
+from engage.selection import recruitment, registration
 from engage.timeutil import utcnow
 from engage.weighting.models import DEFAULT_SCHEME
 from engage.weighting.services import scheme_named
@@ -43,6 +49,7 @@ KINDS = {
     "user": ("demo login", "demo logins"),
     "event": ("demo event", "demo events"),
     "targets": ("set of population targets", "sets of population targets"),
+    "panel": ("recruiting panel", "recruiting panels"),
 }
 # Made-up residents aged 16 and over of the six wards by age band and sex, in the layout
 # of ONS's mid-year estimates by ward (demo/population.csv), dated as they are.
@@ -287,6 +294,82 @@ def seed_event(partnership: Partnership, report: SeedReport) -> None:
     create_event(partnership, fields)
 
 
+def _volunteers_csv(partnership: Partnership, variables: list[str]) -> str:
+    """Made-up volunteers, the same every time: a skewed pool, some sharing an address."""
+    spec = content.PANEL
+    rng = random.Random(spec["seed"])  # noqa: S311  # nosec B311  # made-up demo people
+    questionnaire = services.questionnaire_for(partnership)
+    assert questionnaire is not None  # noqa: S101  # nosec B101  # seeded just before
+    scheme = scheme_named(questionnaire, DEFAULT_SCHEME)
+    assert scheme is not None and scheme.current is not None  # noqa: S101  # nosec B101
+    margins: dict[str, list[str]] = {}
+    for target in scheme.current.targets:
+        margins.setdefault(target.variable, []).append(target.value)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "email", "phone", "address", "postcode", *variables])
+    addresses: list[tuple[str, str]] = []
+    for number in range(spec["volunteers"]):
+        first, last = rng.choice(content.FIRST_NAMES), rng.choice(content.LAST_NAMES)
+        if addresses and rng.random() < 0.08:
+            address, postcode = rng.choice(addresses)  # someone else at the same address
+        else:
+            address = f"{rng.randint(1, 180)} {rng.choice(content.STREETS)}"
+            postcode = f"BK{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}Q"
+            addresses.append((address, postcode))
+        answers = []
+        for variable in variables:
+            values = margins[variable]
+            # Older people and women volunteer more, as they do.
+            weights = (
+                [1 + index for index in range(len(values))]
+                if variable == "age_band"
+                else [1] * len(values)
+            )
+            if variable == "gender":
+                weights = [3 if value == "woman" else 2 for value in values]
+            answers.append(rng.choices(values, weights)[0])
+        email = f"{first}.{last}.{number}@example.org".lower()
+        writer.writerow(
+            [f"{first} {last}", email, "", f"{address}, Brackenford", postcode, *answers]
+        )
+    return out.getvalue()
+
+
+def seed_panel(partnership: Partnership, report: SeedReport) -> None:
+    """The demo's recruiting panel (found again by name), with quotas from the targets
+    and a pool of made-up volunteers, ready to publish and draw."""
+    spec = content.PANEL
+    existing = db.session.scalar(
+        sa.select(Panel.id).where(
+            Panel.partnership_id == partnership.id, Panel.name == spec["name"]
+        )
+    )
+    report.record("panel", existing is None)
+    questionnaire = services.questionnaire_for(partnership)
+    scheme = scheme_named(questionnaire, DEFAULT_SCHEME) if questionnaire else None
+    if existing is not None or scheme is None or scheme.current is None:
+        return
+    facilitator = find_user(content.USERS[2][0])
+    panel = create_panel(
+        partnership, PanelFields(name=spec["name"], description=spec["description"]), facilitator
+    )
+    found = recruitment.start(panel, facilitator)
+    recruitment.update_settings(
+        found,
+        recruitment.Settings(
+            panel_size=spec["size"],
+            household_rule=True,
+            registration_open=True,
+            ends_on=utcnow().date() + timedelta(days=120),
+            retention_until=None,
+        ),
+        facilitator,
+    )
+    recruitment.derive_quotas(found, scheme.current, spec["variables"], facilitator)
+    registration.import_list(found, _volunteers_csv(partnership, spec["variables"]), facilitator)
+
+
 def seed_demo() -> SeedReport:
     """Everything the demo needs, in dependency order."""
     report = SeedReport()
@@ -298,4 +381,5 @@ def seed_demo() -> SeedReport:
     seed_targets(partnership, report)
     seed_users(agencies, report)
     seed_event(partnership, report)
+    seed_panel(partnership, report)
     return report

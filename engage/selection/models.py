@@ -111,6 +111,17 @@ class PanelQuota(Model):
     maximum: so.Mapped[int] = so.mapped_column(default=0)
     # The population share the numbers were derived from, when they were.
     population_share: so.Mapped[float | None] = so.mapped_column(sa.Float)
+    # {language code: {"category_label": …, "feature_label": …}}, from the questionnaire's
+    # translations when the quotas were derived from it; English is in the columns.
+    translations: so.Mapped[dict] = so.mapped_column(
+        sa.JSON, default=dict, server_default=sa.text("'{}'")
+    )
+
+    def category_label_in(self, lang: str) -> str:
+        return (self.translations or {}).get(lang, {}).get("category_label") or self.category_label
+
+    def feature_label_in(self, lang: str) -> str:
+        return (self.translations or {}).get(lang, {}).get("feature_label") or self.feature_label
 
 
 class Volunteer(Model):

@@ -283,11 +283,25 @@ def quotas_csv(recruitment: Recruitment) -> str:
     return out.getvalue()
 
 
-def _labels(
-    questionnaire_id: int, variable: str, areas: dict[str, str]
-) -> tuple[str, dict[str, str]]:
-    """How a weighting variable reads to a volunteer: its question and option labels
-    (the newest version that asks it), or the ward names."""
+@dataclass(frozen=True)
+class Labels:
+    question: str
+    options: dict[str, str]
+    # "pl" → the question's translation; "pl:code" → an option's.
+    translated: dict[str, dict[str, str]]
+
+    def translations_of(self, value: str) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for key, fields in self.translated.items():
+            lang, _, code = key.partition(":")
+            if not code or code == value:
+                found.setdefault(lang, {}).update(fields)
+        return found
+
+
+def _labels(questionnaire_id: int, variable: str, areas: dict[str, str]) -> Labels:
+    """How a weighting variable reads to a volunteer, in English and in each translation:
+    its question and option labels (the newest version that asks it), or the ward names."""
     question = db.session.scalar(
         sa.select(Question)
         .join(Section, Section.id == Question.section_id)
@@ -297,10 +311,22 @@ def _labels(
         .limit(1)
     )
     if question is None:
-        return variable.replace("_", " ").title(), {}
+        return Labels(variable.replace("_", " ").title(), {}, {})
+    translated: dict[str, dict[str, str]] = {}
+    for lang, fields in (question.translations or {}).items():
+        if fields.get("text"):
+            translated.setdefault(lang, {})["category_label"] = fields["text"]
     if question.type == "area" or not question.options:
-        return question.text, dict(areas)
-    return question.text, {o.code: o.label for o in question.options}
+        return Labels(question.text, dict(areas), translated)
+    options = {}
+    for option in question.options:
+        options[option.code] = option.label
+        for lang, fields in (option.translations or {}).items():
+            if fields.get("label"):
+                translated.setdefault(f"{lang}:{option.code}", {})["feature_label"] = fields[
+                    "label"
+                ]
+    return Labels(question.text, options, translated)
 
 
 def derive_quotas(
@@ -321,17 +347,18 @@ def derive_quotas(
     for position, variable in enumerate(variables):
         values = margins[variable]
         total = sum(values.values())
-        label, labels = _labels(target_set.scheme.questionnaire_id, variable, areas)
+        labels = _labels(target_set.scheme.questionnaire_id, variable, areas)
         for index, (value, population) in enumerate(values.items()):
             share = population / total if total else 0.0
             exact = k * share
             rows.append(
                 PanelQuota(
                     category=variable,
-                    category_label=label,
+                    category_label=labels.question,
                     category_position=position,
                     feature=value,
-                    feature_label=labels.get(value, value),
+                    feature_label=labels.options.get(value, value),
+                    translations=labels.translations_of(value),
                     position=index,
                     minimum=math.floor(exact + 1e-9),
                     maximum=math.ceil(exact - 1e-9),

@@ -15,6 +15,8 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from engage.accounts.models import User
@@ -61,10 +63,13 @@ def _features(
 ) -> tuple[dict[str, str], dict[str, str]]:
     found: dict[str, str] = {}
     problems: dict[str, str] = {}
-    for category, label, quotas in categories(recruitment):
+    lang = str(get_locale() or "en") if has_request_context() else "en"
+    for category, _label, quotas in categories(recruitment):
         value = (answers.get(category) or "").strip()
         if value not in {q.feature for q in quotas}:
-            problems[category] = _("Answer ‘%(question)s’.", question=label)
+            problems[category] = _(
+                "Answer ‘%(question)s’.", question=quotas[0].category_label_in(lang)
+            )
         else:
             found[category] = value
     return found, problems

@@ -46,6 +46,7 @@ def _form(
             errors=errors or {},
             action=action,
             lang_args=_lang_args(),
+            lang=use_language(requested_language()).code,
             **extra,
         ),
         status,
@@ -82,7 +83,6 @@ def index():
 def register(token: str):
     found = recruitment.by_token(token)
     if found is None or not found.registration_open or recruitment.published(found):
-        _lang_args()
         return render_template("selection/join_closed.html", lang_args=_lang_args()), 404, NO_STORE
     action = url_for(".register", token=token, **_lang_args())  # type: ignore[arg-type]
     if request.method == "GET":

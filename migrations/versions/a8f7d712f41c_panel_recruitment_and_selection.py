@@ -99,6 +99,7 @@ def upgrade():
         sa.Column("minimum", sa.Integer(), nullable=False),
         sa.Column("maximum", sa.Integer(), nullable=False),
         sa.Column("population_share", sa.Float(), nullable=True),
+        sa.Column("translations", sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
         sa.ForeignKeyConstraint(
             ["panel_id"],
             ["recruitment.panel_id"],
