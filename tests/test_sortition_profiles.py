@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from engage.sortition import Pool, Quota, exact_leximin, leximin
+from engage.sortition import Pool, Quota, exact_leximin, leximin, profiles
 from engage.sortition.leximin import leximin_per_respondent
 from engage.sortition.panels import all_panels
-from engage.sortition.profiles import types_of
+from engage.sortition.profiles import profile_leximin, type_allocation, types_of
 
 
 def repeated_pool(seed, n, k, households=False):
@@ -123,3 +123,52 @@ def test_a_type_is_spread_evenly_over_its_members():
     allocation = leximin(pool, 4)
     assert allocation.agent_probabilities == pytest.approx([3 / 7] * 7 + [1 / 5] * 5, abs=1e-6)
     check_panels(pool, 4, allocation)
+
+
+def many_profiles_pool(seed, n, k):
+    """``n`` volunteers over 5 categories (288 profiles, so most are alone in theirs),
+    skewed from the population whose shares set the quotas."""
+    rng = np.random.default_rng(seed)
+    categories = {"gender": 2, "age": 4, "region": 4, "education": 3, "tenure": 3}
+    shares = {c: rng.dirichlet(np.full(v, 2.0)) for c, v in categories.items()}
+    people = tuple(
+        {c: f"{c}{int(rng.choice(v, p=shares[c]))}" for c, v in categories.items()}
+        for _ in range(n)
+    )
+    quotas = []
+    for c, v in categories.items():
+        target = 0.5 * shares[c] + 0.5 * rng.dirichlet(np.full(v, 6.0))
+        for f in range(v):
+            have = sum(p[c] == f"{c}{f}" for p in people)
+            low = min(have, math.floor(k * target[f]))
+            quotas.append(Quota(c, f"{c}{f}", low, max(low, math.ceil(k * target[f]))))
+    return Pool(people, tuple(quotas)), k
+
+
+def test_many_distinct_profiles_do_not_break_the_types_path():
+    # 107 types in 200: the stages once fixed probabilities that HiGHS's tolerances
+    # (1e-7) let the portfolio miss by more than SLACK, and the final allocation LP
+    # ended Infeasible. profile_leximin is called directly: no fallback to hide it.
+    pool, k = many_profiles_pool(2, 200, 20)
+    assert len(types_of(pool)) > 100
+    allocation = profile_leximin(pool, k)
+    check_panels(pool, k, allocation)
+    assert min(allocation.agent_probabilities) == pytest.approx(0.0454545, abs=1e-6)
+
+
+def test_leximin_falls_back_to_the_per_respondent_path(monkeypatch, caplog):
+    pool = repeated_pool(1, 40, 6)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("The dual LP ended Unbounded")
+
+    monkeypatch.setattr(profiles, "profile_leximin", broken)
+    allocation = leximin(pool, 6)
+    assert allocation == leximin_per_respondent(pool, 6)
+    assert "solving per respondent" in caplog.text
+
+
+def test_an_allocation_short_of_the_fixed_probabilities_is_refused():
+    # Two count vectors over two types of one member each; floors no mix can meet.
+    with pytest.raises(RuntimeError, match="short"):
+        type_allocation([(1, 0), (0, 1)], np.array([1.0, 1.0]), np.array([0.9, 0.9]))

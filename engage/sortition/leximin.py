@@ -8,6 +8,7 @@ an explicit list of every feasible panel, so the two can be checked against each
 other on small pools.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ import numpy as np
 from engage.sortition.panels import Panel, PanelFinder
 from engage.sortition.pool import Pool
 from engage.sortition.solver import new_solver
+
+logger = logging.getLogger(__name__)
 
 TOLERANCE = 1e-7
 # Fixed probabilities enter later LPs this much lower, so that rounding in one
@@ -102,11 +105,19 @@ def leximin(pool: Pool, k: int, *, households: bool = True) -> Allocation:
     (``engage.sortition.profiles``) and spread over individuals at the end; it gives
     the probabilities ``leximin_per_respondent`` gives, far faster on large pools.
 
+    Should HiGHS fail on the path over types (RuntimeError: an LP not solved, or an
+    allocation short of the probabilities its stages fixed), the per-respondent path
+    is run instead and its answer returned; the failure is logged.
+
     Raises ``InfeasibleQuotas`` when no panel of ``k`` meets every quota.
     """
     from engage.sortition.profiles import profile_leximin
 
-    return profile_leximin(pool, k, households=households)
+    try:
+        return profile_leximin(pool, k, households=households)
+    except RuntimeError as error:
+        logger.warning("LEXIMIN over types failed (%s); solving per respondent", error)
+        return leximin_per_respondent(pool, k, households=households)
 
 
 def leximin_per_respondent(pool: Pool, k: int, *, households: bool = True) -> Allocation:
