@@ -40,8 +40,8 @@ def upgrade():
         "recruitment",
         sa.Column("panel_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("panel_size", sa.Integer(), nullable=False),
-        sa.Column("household_rule", sa.Boolean(), server_default=sa.text("1"), nullable=False),
-        sa.Column("registration_open", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("household_rule", sa.Boolean(), server_default=sa.true(), nullable=False),
+        sa.Column("registration_open", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("retention_until", sa.Date(), nullable=True),
         sa.Column("public_token", sa.String(length=64), nullable=False),
@@ -54,7 +54,7 @@ def upgrade():
         sa.Column("draws", sa.JSON(), nullable=False),
         sa.Column("letter_batches", sa.JSON(), nullable=False),
         sa.Column("letters_for_votes", sa.JSON(), nullable=False),
-        sa.Column("needs_shuffle", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("needs_shuffle", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("contacts_deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -72,7 +72,7 @@ def upgrade():
         sa.Column("panel_id", sa.Integer(), nullable=False),
         sa.Column("serial", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("used", sa.Boolean(), server_default=sa.text("0"), nullable=False),
+        sa.Column("used", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.ForeignKeyConstraint(
             ["panel_id"],
             ["recruitment.panel_id"],
