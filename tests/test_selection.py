@@ -528,3 +528,17 @@ def test_quota_questions_derived_from_the_questionnaire_are_asked_in_the_residen
     refused = client.post(f"/join/panel/{found.public_token}?lang=pl", data={"name": "Ola"})
     assert "Odpowiedz na pytanie „Ile masz lat?”." in refused.get_data(as_text=True)
     assert 'value="Ola"' in refused.get_data(as_text=True)
+
+
+def test_the_start_page_points_residents_to_a_panel_only_while_one_recruits(
+    db, panel, facilitator_client, client
+):
+    assert "/join/" not in client.get("/").get_data(as_text=True)
+    base = started(facilitator_client, panel)
+    start = client.get("/?lang=pl").get_data(as_text=True)
+    assert 'href="/join/?lang=pl"' in start and "Dołącz do panelu obywatelskiego" in start
+    listed = client.get("/join/").get_data(as_text=True)
+    assert panel.name in listed
+    facilitator_client.post(f"{base}/settings", data={"panel_size": "4"})  # registration closed
+    assert "/join/" not in client.get("/").get_data(as_text=True)
+    assert panel.name not in client.get("/join/").get_data(as_text=True)

@@ -8,6 +8,8 @@ from flask_babel import get_locale
 from flask_login import login_required
 
 from engage.main.services import headline_stats
+from engage.partnership.services import current_partnership
+from engage.selection.recruitment import open_for_registration
 
 bp = Blueprint("main", __name__)
 
@@ -17,8 +19,11 @@ STATEMENT_PREPARED = date(2026, 11, 22)
 
 @bp.route("/")
 def index():
-    """Public start page: residents go to the survey, staff sign in."""
-    return render_template("main/index.html")
+    """Public start page: residents go to the survey (and to a panel that is recruiting),
+    staff sign in."""
+    partnership = current_partnership()
+    recruiting = open_for_registration(partnership.id) if partnership is not None else []
+    return render_template("main/index.html", panels_open=bool(recruiting))
 
 
 @bp.route("/accessibility")
