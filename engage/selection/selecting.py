@@ -43,7 +43,11 @@ def volunteers(recruitment: Recruitment) -> list[Volunteer]:
 def shuffle(recruitment: Recruitment) -> None:
     """Rewrite the pool's rows with fresh random keys, in a random order, in one
     transaction: afterwards no key, row order or transaction id says who registered
-    when. The caller commits and then rewrites the storage (``scrub_storage``)."""
+    when. The caller commits and then rewrites the storage (``scrub_storage``).
+
+    The recruitment row is locked first: a registration arriving meanwhile waits to
+    mark the pool as needing the next rewrite, so none is left out of it."""
+    db.session.refresh(recruitment, with_for_update=True)
     rows = volunteers(recruitment)
     copies = [
         Volunteer(
@@ -99,8 +103,8 @@ def publish(recruitment: Recruitment, user: User | None) -> published_pool.Publi
     problems = check_ready(recruitment)
     if problems:
         raise SelectionError("The pool cannot be published yet.", problems)
+    shuffle(recruitment)  # locks the recruitment row first
     recruitment.registration_open = False
-    shuffle(recruitment)
     rows = sorted(volunteers(recruitment), key=lambda v: v.id)  # fresh random keys
     for number, volunteer in enumerate(rows, start=1):
         volunteer.pool_number = number
