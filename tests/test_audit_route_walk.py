@@ -904,7 +904,7 @@ def _selection_member_letters(w: World) -> Step:
 def _selection_delete_contacts(w: World) -> Step:
     found = _recruiting(w, "pool")
     url = f"/panels/{found.panel_id}/selection/delete-contacts"
-    return Step(w.facilitator, url, 302, secrets=PEOPLE)
+    return Step(w.facilitator, url, 302, data={"confirm": "yes"}, secrets=PEOPLE)
 
 
 @recipe("join.register", expect=SILENT)

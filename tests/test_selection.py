@@ -542,3 +542,16 @@ def test_the_start_page_points_residents_to_a_panel_only_while_one_recruits(
     facilitator_client.post(f"{base}/settings", data={"panel_size": "4"})  # registration closed
     assert "/join/" not in client.get("/").get_data(as_text=True)
     assert panel.name not in client.get("/join/").get_data(as_text=True)
+
+
+def test_deleting_contact_details_early_asks_for_confirmation(db, panel, facilitator_client):
+    base = started(facilitator_client, panel)
+    import_people(facilitator_client, base)
+    unconfirmed = facilitator_client.post(f"{base}/delete-contacts")
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).where(Volunteer.contact.is_(None))) == 0
+    done = facilitator_client.post(f"{base}/delete-contacts", data={"confirm": "yes"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).where(Volunteer.contact.is_not(None))) == 0

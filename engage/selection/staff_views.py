@@ -361,6 +361,14 @@ def member_letters(panel_id: int):
 @role_required(*MANAGERS)
 def delete_contacts(panel_id: int):
     found = _recruitment(panel_id)
+    if request.form.get("confirm") != "yes":
+        return _refused(
+            found,
+            SelectionError(
+                "Tick the box to confirm: deleted contact details cannot be brought back, "
+                "and nobody can then be told they were chosen."
+            ),
+        )
     if not recruitment.may_see_contacts(found, current_user):
         return _refused(
             found, SelectionError("Only this panel's facilitators can delete its contact details.")
