@@ -71,7 +71,7 @@ def shuffle_waiting() -> int:
         selecting.shuffle(recruitment)
     db.session.commit()
     if waiting:
-        retention.rewrite_storage()
+        retention.rewrite_storage(whole_file=False)
     return len(waiting)
 
 

@@ -36,19 +36,21 @@ class ScrubError(RuntimeError):
     """The storage could not be rewritten now (another connection held it); try again."""
 
 
-def scrub_storage(engine: Engine, tables: tuple[str, ...] = TABLES) -> None:
+def scrub_storage(engine: Engine, tables: tuple[str, ...] = TABLES, vacuum: bool = True) -> None:
     """Rewrite the storage (on PostgreSQL, of ``tables``); ``ScrubError`` if a checkpoint
-    could not finish."""
+    could not finish. ``vacuum=False`` spares SQLite the rebuild of the whole file (deleted
+    rows are overwritten anyway, by ``secure_delete``) and only empties the journal."""
     if is_sqlite(engine):
-        _sqlite(engine)
+        _sqlite(engine, vacuum)
     else:
         _postgresql(engine, tables)
 
 
-def _sqlite(engine: Engine) -> None:
+def _sqlite(engine: Engine, vacuum: bool = True) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("PRAGMA secure_delete=ON")
-        connection.exec_driver_sql("VACUUM")
+        if vacuum:
+            connection.exec_driver_sql("VACUUM")
         for _ in range(CHECKPOINT_TRIES):
             busy, _frames, _done = connection.exec_driver_sql(
                 "PRAGMA wal_checkpoint(TRUNCATE)"
