@@ -80,6 +80,7 @@ from engage.counting.csvfile import parse_csv, write_csv
 from engage.counting.errors import BallotFileError, CountingError, NothingToCount
 from engage.counting.files import load_ballot_file, parse_ballots
 from engage.counting.methods import METHODS, count, default_method
+from engage.counting.options import CountOptions
 from engage.counting.report import format_report
 from engage.counting.result import CountResult, Stage
 from engage.counting.ties import TieBreak, votes_text
@@ -91,6 +92,7 @@ __all__ = [
     "Ballot",
     "BallotFileError",
     "BallotTable",
+    "CountOptions",
     "CountResult",
     "CountingError",
     "Election",

@@ -14,8 +14,14 @@ def _heading(stage: Stage, before: Stage | None) -> str:
         return f"Stage {stage.number}: first preferences"
     sent = votes_text(before.tally[stage.source] - stage.tally[stage.source])
     if stage.action == "surplus":
-        return f"Stage {stage.number}: surplus of {stage.source} ({sent}) transferred"
-    return f"Stage {stage.number}: {stage.source} excluded, {sent} votes transferred"
+        text = f"Stage {stage.number}: surplus of {stage.source} ({sent}) transferred"
+    else:
+        text = f"Stage {stage.number}: {stage.source} excluded, {sent} votes transferred"
+    if stage.batch:
+        text += f" ({stage.note or 'excluded together'}: {', '.join(stage.batch)})"
+    elif stage.note:
+        text += f" ({stage.note})"
+    return text
 
 
 def _signed(units: int) -> str:
@@ -41,6 +47,12 @@ def _stage_lines(stage: Stage, before: Stage | None, elected: set[str], out: set
         lines.append(f"  Lost to rounding so far: {votes_text(stage.rounding_loss)}")
     if stage.exhausted:
         lines.append(f"  Exhausted ballot papers so far: {stage.exhausted:,}")
+    if stage.inactive is not None and any(stage.inactive.values()):
+        parts = ", ".join(
+            f"{reason.replace('_', ' ')} {votes_text(units)}"
+            for reason, units in stage.inactive.items()
+        )
+        lines.append(f"  Inactive votes so far: {parts}")
     if stage.majority is not None:
         lines.append(f"  Votes needed for a majority: {votes_text(stage.majority)}")
     if stage.tie_break:
@@ -75,6 +87,8 @@ def format_report(result: CountResult) -> str:
     if result.quota is not None:
         lines.append(f"Quota: {votes_text(result.quota)}")
     lines.append(f"Tie-break seed: {result.seed}")
+    lines.append("Options:")
+    lines.extend(f"  {line}" for line in result.options.describe(result.method))
     elected: set[str] = set()
     out: set[str] = set()
     before = None

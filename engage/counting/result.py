@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from engage.counting.options import CountOptions
 from engage.counting.ties import TieBreak, votes_text
 
 
@@ -27,6 +28,11 @@ class Stage:
     excluded: list[str] = field(default_factory=list)
     tie_break: TieBreak | None = None
     majority: int | None = None  # IRV only: the votes needed to win at this stage
+    # With the ballot rules' reasons: running totals of inactive votes, by reason.
+    inactive: dict[str, int] | None = None
+    # Candidates excluded together (a batch, or undeclared write-ins), this one among them.
+    batch: list[str] = field(default_factory=list)
+    note: str | None = None  # why the stage happened, when it is not the usual rule
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -44,6 +50,12 @@ class Stage:
         }
         if self.majority is not None:
             data["majority"] = votes_text(self.majority)
+        if self.inactive is not None:
+            data["inactive"] = {name: votes_text(units) for name, units in self.inactive.items()}
+        if self.batch:
+            data["batch"] = list(self.batch)
+        if self.note:
+            data["note"] = self.note
         return data
 
 
@@ -62,6 +74,7 @@ class CountResult:
     withdrawn: tuple[str, ...]
     elected: list[str] = field(default_factory=list)
     stages: list[Stage] = field(default_factory=list)
+    options: CountOptions = field(default_factory=CountOptions)
 
     @property
     def excluded(self) -> list[str]:
@@ -92,6 +105,7 @@ class CountResult:
             "empty_ballots": self.empty,
             "exhausted": self.exhausted,
             "seed": self.seed,
+            "options": self.options.to_dict(),
             "candidates": list(self.candidates),
             "withdrawn": list(self.withdrawn),
             "elected": list(self.elected),

@@ -13,9 +13,22 @@
 - Last vacancies (52): when the continuing candidates are no more than the seats
   left, they are all elected and no further transfer is made; a surplus still
   waiting is then never transferred.
+
+Options (``CountOptions``) change some of this, and the result names them: the
+fractional threshold, fewer decimal places, batch elimination, other tie-breaks,
+undeclared write-ins excluded first, and RCTab's surplus transfers
+(``surplus_transfer="rctab"``): every surplus of one stage transfers before anyone else
+is elected (largest first, which cannot change any figure), at the fraction
+surplus / votes truncated before it multiplies each value, and the last winners'
+surpluses are transferred after the last seat is filled.
 """
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from engage.counting.ballots import UNIT, Election
+from engage.counting.options import CountOptions
 from engage.counting.result import CountResult
 from engage.counting.stages import Count
 
@@ -25,13 +38,22 @@ def droop_quota(valid_ballots: int, seats: int) -> int:
     return (valid_ballots // (seats + 1) + 1) * UNIT
 
 
-def count_stv(election: Election, seed: str) -> CountResult:
+def count_stv(
+    election: Election,
+    seed: str,
+    options: CountOptions | None = None,
+    ends: np.ndarray | None = None,
+    undervote: np.ndarray | None = None,
+    undeclared: Sequence[str] = (),
+) -> CountResult:
     """Fill ``election.seats`` seats; every stage is recorded in the result."""
     seats = election.seats
-    state = Count(election, "stv", seats, seed)
-    quota = droop_quota(state.tally.valid, seats)
+    state = Count(election, "stv", seats, seed, options, ends, undervote, undeclared)
+    together = state.options.surplus_transfer == "rctab"
+    quota = state.threshold(state.tally.valid * UNIT, seats)
     state.result.quota = quota
     waiting: list[int] = []  # elected candidates whose surplus has not been transferred
+    state.exclude_write_ins()
 
     while True:
         reached = [c for c in state.hopeful if state.votes(c) >= quota]
@@ -42,20 +64,32 @@ def count_stv(election: Election, seed: str) -> CountResult:
         left = seats - len(state.result.elected)
         if left <= 0 or len(state.hopeful) <= left:
             break
+        if waiting and together:
+            _transfer_all(state, waiting, quota)
+            continue
         if waiting:
             candidate, tie = state.pick(waiting, lowest=False, purpose="surplus")
             waiting.remove(candidate)
             surplus = state.votes(candidate) - quota
             state.transfer(candidate, "surplus", surplus, tie)
             continue
-        candidate, tie = state.pick(state.hopeful, lowest=True, purpose="exclusion")
-        state.transfer(candidate, "exclusion", None, tie)
+        state.exclude_lowest(state.hopeful, left)
 
     if len(state.hopeful) <= seats - len(state.result.elected):
         for candidate in state.hopeful[:]:
             state.elect(candidate)
     _ballot_order_at_the_close(state)
+    if together and waiting:
+        _transfer_all(state, waiting, quota, "transferred after the last seat was filled")
     return state.result
+
+
+def _transfer_all(state: Count, waiting: list[int], quota: int, note: str | None = None) -> None:
+    """Transfer every waiting surplus, largest first, with no election in between."""
+    for candidate in state.by_votes(waiting):
+        stage = state.transfer(candidate, "surplus", state.votes(candidate) - quota, None)
+        stage.note = note
+    waiting.clear()
 
 
 def _ballot_order_at_the_close(state: Count) -> None:

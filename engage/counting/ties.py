@@ -1,7 +1,10 @@
 """Breaking ties the Scottish way (rules 49 and 51): look back stage by stage, then by lot.
 
 The lot is drawn with ``random.Random(seed)`` over the tied names in sorted
-order, so anyone holding the published seed and ballots can redraw it.
+order, so anyone holding the published seed and ballots can redraw it. Two other
+modes (``CountOptions.tie_break``): ``"lot"`` draws straight away, and
+``"candidate-order"`` takes the candidate listed last in the ballot (to exclude) or
+first (surplus first), as RCTab's ``useCandidateOrder`` does.
 """
 
 import random
@@ -51,9 +54,12 @@ class TieBreak:
 class TieBreaker:
     """Chooses among tied candidates; one per count, so its lots follow from the seed."""
 
-    def __init__(self, names: Sequence[str], seed: str) -> None:
+    def __init__(
+        self, names: Sequence[str], seed: str, mode: str = "previous-rounds-then-lot"
+    ) -> None:
         self.names = names
         self.seed = seed
+        self.mode = mode
         # Deliberately not secret: anyone with the published seed must redraw the same lots.
         self.rng = random.Random(seed)  # noqa: S311  # nosec B311  # lots redrawn from the published seed
 
@@ -72,8 +78,25 @@ class TieBreaker:
         level = votes_text(history[-1][tied[0]])
         tied_names = " and ".join(", ".join(names[c] for c in tied).rsplit(", ", 1))
         verb = "is excluded" if purpose == "exclusion" else "has its surplus transferred first"
+        if self.mode == "candidate-order":
+            chosen = max(tied) if lowest else min(tied)
+            where = "last" if lowest else "first"
+            explanation = (
+                f"{tied_names} were tied on {level} votes. {names[chosen]} is listed {where} "
+                f"of them in the candidate order, so {names[chosen]} {verb}."
+            )
+            return chosen, TieBreak(
+                purpose,
+                tuple(names[c] for c in tied),
+                names[chosen],
+                "candidate order",
+                None,
+                None,
+                explanation,
+            )
         field = list(tied)
-        for stage in range(len(history) - 2, -1, -1):
+        looking_back = self.mode != "lot"
+        for stage in range(len(history) - 2 if looking_back else -1, -1, -1):
             tally = history[stage]
             extreme = min(tally[c] for c in field) if lowest else max(tally[c] for c in field)
             field = [c for c in field if tally[c] == extreme]
@@ -99,7 +122,7 @@ class TieBreaker:
         lot_among = " and ".join(", ".join(sorted(names[c] for c in field)).rsplit(", ", 1))
         if len(field) < len(tied):
             looked_back = f"; looking back stage by stage, {lot_among} stayed level"
-        elif len(history) > 1:
+        elif len(history) > 1 and looking_back:
             looked_back = " and at every earlier stage"
         else:
             looked_back = ""
