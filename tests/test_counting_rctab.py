@@ -3,7 +3,8 @@
 Each case in ``../shared/conformance/rctab/<case>/`` (see its README) holds RCTab's
 configuration, the cast vote records and RCTab's detailed report. The test reads the
 configuration's ``rules`` into ``BallotRules`` (``BallotRules.from_rctab``) and
-``CountOptions`` (``CountOptions.from_rctab``), reads the CVRs into ``MarkedBallots``,
+``CountOptions`` (``CountOptions.from_rctab``), reads the CVRs into ``MarkedBallots``
+(``read_cdf``, or ``read_ess_xlsx`` for the case that only has a spreadsheet),
 applies the rules, counts with the reasons each ranking ends, and compares.
 
 How RCTab's rounds map onto Engage's stages
@@ -51,9 +52,9 @@ import numpy as np
 import pytest
 
 from engage.counting import CountOptions, count, votes_text
-from engage.counting.marked import OVERVOTE, SKIPPED, MarkedBallots
-
-rules_module = pytest.importorskip("engage.counting.rules")
+from engage.counting.cvr import read_cdf, read_ess_xlsx
+from engage.counting.marked import MarkedBallots
+from engage.counting.rules import BallotRules, apply_rules
 
 ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "rctab"
 CASES = [
@@ -73,59 +74,16 @@ REASONS = {
 }
 
 
-def _marks(rows: list[dict[int, list[str]]], names: list[str], width: int) -> MarkedBallots:
-    """Marks from {rank: [candidate names]} per ballot: one name, a blank or an overvote."""
-    index = {name: i for i, name in enumerate(names)}
-    width = max([width, *(max(row, default=0) for row in rows)])
-    marks = np.full((len(rows), width), SKIPPED, dtype=np.int16)
-    for i, row in enumerate(rows):
-        for rank, chosen in row.items():
-            if rank > width:
-                continue
-            if len(chosen) > 1 or chosen == ["overvote"]:
-                marks[i, rank - 1] = OVERVOTE
-            elif chosen:
-                marks[i, rank - 1] = index[chosen[0]]
-    return MarkedBallots(names, marks, np.ones(len(rows), dtype=np.int64))
-
-
-def _read_cdf(path: Path, names: list[str], width: int) -> MarkedBallots:
-    """A small reader of the NIST CDF JSON, until ``engage.counting.cvr`` lands."""
-    data = json.loads(path.read_text())
-    election = data["Election"][0]
-    people = {c["@id"]: c["Name"] for c in election["Candidate"]}
-    selection = {
-        s["@id"]: people[s["CandidateIds"][0]]
-        for contest in election["Contest"]
-        for s in contest["ContestSelection"]
-    }
-    rows = []
-    for cvr in data["CVR"]:
-        row: dict[int, list[str]] = {}
-        for snapshot in cvr["CVRSnapshot"]:
-            for contest in snapshot["CVRContest"]:
-                for chosen in contest["CVRContestSelection"]:
-                    for position in chosen["SelectionPosition"]:
-                        row.setdefault(int(position["Rank"]), []).append(
-                            selection[chosen["ContestSelectionId"]]
-                        )
-        rows.append(row)
-    return _marks(rows, names, width)
-
-
-def _read_ess(path: Path, names: list[str], width: int) -> MarkedBallots:
-    """A small reader of the ES&S spreadsheet (ID, then one column per rank)."""
-    openpyxl = pytest.importorskip("openpyxl")
-    sheet = openpyxl.load_workbook(path, read_only=True).active
-    rows = []
-    for values in list(sheet.iter_rows(values_only=True))[1:]:
-        row = {
-            rank: [str(value)]
-            for rank, value in enumerate(values[1:], start=1)
-            if value not in (None, "", "undervote")
-        }
-        rows.append(row)
-    return _marks(rows, names, width)
+def _in_config_order(marked: MarkedBallots, names: list[str]) -> MarkedBallots:
+    """The same marks with the candidates in the configuration's order (RCTab's, which
+    its candidate-order tie-break follows); any others the file names come after."""
+    order = names + [name for name in marked.candidates if name not in names]
+    where = np.array([order.index(name) for name in marked.candidates], dtype=np.int64)
+    marks = marked.marks.astype(np.int64)
+    marks = np.where(marks >= 0, where[np.clip(marks, 0, None)], marks)
+    marked.marks = marks.astype(np.int16)
+    marked.candidates = order
+    return marked
 
 
 def _units(text: str) -> int:
@@ -139,22 +97,21 @@ def _case(name: str) -> tuple[dict[str, Any], dict[str, Any], MarkedBallots]:
     config = json.loads((folder / f"{name}_config.json").read_text())
     report = json.loads((folder / f"{name}_expected_detailed_report.json").read_text())
     names = [c["name"] for c in config["candidates"] if not c.get("excluded")]
-    limit = str(config["rules"].get("maxRankingsAllowed", "max"))
-    width = int(limit) if limit.isdigit() else 0
     source = folder / config["cvrFileSources"][0]["filePath"]
     if source.suffix == ".json":
-        marked = _read_cdf(source, names, width)
+        marked = _in_config_order(read_cdf(source), names)
     else:
-        marked = _read_ess(source, names, width)
+        pytest.importorskip("openpyxl")
+        marked = _in_config_order(read_ess_xlsx(source, candidates=names), names)
     marked.seats = int(config["rules"]["numberOfWinners"])
     return config, report, marked
 
 
 def _count(name: str) -> tuple[dict[str, Any], dict[str, Any], Any, CountOptions]:
     config, report, marked = _case(name)
-    rules = rules_module.BallotRules.from_rctab(config["rules"])
+    rules = BallotRules.from_rctab(config["rules"])
     options = CountOptions.from_rctab(config["rules"])
-    ruled = rules_module.apply_rules(marked, rules)
+    ruled = apply_rules(marked, rules)
     result = count(
         ruled.election,
         seed=config["rules"].get("randomSeed") or "rctab",
