@@ -210,8 +210,8 @@ def _check_marks(marked: MarkedBallots) -> np.ndarray:
     marks = marked.marks
     if marks.ndim != 2 or marks.shape[0] != marked.weights.shape[0]:
         raise CountingError("marks must be an (n, ranks) array with one weight per row")
-    if marks.dtype.kind not in "iu":
-        raise CountingError("marks must be whole numbers")
+    if marks.dtype.kind not in "iu" or marked.weights.dtype.kind not in "iu":
+        raise CountingError("marks and ballot weights must be whole numbers")
     if marks.size and (marks.min() < OVERVOTE or marks.max() >= len(marked.candidates)):
         raise CountingError("a mark refers to a candidate that does not exist")
     return marks

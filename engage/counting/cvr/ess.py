@@ -59,17 +59,34 @@ def read_ess_xlsx(
         raise BallotFileError(
             None, "reading .xlsx files needs openpyxl (pip install openpyxl)", source
         ) from error
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
-        raise BallotFileError(None, f"not an .xlsx workbook ({error})", source) from error
     names = Candidates(candidates, source)
-    cells = CellReader(names, ("overvote",), ("undervote",), None)
-    rows: list[list[int]] = []
     try:
-        sheet = workbook.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, with the workbook
+    except OSError as error:
+        raise BallotFileError(None, f"cannot be read ({error.strerror})", source) from error
+    with handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+            raise BallotFileError(None, f"not an .xlsx workbook ({error})", source) from error
+        try:
+            rows = _read_rows(workbook.worksheets[0], names, first_vote_column, source)
+        finally:
+            workbook.close()
+    return marked_ballots(
+        names, pack_marks(rows), np.ones(len(rows), dtype=np.int64), source, title=title
+    )
+
+
+def _read_rows(
+    sheet: Any, names: Candidates, first_vote_column: int | None, source: str
+) -> list[list[int]]:
+    cells = CellReader(names, ("overvote",), ("undervote",), None)
+    values = sheet.iter_rows(values_only=True)
+    try:
         header = [_text(value) for value in next(values, ())]
+        while header and not header[-1].strip():  # blank cells the sheet's width adds
+            header.pop()
         if not any(header):
             raise BallotFileError(1, "the first row should be the header", source)
         if first_vote_column is not None:
@@ -87,12 +104,12 @@ def read_ess_xlsx(
                     source,
                 )
         width = len(header) - start
+        rows: list[list[int]] = []
         total = 0
         for number, row in enumerate(values, start=2):
             if row is None or all(_text(value).strip() == "" for value in row):
                 continue
-            extra = [value for value in row[len(header) :] if _text(value).strip()]
-            if extra:
+            if any(_text(value).strip() for value in row[len(header) :]):
                 raise BallotFileError(
                     number, f"a cell beyond the {len(header)} columns of the header", source
                 )
@@ -104,8 +121,6 @@ def read_ess_xlsx(
                 marks.pop()
             total = add_total(total, 1, number, source)
             rows.append(marks)
+        return rows
     finally:
-        workbook.close()
-    return marked_ballots(
-        names, pack_marks(rows), np.ones(len(rows), dtype=np.int64), source, title=title
-    )
+        values.close()
