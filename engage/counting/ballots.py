@@ -150,6 +150,23 @@ def table_from_ballots(
     return pack(flat, lengths, weights, len(candidates)), tuple(receipts)
 
 
+def _repeats(rankings: np.ndarray, candidates: int) -> bool:
+    """Whether any row names a candidate twice (rows already hold only -1 or real indices)."""
+    if candidates > 64:
+        ordered = np.sort(rankings, axis=1)
+        return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any())
+    # One bit per candidate, a column at a time: quicker than sorting every row.
+    seen = np.zeros(rankings.shape[0], dtype=np.uint64)
+    one = np.uint64(1)
+    for column in rankings.T:
+        # -1 becomes a shift of 2**64 - 1, which numpy defines as 0: no bit.
+        bits = np.left_shift(one, column.astype(np.uint64))
+        if (seen & bits).any():
+            return True
+        seen |= bits
+    return False
+
+
 def check_table(table: BallotTable, candidates: int) -> None:
     """Refuse a table with unknown indices, gaps, repeated candidates or weights out of range."""
     r = table.rankings
@@ -158,8 +175,7 @@ def check_table(table: BallotTable, candidates: int) -> None:
             raise CountingError("a ranking refers to a candidate that does not exist")
         if ((r[:, 1:] >= 0) & (r[:, :-1] < 0)).any():
             raise CountingError("a ranking has a preference after its end (-1)")
-        ordered = np.sort(r, axis=1)
-        if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] >= 0)).any():
+        if _repeats(r, candidates):
             raise CountingError("a ranking names the same candidate twice")
     if len(table) and (table.weights.min() < 1 or table.weights.max() > MAX_BALLOTS):
         raise CountingError(f"every ballot weight must be {WEIGHTS}")
@@ -188,6 +204,10 @@ class Election:
             raise CountingError(f"withdrawn {strangers[0]!r} is not a candidate")
         self.title = title
         self.receipts: tuple[str | None, ...] | None = None
+        # What a reader wants said alongside the count ("The file gives a tie-break order").
+        self.notes: list[str] = []
+        # A tie-break order the file gives (droop's [tie ...]), best placed first.
+        self.tie_order: tuple[str, ...] = ()
         if isinstance(ballots, BallotTable):
             check_table(ballots, len(self.candidates))
             self.table = ballots
@@ -223,4 +243,6 @@ class Election:
         """The same ballots counted for a different number of seats."""
         other = Election(self.candidates, self.table, seats, self.withdrawn, self.title)
         other.receipts = self.receipts
+        other.notes = list(self.notes)
+        other.tie_order = self.tie_order
         return other

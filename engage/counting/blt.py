@@ -23,14 +23,18 @@ lines are read, in Python integers, so nothing can wrap around.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TextIO
+
+import numpy as np
 
 from engage.counting.ballots import (
     MAX_BALLOTS,
     TOO_MANY,
     WEIGHTS,
+    BallotTable,
     Election,
+    index_dtype,
     pack,
     parse_weight,
     shown,
@@ -54,10 +58,12 @@ _SPECIAL = re.compile(r'["#()/]')
 _DIGITS = 9  # longer numbers are refused before int() (weights stop at 10**8)
 
 
-def _lines(text: str, source: str | None) -> Iterator[tuple[int, list[str]]]:
+def _lines(
+    numbered: Iterable[tuple[int, str]], source: str | None
+) -> Iterator[tuple[int, list[str]]]:
     """(line number, items) for each line with any. Plain lines, the bulk of a file, are split."""
     in_comment = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in numbered:
         if in_comment:
             end = line.find("*/")
             if end < 0:
@@ -84,8 +90,9 @@ def _lines(text: str, source: str | None) -> Iterator[tuple[int, list[str]]]:
 class _Reader:
     """Walks the items a line at a time, remembering the line for error messages."""
 
-    def __init__(self, text: str, source: str | None) -> None:
-        self.lines = _lines(text, source)
+    def __init__(self, text: str | Iterable[tuple[int, str]], source: str | None) -> None:
+        numbered = enumerate(text.splitlines(), start=1) if isinstance(text, str) else text
+        self.lines = _lines(numbered, source)
         self.source = source
         self.line: int | None = 1
         self.items: list[str] = []
@@ -170,6 +177,61 @@ def _read_withdrawn(r: _Reader, count: int) -> list[int]:
     return withdrawn
 
 
+class _Header:
+    """What comes before the ballots: candidates, seats, withdrawn, and droop's options."""
+
+    def __init__(self, r: _Reader) -> None:
+        self.count = r.number("the number of candidates")
+        self.seats = r.number("the number of seats")
+        if self.count < 1 or self.seats < 1:
+            raise r.error("the numbers of candidates and seats must both be 1 or more")
+        self.withdrawn = _read_withdrawn(r, self.count)
+        self.tie_order: list[int] = []
+        self.ignored: list[str] = []
+        while (items := r.line_ahead()) and items[0].startswith("["):
+            self._option(r, items)
+            if not self.withdrawn:  # droop also allows the usual line after its options
+                self.withdrawn = _read_withdrawn(r, self.count)
+
+    def _option(self, r: _Reader, items: list[str]) -> None:
+        """One droop option line: [tie 3 1 2], [withdrawn 2 4]; any other is noted, unused."""
+        line = " ".join(items)
+        if not line.endswith("]"):
+            raise r.error(
+                f"an option line such as [withdrawn 2] must end with ], found {shown(line)}"
+            )
+        words = line[1:-1].split()
+        kind = words[0].lower() if words else ""
+        if kind not in ("tie", "withdrawn"):
+            self.ignored.append(line)
+            r.skip_line()
+            return
+        numbers = []
+        for word in words[1:]:
+            number = int(word) if _WHOLE.match(word) and len(word) <= _DIGITS else 0
+            if not 1 <= number <= self.count:
+                raise r.error(
+                    f"[{kind} ...]: {shown(word)} is not a candidate number (1 to {self.count})"
+                )
+            numbers.append(number - 1)
+        r.skip_line()
+        if kind == "withdrawn":
+            self.withdrawn.extend(numbers)
+        else:
+            self.tie_order = numbers
+
+    def notes(self, names: list[str]) -> list[str]:
+        notes = []
+        if self.tie_order:
+            order = ", ".join(names[i] for i in self.tie_order)
+            notes.append(
+                f"The file gives a tie-break order ({order}); this count breaks ties by the "
+                "earlier stages, then by lot."
+            )
+        notes += [f"Option {line} in the file is not used by this count." for line in self.ignored]
+        return notes
+
+
 def _read_ballot(r: _Reader, count: int) -> tuple[int, list[int]] | None:
     """One ballot read item by item, wherever its lines break: (weight, ranking); None at the 0."""
     item = r.next("the next ballot or the lone 0 that ends the ballots")
@@ -211,39 +273,8 @@ def _unquote(item: str) -> str:
     return _UNESCAPE.sub(r"\1", item[1:-1])
 
 
-def parse_blt(text: str, source: str | None = None) -> Election:
-    """Read a BLT file's text; ``source`` (a file name) prefixes any error message."""
-    r = _Reader(text.lstrip("\ufeff"), source)
-    count = r.number("the number of candidates")
-    seats = r.number("the number of seats")
-    if count < 1 or seats < 1:
-        raise r.error("the numbers of candidates and seats must both be 1 or more")
-    withdrawn = _read_withdrawn(r, count)
-    flat: list[int] = []
-    lengths: list[int] = []
-    weights: list[int] = []
-    total = 0
-    while True:
-        items = r.line_ahead()
-        numbers = _whole_line_ballot(items) if items else None
-        if numbers is not None:  # the fast path, for the usual one ballot per line
-            r.skip_line()
-            weight, ranking = numbers[0], [number - 1 for number in numbers[1:-1]]
-            if ranking and max(ranking) >= count:
-                raise r.error(f"candidate {max(ranking) + 1} does not exist ({count} candidates)")
-            if len(set(ranking)) != len(ranking):
-                twice = next(c for c in ranking if ranking.count(c) > 1)
-                raise r.error(f"candidate {twice + 1} appears twice on one ballot")
-        elif (ballot := _read_ballot(r, count)) is not None:
-            weight, ranking = ballot
-        else:
-            break
-        total += weight  # a Python int: it cannot wrap
-        if total > MAX_BALLOTS:
-            raise r.error(f"the ballot weights add up to {total:,} by this line, {TOO_MANY}")
-        flat.extend(ranking)
-        lengths.append(len(ranking))
-        weights.append(weight)
+def _read_names(r: _Reader, count: int) -> tuple[list[str], str]:
+    """The quoted names and the optional title (comments may follow it)."""
     names = []
     for number in range(1, count + 1):
         item = r.next(f"the quoted name of candidate {number}")
@@ -266,10 +297,201 @@ def parse_blt(text: str, source: str | None = None) -> Election:
         extra = r.maybe_next()
         if extra is not None:
             raise r.error(f"unexpected {shown(extra)} after the title")
+    return names, title
+
+
+def _election(
+    header: _Header,
+    table: BallotTable,
+    names: list[str],
+    title: str,
+    source: str | None,
+) -> Election:
     if len(set(names)) != len(names):
         raise BallotFileError(None, "two candidates have the same name", source)
-    table = pack(flat, lengths, weights, count)
-    return Election(names, table, seats, [names[i] for i in withdrawn], title)
+    election = Election(names, table, header.seats, [names[i] for i in header.withdrawn], title)
+    election.notes = header.notes(names)
+    election.tie_order = tuple(names[i] for i in header.tie_order)
+    return election
+
+
+def parse_blt(text: str | bytes, source: str | None = None) -> Election:
+    """Read a BLT file's text (or its UTF-8 bytes); ``source`` (a file name) prefixes any
+    error message.
+
+    A well-formed file of one ballot per line is read in numpy a block at a time; anything
+    unusual (or wrong) is read again line by line, which names the first problem and its
+    line. Bytes that are not UTF-8 raise ``UnicodeDecodeError``.
+    """
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    fast = _parse_fast(data, source)
+    if fast is not None:
+        return fast
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    return _parse_careful(text, source)
+
+
+def _parse_careful(text: str, source: str | None) -> Election:
+    r = _Reader(text.lstrip("\ufeff"), source)
+    header = _Header(r)
+    count = header.count
+    flat: list[int] = []
+    lengths: list[int] = []
+    weights: list[int] = []
+    total = 0
+    while True:
+        items = r.line_ahead()
+        numbers = _whole_line_ballot(items) if items else None
+        if numbers is not None:  # the quicker path, for the usual one ballot per line
+            r.skip_line()
+            weight, ranking = numbers[0], [number - 1 for number in numbers[1:-1]]
+            if ranking and max(ranking) >= count:
+                raise r.error(f"candidate {max(ranking) + 1} does not exist ({count} candidates)")
+            if len(set(ranking)) != len(ranking):
+                twice = next(c for c in ranking if ranking.count(c) > 1)
+                raise r.error(f"candidate {twice + 1} appears twice on one ballot")
+        elif (ballot := _read_ballot(r, count)) is not None:
+            weight, ranking = ballot
+        else:
+            break
+        total += weight  # a Python int: it cannot wrap
+        if total > MAX_BALLOTS:
+            raise r.error(f"the ballot weights add up to {total:,} by this line, {TOO_MANY}")
+        flat.extend(ranking)
+        lengths.append(len(ranking))
+        weights.append(weight)
+    names, title = _read_names(r, count)
+    return _election(header, pack(flat, lengths, weights, count), names, title, source)
+
+
+class _NotFast(Exception):
+    """The file needs the careful reader (which will say what is wrong, if anything is)."""
+
+
+_BOM = "\ufeff".encode()
+_CHUNK = 1 << 16  # bytes of ballots tokenised at a time: small enough to stay in cache
+
+
+def _header_lines(data: bytes, begin: int, offsets: dict[int, int]) -> Iterator[tuple[int, str]]:
+    """The lines before the ballots, one at a time, noting where each starts in ``data``."""
+    number, pos = 1, begin
+    while pos < len(data):
+        end = data.find(b"\n", pos)
+        stop = len(data) if end < 0 else end + 1
+        parts = data[pos:stop].decode("utf-8").splitlines()
+        if len(parts) > 1:  # a line break other than \n or \r\n: read it carefully
+            raise _NotFast
+        offsets[number] = pos
+        yield number, parts[0] if parts else ""
+        number, pos = number + 1, stop
+
+
+# What each byte may be in the fast path: 0 anything else, 1 white space, 2 a digit, 3 \r.
+_KIND = np.zeros(256, dtype=np.uint8)
+_KIND[list(b" \t\n")] = 1
+_KIND[list(b"0123456789")] = 2
+_KIND[ord("\r")] = 3
+
+
+def _tokens(data: bytes, start: int, stop: int) -> tuple[np.ndarray, int]:
+    """The numbers in ``data[start:stop]`` (a whole number of lines after a line break) as
+    int32, and the number of lines. _NotFast for anything but digits and white space, a
+    lone \r, a number of more than 9 digits or one written with a leading 0 (the careful
+    reader judges those)."""
+    found = np.empty((stop - start + 1) // 2, dtype=np.int32)  # pages fill as used
+    size = lines = 0
+    pos = start
+    while pos < stop:
+        end = data.rfind(b"\n", pos, pos + _CHUNK) + 1 if pos + _CHUNK < stop else stop
+        if end <= pos:
+            end = stop
+        a = np.frombuffer(data, np.uint8, end - pos + 1, pos - 1)  # from the \n before
+        kind = _KIND[a]
+        if not kind.all():
+            raise _NotFast
+        returns = np.flatnonzero(kind == 3)
+        if len(returns) and (a[returns + 1] != 10).any():
+            raise _NotFast
+        lines += int(np.count_nonzero(a[1:] == 10))
+        digit = kind == 2
+        starts = np.flatnonzero(digit[1:] > digit[:-1]) + 1
+        ends = np.flatnonzero(digit[:-1] > digit[1:]) + 1
+        lengths = ends - starts
+        if len(lengths):
+            longest = int(lengths.max())
+            if longest > _DIGITS or ((a[starts] == 48) & (lengths > 1)).any():
+                raise _NotFast
+            values = found[size : size + len(ends)]
+            np.subtract(a[ends - 1], 48, out=values, casting="unsafe")
+            scale = 1
+            for k in range(1, longest):
+                scale *= 10
+                more = np.flatnonzero(lengths > k)
+                values[more] += (a[ends[more] - 1 - k].astype(np.int32) - 48) * scale
+            size += len(ends)
+        pos = end
+    return found[:size], lines
+
+
+def _ballot_table(values: np.ndarray, count: int) -> BallotTable:
+    """Ballots "weight c1 c2 ... 0" laid end to end, as a table; _NotFast if any is odd."""
+    if not len(values):
+        return pack([], [], [], count)
+    ends = np.flatnonzero(values == 0)
+    if values[-1] != 0:
+        raise _NotFast
+    starts = np.empty_like(ends)
+    starts[0], starts[1:] = 0, ends[:-1] + 1
+    weights = values[starts].astype(np.int64)
+    # A 0 where a weight should be would end the ballots early (or be an error).
+    if weights.min() < 1 or weights.max() > MAX_BALLOTS or weights.sum() > MAX_BALLOTS:
+        raise _NotFast
+    lengths = ends - starts - 1
+    chosen = np.ones(len(values), dtype=bool)
+    chosen[starts] = False
+    chosen[ends] = False
+    ranked = values[chosen]
+    del chosen
+    if len(ranked) and ranked.max() > count:
+        raise _NotFast
+    width = int(lengths.max())
+    rankings = np.full((len(ends), width), -1, dtype=index_dtype(count))
+    np.subtract(ranked, 1, out=ranked)
+    rankings[np.arange(width)[None, :] < lengths[:, None]] = ranked
+    return BallotTable(rankings, weights)
+
+
+def _parse_fast(data: bytes, source: str | None) -> Election | None:
+    """The election, if the file is well formed with plain ballot lines; else None."""
+    begin = 0
+    while data.startswith(_BOM, begin):
+        begin += len(_BOM)
+    offsets: dict[int, int] = {}
+    try:
+        r = _Reader(_header_lines(data, begin, offsets), source)
+        header = _Header(r)
+        if r.line_ahead() is None or r.line is None:
+            return None
+        start = offsets[r.line]
+        ends = [data.find(end, start - 1) for end in (b"\n0\n", b"\n0\r\n")]
+        if start >= 1 and data[start - 1 : start] == b"\n":
+            found = [end for end in ends if end >= 0]
+        else:
+            found = []
+        if not found:
+            return None
+        stop = min(found) + 1  # where the line of the lone 0 begins
+        values, lines = _tokens(data, start, stop)
+        table = _ballot_table(values, header.count)
+        del values
+        after = data.index(b"\n", stop) + 1
+        first = r.line + lines  # the line number of the lone 0, plus 1
+        rest = enumerate(data[after:].decode("utf-8").splitlines(), start=first)
+        names, title = _read_names(_Reader(rest, source), header.count)
+        return _election(header, table, names, title, source)
+    except (_NotFast, CountingError, UnicodeDecodeError):
+        return None
 
 
 def _quote(text: str) -> str:

@@ -22,9 +22,11 @@ def detect_format(name: str, text: str) -> str:
     return "csv"
 
 
-def parse_ballots(text: str, name: str, seats: int | None = None) -> Election:
-    """An election from a file's text. A BLT file's seats stand unless ``seats`` is given."""
-    if detect_format(name, text) == "blt":
+def parse_ballots(text: str | bytes, name: str, seats: int | None = None) -> Election:
+    """An election from a file's text (or UTF-8 bytes). A BLT file's seats stand unless
+    ``seats`` is given."""
+    start = text[:_SNIFF] if isinstance(text, str) else _sniffed(text)
+    if detect_format(name, start) == "blt":
         election = parse_blt(text, source=name)
         return election.with_seats(seats) if seats else election
     title = os.path.splitext(os.path.basename(name))[0]
@@ -35,10 +37,19 @@ def load_ballot_file(path: str, seats: int | None = None) -> Election:
     """Read and parse a BLT or CSV ballot file (UTF-8)."""
     name = os.path.basename(path)
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as error:
-        raise BallotFileError(None, f"not UTF-8 text ({error.reason})", name) from error
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         raise BallotFileError(None, f"cannot be read ({error.strerror})", name) from error
-    return parse_ballots(text, name, seats)
+    try:
+        return parse_ballots(data, name, seats)
+    except UnicodeDecodeError as error:
+        raise BallotFileError(None, f"not UTF-8 text ({error.reason})", name) from error
+
+
+_SNIFF = 1 << 16  # characters enough to see the first line that says what the file is
+
+
+def _sniffed(data: bytes) -> str:
+    """The start of the file as text, for telling its format (a cut character is dropped)."""
+    return data[:_SNIFF].decode("utf-8", "ignore")
