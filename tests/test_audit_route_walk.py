@@ -698,6 +698,13 @@ def _paper_entry(w: World) -> Step:
     )
 
 
+@recipe("panels.paper_rules")
+def _paper_rules(w: World) -> Step:
+    vote = w.vote(VOTING)
+    data = {"mode": "read", "overvote": "skip", "skipped": "1", "repeated": "exhaust"}
+    return Step(w.facilitator, f"/panels/votes/{vote.id}/paper/rules", 302, data=data)
+
+
 @recipe("panels.paper_import")
 def _paper_import(w: World) -> Step:
     vote = w.vote(VOTING)

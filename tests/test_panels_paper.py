@@ -3,11 +3,12 @@
 import pytest
 import sqlalchemy as sa
 
+from engage.counting.rules import BallotRules
 from engage.panels.ballot_box import paper, reading
-from engage.panels.errors import BallotError, PaperImportError, PhaseError
+from engage.panels.errors import BallotError, PanelError, PaperImportError, PhaseError
 from engage.panels.models import DELIBERATION, PUBLISHED, VOTING, Ballot
 from engage.panels.process import phases
-from tests.panel_factories import facilitator, ids, make_vote
+from tests.panel_factories import PASSPHRASE, facilitator, ids, make_vote
 
 TITLES = ("Parks", "Street lighting", "Less litter")
 
@@ -122,3 +123,74 @@ def test_paper_ballots_are_taken_only_while_voting_or_closed(db, partnership, us
         phases.publish_results(vote, user)
     with pytest.raises(PhaseError, match="Paper ballots can be entered only while the vote is"):
         paper.import_paper_ballots(vote, GOOD, user)
+
+
+MARKED = (
+    "rank_1,rank_2,rank_3\n"
+    "Parks = Less litter,Street lighting,\n"  # line 2: an overvote at rank 1
+    "Parks,,Less litter\n"  # line 3: a blank rank before a marked one
+    "Parks,Parks,Street lighting\n"  # line 4: an option ranked twice
+)
+
+
+def _rankings(vote, user, receipts):
+    phases.close_voting(vote, user, early=True)
+    listed = {b.receipt: b.ranking for b in reading.anonymised_ballots(vote)}
+    return {r.line: listed[r.receipt] for r in receipts}
+
+
+def test_without_rules_marked_ballots_are_refused_by_line(db, vote, user):
+    with pytest.raises(PaperImportError) as refused:
+        paper.import_paper_ballots(vote, MARKED, user)
+    lines = [problem.line for problem in refused.value.problems]
+    assert lines == [2, 3, 4]
+    assert stored(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("rules", "expected"),
+    [
+        (
+            BallotRules(overvote="exhaust", skipped=None, repeated="skip"),
+            {2: (), 3: ("Parks", "Less litter"), 4: ("Parks", "Street lighting")},
+        ),
+        (
+            BallotRules(overvote="skip", skipped=0, repeated="exhaust"),
+            {2: ("Street lighting",), 3: ("Parks",), 4: ("Parks",)},
+        ),
+    ],
+)
+def test_rules_read_marked_ballots_and_store_them_as_counted(db, vote, user, rules, expected):
+    paper.set_rules(vote, rules, user)
+    receipts = paper.import_paper_ballots(vote, MARKED, user)
+    db.session.commit()
+    assert _rankings(vote, user, receipts) == expected
+
+
+def test_the_count_and_its_results_say_which_rules_read_the_paper(db, vote, user):
+    from engage.panels.outcome import tally
+    from engage.panels.outcome.report import read_outcome
+
+    paper.set_rules(vote, BallotRules(overvote="exhaust", skipped=None, repeated="skip"), user)
+    paper.import_paper_ballots(vote, MARKED, user)
+    phases.close_voting(vote, user, early=True)
+    data = tally.run_count(vote, user, PASSPHRASE)
+    assert data["paper_rules"]["overvote"] == "exhaust"
+    assert "exhausts the ballot" in data["paper_rules"]["description"]
+    assert data["empty_ballots"] == 1  # line 2: overvoted at its first rank
+    shown = read_outcome(data).paper_rules
+    assert shown.startswith("Two or more options at one rank end the ballot.")
+
+
+def test_rules_cannot_change_once_paper_ballots_are_stored(db, vote, user):
+    paper.set_rules(vote, BallotRules(), user)
+    paper.import_paper_ballots(vote, MARKED, user)
+    with pytest.raises(PanelError, match="cannot change now"):
+        paper.set_rules(vote, None, user)
+
+
+def test_an_unknown_option_in_an_overvote_is_still_refused(db, vote, user):
+    paper.set_rules(vote, BallotRules(), user)
+    with pytest.raises(PaperImportError) as refused:
+        paper.import_paper_ballots(vote, "rank_1\nParks = Parkz\n", user)
+    assert "‘Parkz’ in rank_1 is not an option" in str(refused.value.problems[0])

@@ -151,6 +151,7 @@ ACCESS = {
     "panels.voter_codes": FACILITATOR_ADMIN,
     "panels.void_codes": FACILITATOR_ADMIN,
     "panels.paper_import": FACILITATOR_ADMIN,
+    "panels.paper_rules": FACILITATOR_ADMIN,
     "panels.paper_template": FACILITATOR_ADMIN,
     "panels.paper_entry": FACILITATOR_ADMIN,
     "priorities.manage_results": FACILITATOR_ADMIN,

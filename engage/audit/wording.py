@@ -125,6 +125,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "panels.codes.void": (PANEL, "Cancelled voter cards"),
     "panels.paper.enter": (PANEL, "Entered a paper ballot"),
     "panels.paper.import": (PANEL, "Imported paper ballots"),
+    "panels.paper.rules": (PANEL, "Chose how marked paper ballots are read"),
     "panels.member.propose": (PANEL, "A panel member proposed an option"),
     "panels.member.support": (PANEL, "A panel member supported an option"),
     "panels.member.comment": (PANEL, "A panel member commented on an option"),

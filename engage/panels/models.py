@@ -121,6 +121,9 @@ class PriorityVote(Model):
     count_seed: so.Mapped[int | None]
     # The count's JSON, as it stood when it was saved; published as it is.
     result: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
+    # How imported paper ballots with blank ranks, overvotes or repeated options are
+    # read (engage.counting.rules.BallotRules.to_dict()); None: such a ballot is refused.
+    paper_rules: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     public_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

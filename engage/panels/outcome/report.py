@@ -86,6 +86,8 @@ class Outcome:
     recount: str | None = None
     recount_agrees: bool | None = None
     quota_text: str = ""
+    # How marked paper ballots were read, when the vote said (in words), else "".
+    paper_rules: str = ""
     words: Words = ENGLISH
 
     @property
@@ -310,8 +312,38 @@ def read_outcome(result: Mapping[str, Any], words: Words = ENGLISH) -> Outcome:
         recount=message,
         recount_agrees=agrees,
         quota_text=words.figure(quota) if quota is not None else "",
+        paper_rules=paper_rules_words(result.get("paper_rules"), words),
         words=words,
     )
+
+
+def paper_rules_words(rules: Mapping[str, Any] | None, words: Words = ENGLISH) -> str:
+    """How the count read marked paper ballots, in the page's language; "" for none."""
+    if not rules:
+        return ""
+    sentences = [
+        words.gettext("Two or more options at one rank end the ballot.")
+        if rules.get("overvote") == "exhaust"
+        else words.gettext("Two or more options at one rank are passed over.")
+    ]
+    skipped = rules.get("skipped")
+    if skipped is None:
+        sentences.append(words.gettext("Blank ranks are passed over."))
+    elif skipped == 0:
+        sentences.append(words.gettext("A blank rank before a marked one ends the ballot."))
+    else:
+        sentences.append(
+            words.gettext(
+                "Up to %(num)s blank ranks in a row are passed over; more end the ballot.",
+                num=skipped,
+            )
+        )
+    sentences.append(
+        words.gettext("An option ranked again lower down is passed over.")
+        if rules.get("repeated") == "skip"
+        else words.gettext("An option ranked a second time ends the ballot there.")
+    )
+    return " ".join(sentences)
 
 
 class PublishedBallot(Protocol):

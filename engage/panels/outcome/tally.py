@@ -12,6 +12,7 @@ from engage.accounts.models import User
 from engage.counting import Ballot, Election, count
 from engage.counting.recount import recount_irv
 from engage.panels.ballot_box.opening import open_box
+from engage.panels.ballot_box.paper import rules_of
 from engage.panels.ballot_box.reading import count_input
 from engage.panels.errors import PhaseError
 from engage.panels.models import IRV, PriorityVote
@@ -52,6 +53,10 @@ def run_count(
         raise PhaseError("There are no ballots to count. Enter or import the paper ballots first.")
     result = count(election, vote.method, seed=str(vote.count_seed))
     data = result.to_dict()
+    rules = rules_of(vote)
+    if rules is not None:
+        # How the imported paper ballots were read: they are stored as counted.
+        data["paper_rules"] = {**rules.to_dict(), "description": rules.describe()}
     if vote.method == IRV:
         recount = recount_irv(election, result)
         data["recount"] = {

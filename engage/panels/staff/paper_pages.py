@@ -12,6 +12,8 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from engage.accounts.permissions import role_required
+from engage.counting.errors import CountingError
+from engage.counting.rules import BallotRules
 from engage.exports.cells import neutralise
 from engage.extensions import db
 from engage.panels.ballot_box import ballots, paper
@@ -49,7 +51,34 @@ def paper_import(vote_id: int):
         receipts=receipts,
         accepting=vote.phase in (VOTING, CLOSED),
         state=STATES[vote.phase],
+        rules=paper.rules_of(vote),
     )
+
+
+@bp.post("/votes/<int:vote_id>/paper/rules")
+@role_required(*STAFF)
+def paper_rules(vote_id: int):
+    """Choose how imported paper ballots with blank ranks, overvotes or repeats are read."""
+    vote = vote_or_404(vote_id)
+    form = request.form
+    try:
+        if form.get("mode") == "read":
+            skipped = form.get("skipped", "any")
+            rules: BallotRules | None = BallotRules(
+                overvote=form.get("overvote", "exhaust"),
+                skipped=None if skipped == "any" else int(skipped),
+                repeated=form.get("repeated", "skip"),
+            )
+        else:
+            rules = None
+        paper.set_rules(vote, rules, current_user)
+    except (PanelError, CountingError, ValueError) as error:
+        db.session.rollback()
+        flash(f"The rules were not changed: {error}", "error")
+        return redirect(url_for(".paper_import", vote_id=vote.id))
+    db.session.commit()
+    flash("Saved how marked paper ballots are read.", "success")
+    return redirect(url_for(".paper_import", vote_id=vote.id))
 
 
 @bp.route("/votes/<int:vote_id>/paper/template.csv")
