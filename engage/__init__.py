@@ -218,3 +218,6 @@ def register_commands(app: Flask) -> None:
         panel_draw_command,
     ):
         app.cli.add_command(command)
+    # count, panel-draw and sortition need no app: `flask count` finds them first through
+    # the "flask.commands" entry points in pyproject.toml, without building one. They stay
+    # here too for app.test_cli_runner().

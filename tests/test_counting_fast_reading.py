@@ -138,3 +138,37 @@ def test_droop_options_after_the_usual_withdrawn_line_and_bad_ones():
         parse_blt('3 1\n[tie 5 1]\n1 2 0\n0\n"A" "B" "C"\n')
     with pytest.raises(ValueError, match="line 2: an option line"):
         parse_blt('3 1\n[tie 1 2\n1 2 0\n0\n"A" "B" "C"\n')
+
+
+def test_flask_count_starts_without_building_the_app(tmp_path):
+    """The count is a flask plugin command: a database that cannot exist is never touched."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.blt"
+    path.write_text('3 1\n1 1 2 0\n2 2 0\n0\n"A"\n"B"\n"C"\n', encoding="utf-8")
+    # Either would stop the app from starting (a ptable that cannot be read stops it).
+    env = dict(
+        os.environ,
+        ENGAGE_DATABASE_URL="sqlite:////nonexistent/folder/engage.db",
+        ENGAGE_PTABLE="/nonexistent/ptable.csv",
+    )
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    args = [flask, "--app", "engage", "count", str(path), "--format", "json", "--seed", "1"]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60, check=False)  # noqa: S603
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["elected"] == ["B"]
+    assert (
+        "Usage: flask count"
+        in subprocess.run(  # noqa: S603
+            [flask, "--app", "engage", "count", "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        ).stdout
+    )
