@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(BENCH))
 sys.path.insert(0, BENCH)
 
 from figures.common import Context  # noqa: E402
+from figures.count_end_to_end import count_end_to_end  # noqa: E402
 from figures.counting import counting  # noqa: E402
 from figures.dashboard import dashboard  # noqa: E402
 from figures.exports import exports, recount  # noqa: E402
@@ -46,6 +47,7 @@ FIGURES = {
         submission_cpu,
         submissions,
         counting,
+        count_end_to_end,
         sealed_count,
         dashboard,
         exports,
