@@ -1,22 +1,30 @@
-"""Engage: one joint questionnaire and one shared result set for a local partnership."""
+"""Engage: one joint questionnaire and one shared result set for a local partnership.
+
+Importing the package imports nothing of the web app: the pure packages
+(``engage.counting``, ``engage.sortition``) are used by commands that start without
+it (``flask count``, ``flask panel-draw``), and importing Flask's extensions, SQLAlchemy
+and Alembic would double their start-up. ``create_app`` imports what it builds.
+"""
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from engage import access_log, request_ids, upload_limits
-from engage import config as config_module
-from engage.extensions import babel, csrf, db, login_manager, migrate
-from engage.results import perturbation
-from engage.templating import register_templates
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None) -> "Flask":
     """Build the application: defaults, instance/config.py, environment, then test_config."""
+    from flask import Flask
+
+    from engage import access_log, request_ids, upload_limits
+    from engage import config as config_module
+    from engage.results import perturbation
+    from engage.templating import register_templates
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -51,10 +59,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: "Flask") -> None:
     """Bind the extension objects created in engage.extensions."""
     from engage import models  # noqa: F401  (the whole schema, for Alembic)
     from engage.database import configure_engine_events, ping_when_idle
+    from engage.extensions import babel, csrf, db, login_manager, migrate
     from engage.i18n import select_locale
     from engage.questionnaire import immutability
 
@@ -78,7 +87,7 @@ def register_extensions(app: Flask) -> None:
     from engage.accounts import loader  # noqa: F401  (registers the user loader)
 
 
-def register_blueprints(app: Flask) -> None:
+def register_blueprints(app: "Flask") -> None:
     """One blueprint per feature package."""
     from engage.routing import IdConverter
 
@@ -146,7 +155,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
-def register_security(app: Flask) -> None:
+def register_security(app: "Flask") -> None:
     """Security headers on every response, and rate limits on sign-in, codes and submissions."""
     from engage import limits, security
 
@@ -154,14 +163,14 @@ def register_security(app: Flask) -> None:
     limits.register(app)  # after the blueprints: it wraps their views
 
 
-def register_compression(app: Flask) -> None:
+def register_compression(app: "Flask") -> None:
     """Gzip text responses (pages, CSS, JavaScript) for browsers that accept it."""
     from engage import compression
 
     compression.register(app)
 
 
-def register_errorhandlers(app: Flask) -> None:
+def register_errorhandlers(app: "Flask") -> None:
     """Friendly pages for the errors a person can meet."""
     from engage.api.errors import register as register_api
     from engage.main.errors import register
@@ -171,7 +180,7 @@ def register_errorhandlers(app: Flask) -> None:
     register_api(app)
 
 
-def register_commands(app: Flask) -> None:
+def register_commands(app: "Flask") -> None:
     """CLI commands, grouped by feature."""
     from engage.accounts.cli import create_user, users
     from engage.api.cli import tokens_group
