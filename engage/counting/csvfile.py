@@ -168,8 +168,159 @@ def _parse_careful(
 
 
 _BOM = "\ufeff".encode()
-# Smaller files are read row by row: quick enough, and it spares importing pyarrow.
+# Smaller files are read row by row: quick enough either way.
 FAST_FROM = 1 << 16
+_BLOCK = 1 << 16  # bytes of rows read at a time: the work fits in the caches
+_COMMA, _LF, _CR = ord(","), ord("\n"), ord("\r")
+# A cell's bytes are read as little-endian 8-byte words; _MASKS[k] keeps a word's first k.
+_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
+_WORD = 1 << 64
+_MIX = 0x9E3779B97F4A7C15  # Fibonacci hashing: a hash's top bits pick its slot
+_SALTS = [np.uint64((_MIX * (2 * j + 3)) % _WORD | 1) for j in range(64)]
+_SHIFT = np.uint64(29)
+# First or last bytes of a cell that str.strip() might remove: ASCII white space, and the
+# first and last bytes of every other character (a few of those are white space too).
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_SPACE[128:] = True
+
+
+class _NotFast(Exception):
+    """Something for the careful reader to judge."""
+
+
+def _words(cell: bytes) -> list[int]:
+    """A cell as _Cells.number reads it: its first 8 bytes (zero padded), then for a cell
+    of more than 8 bytes its last 8 and the whole words between."""
+    words = [int.from_bytes(cell[:8], "little")]
+    if len(cell) > 8:
+        words.append(int.from_bytes(cell[-8:], "little"))
+        words += [int.from_bytes(cell[k : k + 8], "little") for k in range(8, len(cell) - 8, 8)]
+    return words
+
+
+class _Cells:
+    """A number for each distinct cell (its bytes are ``cells[number]``; 0 is the blank cell).
+
+    A cell of 8 bytes or fewer is its own 64-bit key; a longer one is hashed from its
+    length, first and last 8 bytes and the words between. Keys are looked up in an open
+    table with one probe (the few whose slot is taken are kept sorted aside), and unless
+    every cell is short, each number found is checked against the cell's length and words:
+    two different cells never share a number (_NotFast sends such a file to the careful
+    reader).
+    """
+
+    def __init__(self) -> None:
+        self.cells: list[bytes] = [b""]
+        self.by_key: dict[int, int] = {0: 0}  # the blank cell's key is 0, in slot 0
+        self.lengths = np.zeros(1, dtype=np.int64)
+        self.columns = [np.zeros(1, dtype=np.uint64)]  # each cell's words, by position
+        self._table(8)
+
+    def _table(self, bits: int) -> None:
+        self.bits = bits
+        self.shift = np.uint64(64 - bits)
+        # An empty slot holds key 0 but no number: only the blank cell's key, 0, goes to
+        # slot 0, which the blank cell has, so a key found in its slot has a number.
+        self.keys = np.zeros(1 << bits, dtype=np.uint64)
+        self.codes = np.full(1 << bits, -1, dtype=np.int64)
+        aside: dict[int, int] = {}
+        for key, code in self.by_key.items():
+            slot = (key * _MIX) % _WORD >> (64 - bits)
+            if self.codes[slot] < 0:
+                self.keys[slot], self.codes[slot] = key, code
+            else:
+                aside[key] = code
+        ordered = sorted(aside)
+        self.aside_keys = np.array(ordered, dtype=np.uint64)
+        self.aside_codes = np.array([aside[key] for key in ordered], dtype=np.int64)
+
+    def number(
+        self, buf: np.ndarray, view: np.ndarray, size: int, starts: np.ndarray, ends: np.ndarray
+    ) -> np.ndarray:
+        """The number (int64) of each cell ``buf[start:end]``; ``view`` holds ``buf``'s
+        8-byte words at every offset (``buf`` has 16 zeros after its ``size`` bytes)."""
+        lengths = ends - starts
+        longest = int(lengths.max()) if len(lengths) else 0
+        first = view[starts]
+        first &= _MASKS[np.minimum(lengths, 8)]
+        words = [first]
+        keys = first
+        if longest > 8:
+            last = view[ends - 8]  # for a short cell, bytes before it: made 0
+            last *= lengths > 8
+            words.append(last)
+            for k in range(8, longest - 8, 8):
+                middle = view[np.minimum(starts + k, size)]
+                middle *= lengths > k + 8
+                words.append(middle)
+            # A short cell stays its own key: every word after its first is 0. (Cells
+            # alike but for their length, such as 9 and 10 x's, have one key, and go to
+            # the careful reader.)
+            keys = first.copy()
+            for salt, word in zip(_SALTS, words[1:], strict=False):
+                mixed = word * salt
+                mixed ^= mixed >> _SHIFT
+                keys ^= mixed
+        slots = ((keys * np.uint64(_MIX)) >> self.shift).view(np.int64)
+        codes = self.codes[slots]
+        missed = np.flatnonzero(self.keys[slots] != keys)
+        del slots
+        if len(missed):
+            codes[missed] = self._missed(keys[missed], missed, buf, starts, lengths)
+        if longest > 8 or len(self.columns) > 1:
+            # Not every cell is its own key: compare lengths and words.
+            if not np.array_equal(self.lengths[codes], lengths):
+                raise _NotFast
+            for word, column in zip(words, self.columns, strict=False):
+                if not np.array_equal(column[codes], word):
+                    raise _NotFast
+        return codes
+
+    def _missed(
+        self,
+        keys: np.ndarray,
+        where: np.ndarray,
+        buf: np.ndarray,
+        starts: np.ndarray,
+        lengths: np.ndarray,
+    ) -> np.ndarray:
+        """Numbers for cells whose key is not in the table: set aside, or new."""
+        found = np.full(len(keys), -1, dtype=np.int64)
+        if len(self.aside_keys):
+            at = np.minimum(np.searchsorted(self.aside_keys, keys), len(self.aside_keys) - 1)
+            hit = self.aside_keys[at] == keys
+            found[hit] = self.aside_codes[at[hit]]
+        rest = np.flatnonzero(found < 0)
+        if not len(rest):
+            return found
+        new, first, inverse = np.unique(keys[rest], return_index=True, return_inverse=True)
+        numbers = np.arange(len(self.cells), len(self.cells) + len(new), dtype=np.int64)
+        found[rest] = numbers[inverse.ravel()]
+        rows = []
+        for key, cell, code in zip(
+            new.tolist(), where[rest[first]].tolist(), numbers.tolist(), strict=True
+        ):
+            start = int(starts[cell])
+            self.cells.append(buf[start : start + int(lengths[cell])].tobytes())
+            self.by_key[key] = code
+            rows.append(_words(self.cells[-1]))
+        width = max(len(self.columns), *map(len, rows))
+        known = len(self.lengths)
+        self.columns = [
+            np.concatenate(
+                [
+                    self.columns[j] if j < len(self.columns) else np.zeros(known, np.uint64),
+                    np.array([row[j] if j < len(row) else 0 for row in rows], np.uint64),
+                ]
+            )
+            for j in range(width)
+        ]
+        self.lengths = np.concatenate(
+            [self.lengths, np.array([len(self.cells[code]) for code in numbers.tolist()])]
+        )
+        self._table(min(max(8, len(self.by_key).bit_length() + 3), 16))
+        return found
 
 
 def _parse_fast(
@@ -180,143 +331,209 @@ def _parse_fast(
     source: str | None,
     smallest: int = FAST_FROM,
 ) -> Election | None:
-    """The election, for a plain file (no quotes, no row wider or narrower than the header,
-    nothing wrong), read by pyarrow's CSV reader with each column's distinct cells looked up
-    once; None sends the file to the careful reader, which names any problem."""
+    """The election, for a plain file (no quotes, every row as wide as the header, nothing
+    wrong), read with numpy a block of rows at a time, each distinct cell decoded once;
+    None sends the file to the careful reader, which names any problem."""
     begin = 0
     while data.startswith(_BOM, begin):
         begin += len(_BOM)
     first = data.find(b"\n", begin)
-    if len(data) < smallest or first < 0 or data.find(b'"', begin) >= 0:
+    if len(data) < smallest or first < 0:
         return None
+    if data.find(b'"', begin) >= 0 or data.find(b"\0", begin) >= 0:
+        return None  # quotes, or a NUL (which the careful reader keeps in a cell)
     try:
-        header = data[begin:first].decode("utf-8").removesuffix("\r").split(",")
-        rank_columns, receipt_column, weight_column = _columns(header, source)
-        data[first:].decode("utf-8")  # strict: not UTF-8 is the careful reader's to say
-        table = _arrow_table(data, first + 1, header, rank_columns, weight_column)
-        if table is None:
+        line = data[begin:first].decode("utf-8").removesuffix("\r")
+        header = line.split(",")
+        if "\r" in line or max(map(len, header)) >= csv.field_size_limit():
             return None
-        raw: dict[str, int] = {"": 0}  # every distinct rank cell, as written
-        columns = []
-        for column in rank_columns:
-            codes, cells = _coded(table.column(column))
-            remap = np.array([raw.setdefault(cell, len(raw)) for cell in cells], dtype=np.int32)
-            columns.append((codes, remap))
-        weights = None
-        if weight_column is not None:
-            codes, cells = _coded(table.column(weight_column))
-            values = [parse_weight(cell.strip()) if cell.strip() else 1 for cell in cells]
-            weights = np.array(values, dtype=np.int64)[codes] if values else codes
-        receipts = None
-        if receipt_column is not None:
-            receipts = [
-                _unguard(cell.strip()) or None for cell in table.column(receipt_column).to_pylist()
-            ]
-        rows = table.num_rows
-        del table
-        return _fast_election(raw, columns, rows, weights, receipts, seats, title, candidates)
-    except (BallotFileError, CountingError, UnicodeDecodeError):
+        rank_columns, receipt_column, weight_column = _columns(header, source)
+        rows = _Rows(data, len(header), rank_columns, receipt_column, weight_column, candidates)
+        return rows.election(first + 1, seats, title)
+    except (_NotFast, BallotFileError, CountingError, UnicodeDecodeError):
         return None
 
 
-def _arrow_table(
-    data: bytes, start: int, header: list[str], rank_columns: list[int], weight_column: int | None
-):  # -> pyarrow.Table | None
-    """The rows after the header, every cell a string (rank and weight cells dictionary
-    coded), or None when pyarrow finds a row of the wrong width."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+class _Rows:
+    """The fast reader at work: the columns, the cells seen so far, the ballots read."""
 
-    names = [f"c{i}" for i in range(len(header))]
-    coded = pa.dictionary(pa.int32(), pa.string())
-    types = {name: pa.string() for name in names}
-    for column in [*rank_columns, *([] if weight_column is None else [weight_column])]:
-        types[names[column]] = coded
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(memoryview(data)[start:]),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
-            ),
+    def __init__(
+        self,
+        data: bytes,
+        width: int,
+        rank_columns: list[int],
+        receipt_column: int | None,
+        weight_column: int | None,
+        candidates: Sequence[str] | None,
+    ) -> None:
+        self.data = data
+        self.width = width
+        self.rank_columns = rank_columns
+        self.all_ranks = rank_columns == list(range(width))
+        self.receipt_column = receipt_column
+        self.weight_column = weight_column
+        self.limit = csv.field_size_limit()
+        self.names = _Cells()
+        # Candidates: those given, then the others in order of first appearance.
+        self.index = {name: i for i, name in enumerate(dict.fromkeys(candidates or ()))}
+        self.fixed = candidates is not None
+        self.dtype = index_dtype(max(len(self.index), 1))
+        self.canonical = np.full(1, -1, dtype=self.dtype)  # a name's number -> candidate
+        self.weight_cells = _Cells()
+        self.weight_values = np.ones(1, dtype=np.int64)  # a blank weight is 1
+        self.rankings: list[np.ndarray] = []
+        self.weights: list[np.ndarray] = []
+        self.receipts: list[str | None] = []
+        self.used = np.full(len(rank_columns), -1, dtype=self.dtype)  # each rank's most
+
+    def election(self, start: int, seats: int, title: str) -> Election:
+        """Read the rows from ``start``; _NotFast for anything the careful reader must see."""
+        data = self.data
+        stop = len(data)
+        while stop > start and data[stop - 1] in b"\r\n":  # blank lines at the end
+            stop -= 1
+        ascii = data.isascii()
+        buf = np.zeros(_BLOCK + 64, dtype=np.uint8)
+        pos = start
+        while pos < stop:
+            end = data.rfind(b"\n", pos, pos + _BLOCK) + 1 if pos + _BLOCK < stop else stop
+            if end <= pos:  # a line longer than a block
+                end = data.find(b"\n", pos + _BLOCK, stop) + 1 or stop
+            size = end - pos
+            if len(buf) < size + 32:
+                buf = np.zeros(size + 32, dtype=np.uint8)
+            buf[:size] = np.frombuffer(data, np.uint8, size, pos)
+            if end == stop:  # the last line, without its line end
+                buf[size] = _LF
+                size += 1
+            buf[size : size + 16] = 0
+            if not ascii:
+                str(memoryview(data)[pos:end], "utf-8")  # strictly, as the careful reader
+            self._block(buf, size)
+            pos = end
+        longest = int(np.count_nonzero(self.used >= 0))
+        rankings = np.concatenate(
+            [np.empty((0, longest), self.dtype)] + [part[:, :longest] for part in self.rankings]
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
-    return table.unify_dictionaries()
+        self.rankings.clear()
+        weights = np.concatenate([np.empty(0, np.int64), *self.weights])
+        if int(weights.sum()) > MAX_BALLOTS:
+            raise _NotFast
+        if not self.weights:
+            weights = np.ones(len(rankings), dtype=np.int64)
+        election = Election(list(self.index), BallotTable(rankings, weights), seats, (), title)
+        if any(receipt is not None for receipt in self.receipts):
+            election.receipts = tuple(self.receipts)
+        return election
+
+    def _block(self, buf: np.ndarray, size: int) -> None:
+        """Read the rows in ``buf[:size]``: whole lines, the last ending in \\n."""
+        a = buf[:size]
+        lf = a == _LF
+        separators = a == _COMMA
+        separators |= lf
+        ends = np.flatnonzero(separators)
+        del separators
+        rows, extra = divmod(len(ends), self.width)
+        if extra or np.count_nonzero(lf) != rows:
+            raise _NotFast  # a row wider or narrower than the header, or a blank line
+        del lf
+        starts = np.empty_like(ends)
+        starts[:1] = 0
+        np.add(ends[:-1], 1, out=starts[1:])
+        line_ends = ends[self.width - 1 :: self.width]
+        if rows and not (a[line_ends] == _LF).all():
+            raise _NotFast
+        returns = a[line_ends - 1] == _CR
+        if np.count_nonzero(returns) != np.count_nonzero(a == _CR):
+            raise _NotFast  # a lone \r ends a row for the careful reader
+        line_ends -= returns  # the \r before a \n is no part of the last cell
+        del returns
+        if rows and int((ends - starts).max()) >= self.limit:
+            raise _NotFast  # the careful reader's csv module refuses such a cell
+        if self.width == 1:  # a blank line is no row; a line of blank cells is a ballot
+            kept = ends > starts
+            if not kept.all():
+                starts, ends = starts[kept], ends[kept]
+                rows = len(starts)
+        row_starts = starts.reshape(rows, self.width)
+        row_ends = ends.reshape(rows, self.width)
+        view = np.ndarray((size + 9,), dtype="<u8", buffer=buf, strides=(1,))
+        if self.all_ranks:
+            rank_starts, rank_ends = starts, ends
+        else:
+            rank_starts = row_starts[:, self.rank_columns].ravel()
+            rank_ends = row_ends[:, self.rank_columns].ravel()
+        known = len(self.names.cells)
+        numbers = self.names.number(buf, view, size, rank_starts, rank_ends)
+        del rank_starts, rank_ends
+        numbers = numbers.reshape(rows, len(self.rank_columns))
+        if len(self.names.cells) > known:
+            self._new_names(numbers, known)
+        ranked = np.take(self.canonical, numbers, mode="clip")
+        del numbers
+        if ranked.shape[1] > 1 and int((ranked[:, :-1] & ~ranked[:, 1:]).min(initial=0)) < 0:
+            raise _NotFast  # a blank rank (-1) before a filled one
+        np.maximum(self.used, ranked.max(axis=0, initial=-1), out=self.used)
+        self.rankings.append(ranked)
+        if self.weight_column is not None:
+            column = self.weight_column
+            cells = self.weight_cells
+            known = len(cells.cells)
+            found = cells.number(buf, view, size, row_starts[:, column], row_ends[:, column])
+            if len(cells.cells) > known:
+                values = [_weight(cell) for cell in cells.cells[known:]]
+                self.weight_values = np.concatenate([self.weight_values, values])
+            self.weights.append(self.weight_values[found])
+        if (receipts := self.receipt_column) is not None:
+            self._receipts(buf, row_starts[:, receipts], row_ends[:, receipts])
+
+    def _new_names(self, numbers: np.ndarray, known: int) -> None:
+        """Candidates for the names first seen in this block, in order of first appearance
+        (row by row, rank by rank) as the careful reader finds them."""
+        cells = self.names.cells
+        canonical = np.concatenate(
+            [self.canonical.astype(np.int64), np.full(len(cells) - known, -1)]
+        )
+        flat = numbers.ravel()
+        new = flat[flat >= known]
+        found, first = np.unique(new, return_index=True)
+        for number in found[np.argsort(first)].tolist():
+            name = _unguard(cells[number].decode("utf-8").strip())
+            if not name:
+                continue
+            if name not in self.index:
+                if self.fixed:
+                    raise _NotFast  # not one of the options
+                self.index[name] = len(self.index)
+            canonical[number] = self.index[name]
+        dtype = index_dtype(max(len(self.index), 1))
+        if dtype != self.dtype:
+            self.dtype = dtype
+            self.rankings = [part.astype(dtype) for part in self.rankings]
+            self.used = self.used.astype(dtype)
+        self.canonical = canonical.astype(dtype)
+
+    def _receipts(self, buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Each row's receipt, as the careful reader reads it (None for a blank one)."""
+        if not len(starts):
+            return
+        block = buf.tobytes()
+        texts = (
+            b"\n".join([block[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
+            .decode("utf-8")
+            .split("\n")
+        )
+        last = np.maximum(ends - 1, 0)
+        odd = (ends > starts) & (_SPACE[buf[starts]] | _SPACE[buf[last]] | (buf[starts] == 39))
+        for i in np.flatnonzero(odd).tolist():  # white space, or a leading '
+            texts[i] = _unguard(texts[i].strip())
+        self.receipts.extend([text or None for text in texts])
 
 
-def _coded(column) -> tuple[np.ndarray, list[str]]:  # column: pyarrow.ChunkedArray
-    """A dictionary-coded column's codes (int32) and its distinct cells."""
-    chunks = column.chunks
-    if not chunks:
-        return np.zeros(0, dtype=np.int32), []
-    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
-    return codes.astype(np.int32, copy=False), chunks[0].dictionary.to_pylist()
-
-
-def _first_seen(columns: list[tuple[np.ndarray, np.ndarray]], size: int) -> np.ndarray:
-    """Where each cell (by its code in ``raw``) first appears, reading row by row and rank
-    by rank, as row * ranks + rank; the rows are searched from the top in growing slices."""
-    ranks = len(columns)
-    wanted = np.zeros(size, dtype=bool)
-    for _codes, remap in columns:
-        wanted[remap] = True
-    rows = 1024
-    while True:
-        first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-        for rank, (codes, remap) in enumerate(columns):
-            found, where = np.unique(codes[:rows], return_index=True)
-            np.minimum.at(first, remap[found], where * ranks + rank)
-        if (first[wanted] < np.iinfo(np.int64).max).all() or rows >= len(columns[0][0]):
-            return first
-        rows *= 16
-
-
-def _fast_election(
-    raw: dict[str, int],
-    columns: list[tuple[np.ndarray, np.ndarray]],
-    rows: int,
-    weights: np.ndarray | None,
-    receipts: list[str | None] | None,
-    seats: int,
-    title: str,
-    candidates: Sequence[str] | None,
-) -> Election | None:
-    """The election from the coded rank cells, or None if the careful reader must look."""
-    names = [_unguard(cell.strip()) for cell in raw]  # "" for blank cells
-    if candidates is not None and any(name and name not in candidates for name in names):
-        return None
-    # Candidates: those given, then the others in order of first appearance (row by row,
-    # rank by rank), as the careful reader finds them.
-    first = _first_seen(columns, len(raw)) if rows and columns else np.zeros(len(raw))
-    seen: dict[str, int] = {}
-    for code, name in enumerate(names):
-        if name and first[code] < np.iinfo(np.int64).max:
-            seen[name] = min(seen.get(name, int(first[code])), int(first[code]))
-    order = list(dict.fromkeys(candidates or ()))
-    order += [name for name in sorted(seen, key=seen.__getitem__) if name not in order]
-    index = {name: i for i, name in enumerate(order)}
-    dtype = index_dtype(max(len(order), 1))
-    canonical = np.array([index.get(name, -1) for name in names], dtype=dtype)
-    rankings = np.empty((rows, len(columns)), dtype=dtype)
-    for rank, (codes, remap) in enumerate(columns):
-        rankings[:, rank] = canonical[remap][codes]
-    del columns
-    filled = rankings >= 0
-    if (filled[:, 1:] & ~filled[:, :-1]).any():
-        return None  # a blank rank before a filled one
-    longest = int(filled.sum(axis=1).max()) if rows else 0
-    del filled
-    rankings = np.ascontiguousarray(rankings[:, :longest])
-    if weights is None:
-        weights = np.ones(len(rankings), dtype=np.int64)
-    if int(weights.sum()) > MAX_BALLOTS:
-        return None
-    election = Election(order, BallotTable(rankings, weights), seats, (), title)
-    if receipts is not None and any(receipt is not None for receipt in receipts):
-        election.receipts = tuple(receipts)
-    return election
+def _weight(cell: bytes) -> int:
+    text = cell.decode("utf-8").strip()
+    return parse_weight(text) if text else 1
 
 
 def write_csv(election: Election, out: TextIO, bom: bool = False) -> None:
