@@ -6,9 +6,8 @@ Create Date: 2026-12-05 12:30:32.167703
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "71d363fc83a0"
