@@ -46,6 +46,19 @@ def _count(text: str, where: str, column: str) -> int:
     return value
 
 
+def new_quota(
+    where: str, category: str, feature: str, low: int, high: int, seen: set[tuple[str, str]]
+) -> Quota:
+    """A quota checked against those read before it (``seen``, which it joins): min no
+    more than max, and each (category, feature) once."""
+    if low > high:
+        raise ValueError(f"{where}: min {low} is greater than max {high} for {category}={feature}")
+    if (category, feature) in seen:
+        raise ValueError(f"{where}: {category}={feature} appears twice")
+    seen.add((category, feature))
+    return Quota(category, feature, low, high)
+
+
 def read_categories(path: str | Path) -> tuple[Quota, ...]:
     """Read ``category,feature,min,max`` rows; every (category, feature) pair once."""
     name = Path(path).name
@@ -64,14 +77,7 @@ def read_categories(path: str | Path) -> tuple[Quota, ...]:
             if not category or not feature:
                 raise ValueError(f"{where}: the category and the feature must not be empty")
             low, high = _count(row["min"], where, "min"), _count(row["max"], where, "max")
-            if low > high:
-                raise ValueError(
-                    f"{where}: min {low} is greater than max {high} for {category}={feature}"
-                )
-            if (category, feature) in seen:
-                raise ValueError(f"{where}: {category}={feature} appears twice")
-            seen.add((category, feature))
-            quotas.append(Quota(category, feature, low, high))
+            quotas.append(new_quota(where, category, feature, low, high, seen))
     if not quotas:
         raise ValueError(f"{name}: no quotas")
     return tuple(quotas)

@@ -52,7 +52,7 @@ from typing import Any
 from engage.sortition.draw import draw_panel
 from engage.sortition.fairness import geometric_mean, gini, minimum
 from engage.sortition.leximin import Allocation
-from engage.sortition.pool import Pool, Quota
+from engage.sortition.pool import Pool, Quota, new_quota
 
 FORMAT = "engage-sortition-pool/1"
 TOLERANCE = 1e-9
@@ -266,14 +266,7 @@ def _quotas(data: dict) -> tuple[Quota, ...]:
             raise ValueError(
                 f"{where} ({category}={feature}): min and max must be whole numbers ≥ 0"
             )
-        if low > high:
-            raise ValueError(
-                f"{where}: min {low} is greater than max {high} for {category}={feature}"
-            )
-        if (category, feature) in seen:
-            raise ValueError(f"{where}: {category}={feature} appears twice")
-        seen.add((category, feature))
-        quotas.append(Quota(category, feature, low, high))
+        quotas.append(new_quota(where, category, feature, low, high, seen))
     if not quotas:
         raise ValueError("quotas: there are none")
     return tuple(quotas)
