@@ -239,7 +239,20 @@ class _Cells:
         self, buf: np.ndarray, view: np.ndarray, size: int, starts: np.ndarray, ends: np.ndarray
     ) -> np.ndarray:
         """The number (int64) of each cell ``buf[start:end]``; ``view`` holds ``buf``'s
-        8-byte words at every offset (``buf`` has 16 zeros after its ``size`` bytes)."""
+        8-byte words at every offset (``buf`` has 16 zeros after its ``size`` bytes).
+
+        Blank cells (most of a file of short ballots) are number 0 without a lookup."""
+        filled = np.flatnonzero(ends > starts)
+        if len(filled) == len(starts):
+            return self._number(buf, view, size, starts, ends)
+        codes = np.zeros(len(starts), dtype=np.int64)
+        if len(filled):
+            codes[filled] = self._number(buf, view, size, starts[filled], ends[filled])
+        return codes
+
+    def _number(
+        self, buf: np.ndarray, view: np.ndarray, size: int, starts: np.ndarray, ends: np.ndarray
+    ) -> np.ndarray:
         lengths = ends - starts
         longest = int(lengths.max()) if len(lengths) else 0
         first = view[starts]
