@@ -172,3 +172,31 @@ def test_a_wide_csv_with_an_overvote_is_read_by_the_rules(tmp_path):
     assert source.inactive["overvotes"] == 1
     code, output = run(str(path), "--format", "json", "--overvote", "skip", "--seed", "1")
     assert json.loads(output)["stages"][0]["tally"]["C"] == "2.00000"
+
+
+def test_a_wide_csv_s_columns_can_be_named(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "BallotID,Precinct,First,Second,Copies\nb1,North,A,B,3\nb2,North,B,,2\nb3,South,C,A,1\n",
+        encoding="utf-8",
+    )
+    code, output = run(
+        str(path),
+        "--rank-column",
+        "First",
+        "--rank-column",
+        "Second",
+        "--weight-column",
+        "Copies",
+        "--id-column",
+        "BallotID",
+        "--format",
+        "json",
+        "--seed",
+        "1",
+    )
+    assert code == 0, output
+    data = json.loads(output)
+    assert data["input_format"] == "wide-csv"
+    assert data["stages"][0]["tally"] == {"A": "3.00000", "B": "2.00000", "C": "1.00000"}
+    assert data["ballots"] == 6

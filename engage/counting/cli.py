@@ -17,7 +17,7 @@ from engage.counting.methods import METHODS, count, default_method
 from engage.counting.options import SURPLUS_TRANSFERS, THRESHOLDS, TIE_BREAKS, CountOptions
 from engage.counting.report import format_report, unfilled_text
 from engage.counting.rules import BallotRules
-from engage.counting.sources import FORMATS, Source, read_source
+from engage.counting.sources import FORMATS, Columns, Source, read_source
 
 
 def _skipped(value: str | None) -> int | None:
@@ -51,6 +51,15 @@ def _skipped(value: str | None) -> int | None:
     type=click.Choice(FORMATS),
     help="The file's format. Default: recognised from its content.",
 )
+@click.option(
+    "--rank-column",
+    "rank_columns",
+    multiple=True,
+    help="A wide CSV's rank columns, in order (repeat it). Default: every column whose "
+    "header starts with 'rank' or reads like '1st choice'.",
+)
+@click.option("--weight-column", help="A wide CSV's column of ballot weights.")
+@click.option("--id-column", help="A wide CSV's column of ballot ids (checked distinct).")
 @click.option(
     "--overvote",
     type=click.Choice(["exhaust", "skip"]),
@@ -100,6 +109,9 @@ def count_command(
     seed: str | None,
     fmt: str,
     input_format: str | None,
+    rank_columns: tuple[str, ...],
+    weight_column: str | None,
+    id_column: str | None,
     overvote: str,
     skipped_ranks: str,
     repeated: str,
@@ -127,7 +139,8 @@ def count_command(
             tie_break=tie_break,
             surplus_transfer=surplus_transfer,
         )
-        source = read_source(path, input_format, seats, rules)
+        columns = Columns(rank_columns, weight_column, id_column)
+        source = read_source(path, input_format, seats, rules, columns)
         election = source.election
         chosen = method or default_method(election.seats)
         if chosen == "irv" and election.seats > 1:

@@ -77,7 +77,16 @@ def detect(path: str) -> str:
     return "csv"
 
 
-def _marked(path: str, fmt: str) -> MarkedBallots:
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of a wide CSV hold what (None: the reader's defaults)."""
+
+    ranks: tuple[str, ...] = ()
+    weight: str | None = None
+    ballot_id: str | None = None
+
+
+def _marked(path: str, fmt: str, columns: Columns) -> MarkedBallots:
     from engage.counting import cvr  # reads openpyxl and JSON only when asked
 
     if fmt == "long-csv":
@@ -89,21 +98,33 @@ def _marked(path: str, fmt: str) -> MarkedBallots:
             raise BallotFileError(error.lineno, "not JSON", os.path.basename(path)) from error
     if fmt == "ess-xlsx":
         return cvr.read_ess_xlsx(path)
-    return cvr.read_wide_csv(path)
+    return cvr.read_wide_csv(
+        path,
+        rank_columns=list(columns.ranks) or None,
+        weight_column=columns.weight,
+        id_column=columns.ballot_id,
+    )
 
 
 def read_source(
-    path: str, fmt: str | None = None, seats: int | None = None, rules: BallotRules | None = None
+    path: str,
+    fmt: str | None = None,
+    seats: int | None = None,
+    rules: BallotRules | None = None,
+    columns: Columns | None = None,
 ) -> Source:
     """The file at ``path`` ready to count. ``fmt`` None: recognised from the content.
     ``rules`` read cast vote records (default: RCTab's defaults, ``RCTAB_DEFAULT``); BLT
-    and Engage's CSV hold no marks to read, so rules do not apply to them."""
+    and Engage's CSV hold no marks to read, so rules do not apply to them. ``columns``
+    say which columns of a wide CSV are its ranks, weight and ballot id."""
     chosen = fmt or detect(path)
+    if fmt is None and chosen == "csv" and columns is not None and columns.ranks:
+        chosen = "wide-csv"  # naming the rank columns says what the file is
     if chosen not in FORMATS:
         raise BallotFileError(None, f"unknown format {chosen!r}", os.path.basename(path))
     if chosen in CLEAN:
         return Source(load_ballot_file(path, seats), chosen)
-    marked = _marked(path, chosen)
+    marked = _marked(path, chosen, columns or Columns())
     applied = rules or RCTAB_DEFAULT
     ruled = apply_rules(marked, applied)
     election = ruled.election
