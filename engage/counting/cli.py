@@ -175,7 +175,11 @@ def count_command(
 
 
 def _reading(source: Source) -> dict:
-    """How the file was read, for the JSON: its format, the rules and what they did."""
+    """How a cast vote record was read, for the JSON: its format, the rules and what they
+    did. Nothing for BLT or Engage's CSV, so a recount of a published ballot file gives
+    exactly the JSON the published count has."""
+    if source.rules is None and not source.notes:
+        return {}
     found: dict = {"input_format": source.format}
     if source.rules is not None:
         found["ballot_rules"] = {**source.rules.to_dict(), "description": source.rules.describe()}
