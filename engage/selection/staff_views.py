@@ -33,7 +33,6 @@ def _recruitment(panel_id: int) -> Recruitment:
 
 
 def _overview(found: Recruitment, problems: list[str] | None = None, status: int = 200, **extra):
-    pool = selecting.loaded(found)
     schemes = db.session.scalars(db.select(WeightingScheme).order_by(WeightingScheme.name)).all()
     target_sets = [s.current for s in schemes if s.current is not None]
     return render_template(
@@ -42,7 +41,7 @@ def _overview(found: Recruitment, problems: list[str] | None = None, status: int
         panel=found.panel,
         problems=problems or [],
         error_count=len(problems or []),
-        pool=pool,
+        published=recruitment.published(found),
         counts=selecting.counts(found),
         composition=selecting.composition(found),
         letters=registration.letter_counts(found),
