@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from engage.sortition import Pool, Quota, exact_leximin, leximin, profiles
+from engage.sortition.generated import skewed_pool
 from engage.sortition.leximin import leximin_per_respondent
 from engage.sortition.panels import all_panels
 from engage.sortition.profiles import profile_leximin, type_allocation, types_of
@@ -128,21 +129,8 @@ def test_a_type_is_spread_evenly_over_its_members():
 def many_profiles_pool(seed, n, k):
     """``n`` volunteers over 5 categories (288 profiles, so most are alone in theirs),
     skewed from the population whose shares set the quotas."""
-    rng = np.random.default_rng(seed)
     categories = {"gender": 2, "age": 4, "region": 4, "education": 3, "tenure": 3}
-    shares = {c: rng.dirichlet(np.full(v, 2.0)) for c, v in categories.items()}
-    people = tuple(
-        {c: f"{c}{int(rng.choice(v, p=shares[c]))}" for c, v in categories.items()}
-        for _ in range(n)
-    )
-    quotas = []
-    for c, v in categories.items():
-        target = 0.5 * shares[c] + 0.5 * rng.dirichlet(np.full(v, 6.0))
-        for f in range(v):
-            have = sum(p[c] == f"{c}{f}" for p in people)
-            low = min(have, math.floor(k * target[f]))
-            quotas.append(Quota(c, f"{c}{f}", low, max(low, math.ceil(k * target[f]))))
-    return Pool(people, tuple(quotas)), k
+    return skewed_pool(n, k, seed, categories)
 
 
 def test_many_distinct_profiles_do_not_break_the_types_path():

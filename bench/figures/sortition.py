@@ -5,13 +5,11 @@ whose quotas force unequal probabilities. The baseline, measured in the same run
 the per-respondent column generation (``leximin_per_respondent``) on a generated pool of
 200 (at full size) or 100 (smoke). Memory is tracemalloc's peak during the call."""
 
-import math
 import os
 import tracemalloc
 
-import numpy as np
-
-from engage.sortition import Pool, Quota, leximin, read_pool
+from engage.sortition import Pool, leximin, read_pool
+from engage.sortition.generated import skewed_pool
 from engage.sortition.leximin import leximin_per_respondent
 from figures.common import BENCH, Context, row, seconds
 
@@ -21,21 +19,7 @@ EXAMPLES = os.path.join(os.path.dirname(BENCH), "..", "shared", "conformance", "
 def citizens_pool(n: int, k: int, seed: int = 1) -> tuple[Pool, int]:
     """``n`` volunteers over gender, age, region and education (96 profiles), skewed
     from a population whose shares set the quotas: probabilities must be unequal."""
-    rng = np.random.default_rng(seed)
-    categories = {"gender": 2, "age": 4, "region": 4, "education": 3}
-    shares = {c: rng.dirichlet(np.full(v, 2.0)) for c, v in categories.items()}
-    people = tuple(
-        {c: f"{c}{int(rng.choice(v, p=shares[c]))}" for c, v in categories.items()}
-        for _ in range(n)
-    )
-    quotas = []
-    for c, v in categories.items():
-        target = 0.5 * shares[c] + 0.5 * rng.dirichlet(np.full(v, 6.0))
-        for f in range(v):
-            have = sum(p[c] == f"{c}{f}" for p in people)
-            low = min(have, math.floor(k * target[f]))
-            quotas.append(Quota(c, f"{c}{f}", low, max(low, math.ceil(k * target[f]))))
-    return Pool(people, tuple(quotas)), k
+    return skewed_pool(n, k, seed)
 
 
 def _measured(pool: Pool, k: int, how=leximin) -> tuple[float, float, float]:
